@@ -1,0 +1,115 @@
+// Loading a spec: YAML with source positions, overrides, validation against the assembled
+// schema; every problem of the file reported at once as `file:line:col: key.path: message`.
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+import { SpecError } from '../common/errors.js';
+import { problemsOf, type Path, type Problem } from './issues.js';
+import { applyOverrides, overrideFor, type Override } from './overrides.js';
+import { runName, specSchema, type ResolvedSpec } from './spec.js';
+
+/** Aliases expanded per file: enough for any real spec, fatal to a billion-laughs file. */
+export const MAX_ALIASES = 100;
+
+export interface LoadedSpec {
+  file: string;
+  /** The file's text, saved as spec.yaml. */
+  text: string;
+  overrides: Override[];
+  resolved: ResolvedSpec;
+}
+
+interface Located {
+  line: number;
+  col: number;
+}
+
+/** The deepest node along `path` that exists; the key's own position when `atKey`. */
+function locate(doc: Document, path: Path, atKey: boolean, lines: LineCounter): Located {
+  let node: unknown = doc.contents;
+  let at = node as Node | null;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      at = (atKey && key === path[path.length - 1] ? pair.key : (pair.value ?? pair.key)) as Node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number' && node.items[key]) {
+      node = node.items[key];
+      at = node as Node;
+    } else break;
+  }
+  const offset = at?.range?.[0] ?? 0;
+  return lines.linePos(offset);
+}
+
+function pathText(path: Path): string {
+  return path.length === 0 ? '(top level)' : path.join('.');
+}
+
+export async function loadSpec(file: string, overrides: readonly Override[] = []): Promise<LoadedSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SpecError([`${file}: cannot read the spec (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`]);
+  }
+  return parseSpec(file, text, overrides);
+}
+
+export function parseSpec(file: string, text: string, overrides: readonly Override[] = []): LoadedSpec {
+  const lines = new LineCounter();
+  const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(doc.errors.map((e) => {
+      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      return `${file}:${pos.line}:${pos.col}: YAML syntax: ${message}`;
+    }));
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+      throw new SpecError([`${file}: too many YAML alias expansions (more than ${MAX_ALIASES}); a file like this is a resource-exhaustion attack, not a spec`]);
+    }
+    throw new SpecError([`${file}: cannot read the YAML (${(e as Error).message})`]);
+  }
+  if (raw === null || raw === undefined) {
+    throw new SpecError([`${file}:1:1: the spec is empty: expected a mapping with data, model, optimizer, train`]);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    const found = Array.isArray(raw) ? 'a list' : `${typeof raw} '${String(raw)}'`;
+    const pos = lines.linePos(doc.contents?.range?.[0] ?? 0);
+    throw new SpecError([`${file}:${pos.line}:${pos.col}: expected a mapping at the top level, found ${found}`]);
+  }
+  const spec = raw as Record<string, unknown>;
+  applyOverrides(spec, overrides);
+  if (spec.name === undefined) spec.name = defaultName(file);
+  const result = specSchema.safeParse(spec);
+  if (!result.success) {
+    const problems = problemsOf(result.error.issues, spec).map((p) => formatProblem(file, doc, lines, overrides, p));
+    problems.sort((a, b) => a.order - b.order);
+    throw new SpecError(problems.map((p) => p.text));
+  }
+  if (result.data.name === undefined) {
+    throw new SpecError([`${file}:1:1: name: missing, and the file's name cannot serve as a run name: add name: my-experiment`]);
+  }
+  return { file, text, overrides: [...overrides], resolved: result.data as ResolvedSpec };
+}
+
+/** The message, and an order that lists a file's problems by line, then those of --set. */
+function formatProblem(file: string, doc: Document, lines: LineCounter, overrides: readonly Override[], p: Problem) {
+  const override = overrideFor(p.path, overrides);
+  if (override) return { order: Infinity, text: `--set ${override.text}: ${pathText(p.path)}: ${p.message}` };
+  const pos = locate(doc, p.path, p.atKey, lines);
+  return { order: pos.line * 1e6 + pos.col, text: `${file}:${pos.line}:${pos.col}: ${pathText(p.path)}: ${p.message}` };
+}
+
+/** A spec without `name` is named after its file, when that makes a valid name. */
+function defaultName(file: string): string | undefined {
+  const stem = basename(file, extname(file));
+  return runName.safeParse(stem).success ? stem : undefined;
+}

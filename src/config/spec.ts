@@ -1,0 +1,40 @@
+// The spec schema, assembled from the component registries of each layer (DESIGN.md "A spec").
+import * as z from 'zod';
+import { count, strictObject } from '../common/schema.js';
+import { dataSchema } from '../data/prepare.js';
+import { layerSchema } from '../nn/layers/index.js';
+import { losses, lossSchema } from '../nn/losses/index.js';
+import { optimizerSchema } from '../optim/optimizers/index.js';
+import { scheduleSchema } from '../optim/schedules/index.js';
+
+/** A run name becomes a folder under the runs directory: never a path. */
+export const runName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, {
+    message: "expected a plain name of letters, digits, '.', '_' and '-' that does not start with '.' (no '/', '\\' or '..')",
+  });
+
+const outputs = [...new Set(losses.flatMap((l) => l.outputs))] as [string, ...string[]];
+
+export const specSchema = strictObject({
+  name: runName.optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+  data: dataSchema,
+  model: strictObject({
+    layers: z.array(layerSchema).min(1),
+    output: z.enum(outputs).default(outputs[0]),
+  }),
+  loss: lossSchema.default({ type: 'cross-entropy' }),
+  optimizer: optimizerSchema.default({ type: 'sgd' }),
+  schedule: scheduleSchema.default({ type: 'constant' }),
+  train: strictObject({
+    epochs: count().default(10),
+    batchSize: count().default(32),
+    shuffle: z.boolean().default(true),
+  }).default({ epochs: 10, batchSize: 32, shuffle: true }),
+});
+
+/** A validated spec with every default filled in: what resolved.json holds. */
+export type ResolvedSpec = z.output<typeof specSchema> & { name: string };

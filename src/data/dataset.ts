@@ -1,0 +1,38 @@
+// What a dataset loader returns: features as one float32 matrix (rows × features, each row a
+// sample of `sampleShape`), class indices, class names, and the official test set if any.
+import type * as z from 'zod';
+import type { Component } from '../common/schema.js';
+
+export interface Examples {
+  /** rows × prod(sampleShape), row-major. */
+  x: Float32Array;
+  y: Int32Array;
+}
+
+export interface LoadedData {
+  sampleShape: number[];
+  classes: string[];
+  /** Everything the splits draw train and validation rows from. */
+  train: Examples;
+  /** The dataset's official test set, when it has one. */
+  test?: Examples;
+  /** Where the data came from, for env.json and `dlx datasets`. */
+  source: string;
+}
+
+export interface DatasetContext {
+  /** Folder of the spec file, for paths relative to it. */
+  specDir: string;
+}
+
+export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {
+  /** Where it comes from, for `dlx datasets list`. */
+  origin(): { source: string; present: boolean };
+  load(config: z.output<S>, context: DatasetContext): Promise<LoadedData>;
+}
+
+export const defineDataset = <S extends z.ZodObject>(c: DatasetComponent<S>) => c as unknown as DatasetComponent;
+
+export function rowsOf(e: Examples): number {
+  return e.y.length;
+}

@@ -1,0 +1,39 @@
+// Every normalizer a spec's `data.normalize` list may name, and fitting a chain of them.
+import { componentSchema, type ComponentConfig } from '../../common/schema.js';
+import { minmax } from './minmax.js';
+import type { Fitted, Matrix, NormalizerComponent } from './normalizer.js';
+import { zscore } from './zscore.js';
+
+export const normalizers: readonly NormalizerComponent[] = [zscore, minmax];
+export const normalizerSchema = componentSchema(normalizers);
+
+export interface SavedStep {
+  config: ComponentConfig;
+  state: Record<string, unknown>;
+}
+
+function find(type: string): NormalizerComponent {
+  const component = normalizers.find((c) => c.type === type);
+  if (!component) throw new Error(`no normalizer '${type}'`);
+  return component;
+}
+
+/** Fits each step on the training data as the previous steps left it. */
+export function fitChain(configs: readonly ComponentConfig[], train: Matrix, labels: Int32Array): { steps: Fitted[]; saved: SavedStep[] } {
+  const steps: Fitted[] = [];
+  let x = train;
+  for (const config of configs) {
+    const fitted = find(config.type).fit(config as never, x, labels);
+    steps.push(fitted);
+    x = fitted.apply(x);
+  }
+  return { steps, saved: steps.map((s, i) => ({ config: configs[i], state: s.state })) };
+}
+
+export function restoreChain(saved: readonly SavedStep[]): Fitted[] {
+  return saved.map((s) => find(s.config.type).restore(s.config as never, s.state));
+}
+
+export function applyChain(steps: readonly Fitted[], x: Matrix): Matrix {
+  return steps.reduce((m, s) => s.apply(m), x);
+}

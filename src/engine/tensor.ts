@@ -1,0 +1,46 @@
+// A float32 tensor: a shape and one contiguous row-major buffer (DESIGN.md "The engine").
+
+export class ShapeError extends Error {}
+
+export class Tensor {
+  readonly size: number;
+
+  constructor(
+    readonly shape: readonly number[],
+    readonly data: Float32Array = new Float32Array(shape.reduce((a, b) => a * b, 1)),
+  ) {
+    this.size = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== this.size) {
+      throw new ShapeError(`buffer of ${data.length} values does not fit shape [${shape.join(', ')}]`);
+    }
+  }
+
+  static zeros(shape: readonly number[]): Tensor {
+    return new Tensor(shape);
+  }
+
+  static from(shape: readonly number[], values: ArrayLike<number>): Tensor {
+    return new Tensor(shape, Float32Array.from(values));
+  }
+
+  /** Rows of a 2-D view: the first axis, everything else flattened. */
+  get rows(): number {
+    return this.shape[0] ?? 1;
+  }
+
+  get cols(): number {
+    return this.rows === 0 ? 0 : this.size / this.rows;
+  }
+
+  reshape(shape: readonly number[]): Tensor {
+    return new Tensor(shape, this.data);
+  }
+
+  clone(): Tensor {
+    return new Tensor(this.shape, this.data.slice());
+  }
+}
+
+export function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

@@ -1,0 +1,47 @@
+// An element-wise activation as a layer: y = f(x), dx = dy · f'(x) with f' written from x and y.
+import type * as z from 'zod';
+import { Tensor } from '../../engine/tensor.js';
+import type { Layer, LayerComponent } from '../layer.js';
+
+export interface ElementwiseActivation<S extends z.ZodObject = z.ZodObject> {
+  readonly type: string;
+  readonly summary: string;
+  readonly schema: S;
+  /** Returns y = f(x) and the derivative f'(x) given x and y, for this config. */
+  make(config: z.output<S>): { f: (x: number) => number; df: (x: number, y: number) => number };
+}
+
+export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<S>): LayerComponent<S> {
+  return {
+    type: a.type,
+    summary: a.summary,
+    schema: a.schema,
+    create(config, { inputShape }): Layer {
+      const { f, df } = a.make(config);
+      let input: Tensor | undefined;
+      let output: Tensor | undefined;
+      return {
+        type: a.type,
+        outputShape: inputShape,
+        params: [],
+        forward(x) {
+          const y = new Tensor(x.shape);
+          const xd = x.data;
+          const yd = y.data;
+          for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
+          input = x;
+          output = y;
+          return y;
+        },
+        backward(dy) {
+          if (!input || !output) throw new Error(`${a.type}.backward before forward`);
+          const dx = new Tensor(dy.shape);
+          const xd = input.data;
+          const yd = output.data;
+          for (let i = 0; i < xd.length; i++) dx.data[i] = dy.data[i] * df(xd[i], yd[i]);
+          return dx;
+        },
+      };
+    },
+  };
+}

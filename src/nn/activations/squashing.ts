@@ -1,0 +1,29 @@
+// The classic squashing functions: the logistic sigmoid and tanh (LeCun et al., "Efficient
+// BackProp", 1998, http://yann.lecun.com/exdb/publis/pdf/lecun-98b.pdf), and the identity.
+import * as z from 'zod';
+import { strictObject } from '../../common/schema.js';
+import { activationLayer } from './activation.js';
+
+export const sigmoid = activationLayer({
+  type: 'sigmoid',
+  summary: '1/(1 + e⁻ˣ)',
+  schema: strictObject({ type: z.literal('sigmoid') }),
+  make: () => ({
+    f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    df: (_x, y) => y * (1 - y),
+  }),
+});
+
+export const tanh = activationLayer({
+  type: 'tanh',
+  summary: 'tanh(x)',
+  schema: strictObject({ type: z.literal('tanh') }),
+  make: () => ({ f: Math.tanh, df: (_x, y) => 1 - y * y }),
+});
+
+export const linear = activationLayer({
+  type: 'linear',
+  summary: 'the identity',
+  schema: strictObject({ type: z.literal('linear') }),
+  make: () => ({ f: (x) => x, df: () => 1 }),
+});

@@ -1,0 +1,37 @@
+// A layer of a sequential model: forward and backward side by side, its parameters with their
+// gradients. Shapes exclude the batch axis ("per-sample shapes").
+import type { Backend } from '../engine/backend.js';
+import type { Rng } from '../engine/rng.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { Component } from '../common/schema.js';
+import type * as z from 'zod';
+
+export interface Param {
+  /** 'weight', 'bias', … unique within its layer. */
+  readonly name: string;
+  readonly value: Tensor;
+  readonly grad: Tensor;
+  /** Weight penalties (L1/L2) apply to it: weights yes, biases and norm parameters no. */
+  readonly penalized: boolean;
+}
+
+export interface Layer {
+  readonly type: string;
+  readonly outputShape: readonly number[];
+  readonly params: readonly Param[];
+  /** x has shape [batch, ...inputShape]. `training` switches dropout and batch statistics. */
+  forward(x: Tensor, training: boolean): Tensor;
+  /** Given d loss/d output of the last forward, sets each param's grad, returns d loss/d input. */
+  backward(dy: Tensor): Tensor;
+}
+
+export interface LayerContext {
+  readonly inputShape: readonly number[];
+  readonly backend: Backend;
+  /** The run's init stream. */
+  readonly initRng: Rng;
+}
+
+export interface LayerComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {
+  create(config: z.output<S>, context: LayerContext): Layer;
+}

@@ -1,0 +1,61 @@
+// Fully connected layer y = x·W + b, W of shape [in, out] (the layout golden.json uses).
+import * as z from 'zod';
+import { count, strictObject } from '../../common/schema.js';
+import { Tensor } from '../../engine/tensor.js';
+import { createInitializer, initializerSchema } from '../initializers/index.js';
+import type { Layer, LayerComponent, Param } from '../layer.js';
+
+const schema = strictObject({
+  type: z.literal('dense'),
+  units: count(),
+  init: initializerSchema.default({ type: 'glorot-uniform' }),
+  /** A number is shorthand for a constant bias. */
+  bias: z
+    .union([z.number().finite(), initializerSchema])
+    .default(0)
+    .transform((b) => (typeof b === 'number' ? { type: 'constant', value: b } : b)),
+});
+
+export const dense = {
+  type: 'dense',
+  summary: 'fully connected: `units`, `init` (weights, default glorot-uniform), `bias` (a number or an initializer, default 0)',
+  schema,
+  create(config, { inputShape, backend, initRng }): Layer {
+    const inputs = inputShape.reduce((a, b) => a * b, 1);
+    const units = config.units;
+    const weight: Param = {
+      name: 'weight',
+      value: Tensor.zeros([inputs, units]),
+      grad: Tensor.zeros([inputs, units]),
+      penalized: true,
+    };
+    const bias: Param = { name: 'bias', value: Tensor.zeros([units]), grad: Tensor.zeros([units]), penalized: false };
+    createInitializer(config.init)(weight.value.data, { fanIn: inputs, fanOut: units }, initRng);
+    createInitializer(config.bias)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);
+    let input: Tensor | undefined;
+
+    return {
+      type: 'dense',
+      outputShape: [units],
+      params: [weight, bias],
+      forward(x) {
+        input = x;
+        const batch = x.rows;
+        const y = Tensor.zeros([batch, units]);
+        backend.matmul(x.data, weight.value.data, y.data, { m: batch, k: inputs, n: units });
+        backend.addRowVector(y.data, bias.value.data);
+        return y;
+      },
+      backward(dy) {
+        if (!input) throw new Error('dense.backward before forward');
+        const batch = dy.rows;
+        // dW = xᵀ·dy, db = Σ_rows dy, dx = dy·Wᵀ
+        backend.matmul(input.data, dy.data, weight.grad.data, { m: inputs, k: batch, n: units, transA: true });
+        backend.sumRows(dy.data, units, bias.grad.data);
+        const dx = new Tensor(input.shape);
+        backend.matmul(dy.data, weight.value.data, dx.data, { m: batch, k: units, n: inputs, transB: true });
+        return dx;
+      },
+    };
+  },
+} satisfies LayerComponent<typeof schema>;

@@ -1,0 +1,21 @@
+// Every layer type a spec's `model.layers` may list.
+import { componentSchema } from '../../common/schema.js';
+import { elu } from '../activations/elu.js';
+import { leakyRelu, relu } from '../activations/relu.js';
+import { linear, sigmoid, tanh } from '../activations/squashing.js';
+import type { LayerComponent } from '../layer.js';
+import { dense } from './dense.js';
+
+export const layers: readonly LayerComponent[] = [
+  dense as unknown as LayerComponent,
+  relu, leakyRelu, elu, sigmoid, tanh, linear,
+] as readonly LayerComponent[];
+
+export const layerSchema = componentSchema(layers);
+export type LayerConfig = { type: string } & Record<string, unknown>;
+
+export function findLayer(type: string): LayerComponent {
+  const component = layers.find((c) => c.type === type);
+  if (!component) throw new Error(`no layer '${type}'`);
+  return component;
+}

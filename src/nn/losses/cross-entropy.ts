@@ -1,0 +1,51 @@
+// Cross-entropy over softmax outputs, fused with the softmax so that the gradient is the
+// stable (softmax − onehot)/N (Bridle 1990; REFERENCE.md §2). Labels are class indices.
+import * as z from 'zod';
+import { strictObject } from '../../common/schema.js';
+import { Tensor } from '../../engine/tensor.js';
+import type { LossComponent } from './loss.js';
+
+/** Row-wise softmax, shifted by the row maximum for stability. */
+export function softmax(logits: Tensor): Tensor {
+  const out = new Tensor(logits.shape);
+  const classes = logits.cols;
+  for (let r = 0; r < logits.rows; r++) {
+    const o = r * classes;
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits.data[o + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits.data[o + c] - max);
+    for (let c = 0; c < classes; c++) out.data[o + c] = Math.exp(logits.data[o + c] - max) / sum;
+  }
+  return out;
+}
+
+export const crossEntropy = {
+  type: 'cross-entropy',
+  summary: 'mean −log p(label) over the batch, fused with a softmax output',
+  outputs: ['softmax'],
+  schema: strictObject({ type: z.literal('cross-entropy') }),
+  create: () => ({
+    output: 'softmax',
+    outputs: softmax,
+    compute(logits, labels) {
+      const batch = logits.rows;
+      const classes = logits.cols;
+      const grad = softmax(logits);
+      let total = 0;
+      for (let r = 0; r < batch; r++) {
+        const o = r * classes;
+        const label = labels[r];
+        // log softmax directly from the logits: log p = z − max − log Σ e^(z−max)
+        let max = -Infinity;
+        for (let c = 0; c < classes; c++) max = Math.max(max, logits.data[o + c]);
+        let sum = 0;
+        for (let c = 0; c < classes; c++) sum += Math.exp(logits.data[o + c] - max);
+        total -= logits.data[o + label] - max - Math.log(sum);
+        grad.data[o + label] -= 1;
+      }
+      for (let i = 0; i < grad.size; i++) grad.data[i] /= batch;
+      return { loss: total / batch, grad };
+    },
+  }),
+} satisfies LossComponent;

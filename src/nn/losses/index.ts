@@ -1,0 +1,13 @@
+// Every loss a spec's `loss` may name.
+import { componentSchema } from '../../common/schema.js';
+import { crossEntropy } from './cross-entropy.js';
+import type { LossComponent } from './loss.js';
+
+export const losses: readonly LossComponent[] = [crossEntropy];
+export const lossSchema = componentSchema(losses);
+
+export function findLoss(type: string): LossComponent {
+  const component = losses.find((c) => c.type === type);
+  if (!component) throw new Error(`no loss '${type}'`);
+  return component;
+}

@@ -1,0 +1,92 @@
+// A sequential model built from the spec's layer list, with each layer's input shape taken
+// from the one before it (the first from the dataset), and a loss fused with its output.
+import type { Backend } from '../engine/backend.js';
+import type { Rng } from '../engine/rng.js';
+import { Tensor, shapeText } from '../engine/tensor.js';
+import type { Layer, Param } from './layer.js';
+import { findLayer, type LayerConfig } from './layers/index.js';
+import { findLoss } from './losses/index.js';
+import type { Loss, LossValue } from './losses/loss.js';
+
+export interface ModelSpec {
+  layers: LayerConfig[];
+  output: string;
+}
+
+export interface SummaryRow {
+  layer: string;
+  outputShape: readonly number[];
+  params: number;
+}
+
+export class Model {
+  constructor(
+    readonly inputShape: readonly number[],
+    readonly layers: readonly Layer[],
+    readonly loss: Loss,
+  ) {}
+
+  static build(
+    spec: ModelSpec,
+    loss: { type: string } & Record<string, unknown>,
+    inputShape: readonly number[],
+    classes: number,
+    backend: Backend,
+    initRng: Rng,
+  ): Model {
+    const layers: Layer[] = [];
+    let shape = inputShape;
+    for (const config of spec.layers) {
+      const layer = findLayer(config.type).create(config as never, { inputShape: shape, backend, initRng });
+      layers.push(layer);
+      shape = layer.outputShape;
+    }
+    const lossComponent = findLoss(loss.type);
+    if (!lossComponent.outputs.includes(spec.output)) {
+      throw new ModelError(`model.output: loss '${loss.type}' needs output ${lossComponent.outputs.map((o) => `'${o}'`).join(' or ')}, found '${spec.output}'`);
+    }
+    const outputSize = shape.reduce((a, b) => a * b, 1);
+    if (outputSize !== classes) {
+      const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
+      throw new ModelError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes: make the last layer a dense layer with units: ${classes}`);
+    }
+    return new Model(inputShape, layers, lossComponent.create(loss as never));
+  }
+
+  get params(): Param[] {
+    return this.layers.flatMap((l) => l.params);
+  }
+
+  /** Parameters by stable names, `layers.<index>.<param>`, as checkpoints store them. */
+  namedParams(): [string, Param][] {
+    return this.layers.flatMap((l, i) => l.params.map((p): [string, Param] => [`layers.${i}.${p.name}`, p]));
+  }
+
+  logits(x: Tensor, training: boolean): Tensor {
+    let h = x;
+    for (const layer of this.layers) h = layer.forward(h, training);
+    return h;
+  }
+
+  /** One training step's forward and backward: sets every param's grad, returns the loss. */
+  lossAndGradients(x: Tensor, labels: Int32Array): LossValue & { logits: Tensor } {
+    const logits = this.logits(x, true);
+    const value = this.loss.compute(logits, labels);
+    let g = value.grad;
+    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g);
+    return { ...value, logits };
+  }
+
+  summary(): SummaryRow[] {
+    return this.layers.map((l) => ({
+      layer: l.type,
+      outputShape: l.outputShape,
+      params: l.params.reduce((a, p) => a + p.value.size, 0),
+    }));
+  }
+}
+
+/** The layer list does not fit the data or the loss; the run layer turns it into a spec error. */
+export class ModelError extends Error {}
+
+export { Tensor };
