@@ -45,6 +45,12 @@ export class Rng {
     return this.s.slice();
   }
 
+  /** Continues from a saved state (a checkpoint's). */
+  setState(state: ArrayLike<number>): void {
+    if (state.length !== 4) throw new Error('an Rng state is four uint32 words');
+    this.s.set(Uint32Array.from(state));
+  }
+
   nextUint32(): number {
     const s = this.s;
     const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;

@@ -1,0 +1,60 @@
+// dlx train SPEC: one run, one run folder.
+import type { Command } from 'commander';
+import { runExperiment } from '../../run/run-experiment.js';
+import { defaultBackendName } from '../../engine/backends.js';
+import { fixed, line, percent, table, type Io } from '../io.js';
+import { collect, overridesFrom } from '../options.js';
+import { progressEvents, progressMode } from '../progress.js';
+
+interface TrainFlags {
+  set?: string[];
+  runsDir: string;
+  name?: string;
+  seed?: string;
+  backend: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
+  const mode = progressMode(io, flags);
+  const result = await runExperiment({
+    specFile,
+    overrides: overridesFrom(flags.set, { name: flags.name, seed: flags.seed }),
+    runsDir: flags.runsDir,
+    backend: flags.backend,
+    argv,
+    signal,
+    events: progressEvents(io, mode),
+    onReady({ runDir, summary, totalParams }) {
+      if (mode !== 'tty' && mode !== 'plain') return;
+      line(io.out, `run folder ${runDir}`);
+      const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, String(r.params)]);
+      line(io.out, table(['#', 'layer', 'output', 'params'], rows));
+      line(io.out, `total parameters ${totalParams}`);
+    },
+  });
+  const { final, best } = result;
+  if (mode === 'json') {
+    line(io.out, JSON.stringify({ event: 'done', runDir: result.runDir, final, best }));
+    return;
+  }
+  line(io.out, io.color.green(`done ${result.runDir}`));
+  line(io.out, `final epoch ${final.epoch}: val_loss ${fixed(final.val_loss)} val_acc ${percent(final.val_acc)}; best epoch ${best.epoch}: val_loss ${fixed(best.val_loss)} val_acc ${percent(best.val_acc)}`);
+}
+
+export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
+  program
+    .command('train')
+    .description('train one model from a spec and write a run folder')
+    .argument('<spec>', 'the experiment spec (YAML)')
+    .option('--set <key=value>', 'override a spec value (repeatable), e.g. optimizer.lr=0.01', collect)
+    .option('--runs-dir <dir>', 'where run folders go', 'runs')
+    .option('--name <name>', 'the run name (overrides the spec\'s name)')
+    .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
+    .option('--backend <backend>', 'the compute backend', defaultBackendName)
+    .option('--quiet', 'print only the final summary')
+    .option('--json', 'print one JSON object per epoch and a final one, nothing else')
+    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7')
+    .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
+}

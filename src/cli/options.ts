@@ -1,0 +1,24 @@
+// Option parsing shared by commands; commander parses, zod checks values.
+import * as z from 'zod';
+import { SpecError } from '../common/errors.js';
+import { parseOverride, type Override } from '../config/overrides.js';
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function overridesFrom(sets: string[] | undefined, extra: Record<string, string | undefined> = {}): Override[] {
+  const list = (sets ?? []).map(parseOverride);
+  for (const [key, value] of Object.entries(extra)) {
+    if (value !== undefined) list.push(parseOverride(`${key}=${value}`));
+  }
+  return list;
+}
+
+export function checked<T>(schema: z.ZodType<T>, value: unknown, option: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new SpecError([`${option} ${String(value)}: ${r.error.issues[0]?.message ?? 'invalid'}`]);
+  return r.data;
+}
+
+export const splitOption = z.enum(['train', 'val', 'test'], { message: 'expected train, val or test' });

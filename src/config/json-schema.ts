@@ -1,0 +1,28 @@
+// The spec's JSON Schema for editors. Component slots also accept the bare type name
+// (the shorthand for {type: name}) when that type needs no other key.
+import * as z from 'zod';
+import { specSchema } from './spec.js';
+
+interface JsonObject {
+  [key: string]: unknown;
+}
+
+export function specJsonSchema(): JsonObject {
+  return z.toJSONSchema(specSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override(ctx) {
+      const def = (ctx.zodSchema as { _zod: { def: { type: string; discriminator?: string } } })._zod.def;
+      if (def.type !== 'union' || def.discriminator !== 'type') return;
+      const schema = ctx.jsonSchema as JsonObject;
+      const options = (schema.oneOf ?? schema.anyOf) as JsonObject[] | undefined;
+      if (!options) return;
+      const bare = options
+        .filter((o) => ((o.required as string[] | undefined) ?? []).every((k) => k === 'type'))
+        .map((o) => ((o.properties as JsonObject).type as JsonObject).const as string);
+      const objects = { ...schema };
+      for (const key of Object.keys(schema)) delete schema[key];
+      schema.anyOf = bare.length > 0 ? [{ type: 'string', enum: bare }, objects] : [objects];
+    },
+  }) as JsonObject;
+}

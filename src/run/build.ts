@@ -1,0 +1,48 @@
+// From a resolved spec to the objects a run needs: data, model, optimizer, schedule, random
+// streams. Shared by train, eval and (later) resume and reproduce, so they build identically.
+import { dirname } from 'node:path';
+import { SpecError } from '../common/errors.js';
+import type { ResolvedSpec } from '../config/spec.js';
+import type { SavedStep } from '../data/normalizers/index.js';
+import { loadDataset, prepare, type PreparedData } from '../data/prepare.js';
+import type { Backend } from '../engine/backend.js';
+import { backends } from '../engine/backends.js';
+import { Rng } from '../engine/rng.js';
+import type { LayerConfig } from '../nn/layers/index.js';
+import { Model, ModelError } from '../nn/model.js';
+import { findOptimizer } from '../optim/optimizers/index.js';
+import { Optimizer } from '../optim/optimizers/optimizer.js';
+import { findSchedule } from '../optim/schedules/index.js';
+import type { Schedule } from '../optim/schedules/schedule.js';
+
+export interface Built {
+  data: PreparedData;
+  model: Model;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  /** The streams that a checkpoint saves and a resume continues. */
+  rngs: { shuffle: Rng };
+  backend: Backend;
+}
+
+export function backendNamed(name: string): Backend {
+  const backend = backends[name];
+  if (!backend) throw new SpecError([`--backend ${name}: expected one of ${Object.keys(backends).join(', ')}`]);
+  return backend;
+}
+
+export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedStep[]): Promise<Built> {
+  const backend = backendNamed(backendName);
+  const loaded = await loadDataset(spec.data, { specDir: dirname(specFile) });
+  const data = prepare(loaded, spec.data, spec.seed, saved);
+  let model: Model;
+  try {
+    model = Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, data.sampleShape, data.classes.length, backend, Rng.stream(spec.seed, 'init'));
+  } catch (e) {
+    if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
+    throw e;
+  }
+  const optimizer = new Optimizer(findOptimizer(spec.optimizer.type).create(spec.optimizer as never));
+  const schedule = findSchedule(spec.schedule.type).create(spec.schedule as never, Number(spec.optimizer.lr));
+  return { data, model, optimizer, schedule, rngs: { shuffle: Rng.stream(spec.seed, 'shuffle') }, backend };
+}

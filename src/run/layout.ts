@@ -1,0 +1,34 @@
+// Every artifact of a run folder, named in one place (DESIGN.md "A run folder").
+import { join } from 'node:path';
+
+export const files = {
+  spec: 'spec.yaml',
+  resolved: 'resolved.json',
+  overrides: 'overrides.json',
+  env: 'env.json',
+  preprocessing: 'preprocessing.json',
+  curve: 'curve.csv',
+  metrics: 'metrics.json',
+  checkpoints: 'checkpoints',
+  lastCheckpoint: join('checkpoints', 'last.safetensors'),
+  bestCheckpoint: join('checkpoints', 'best.safetensors'),
+} as const;
+
+export const curveColumns = ['epoch', 'lr', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds'] as const;
+
+export function runPath(runDir: string, file: keyof typeof files): string {
+  return join(runDir, files[file]);
+}
+
+/** `<YYYYMMDD-HHMMSS>-<id>` in UTC. */
+export function runFolderName(start: Date, id: string): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const d = `${start.getUTCFullYear()}${p(start.getUTCMonth() + 1)}${p(start.getUTCDate())}`;
+  const t = `${p(start.getUTCHours())}${p(start.getUTCMinutes())}${p(start.getUTCSeconds())}`;
+  return `${d}-${t}-${id}`;
+}
+
+/** A run folder being written before its first epoch ends: hidden, and removed on failure. */
+export function stagingName(folder: string): string {
+  return `.${folder}.partial`;
+}
