@@ -63,7 +63,7 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
   const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new SpecError(doc.errors.map((e) => {
-      const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+      const pos = lines.linePos(e.pos[0]);
       const message = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       return `${file}:${pos.line}:${pos.col}: YAML syntax: ${message}`;
     }));

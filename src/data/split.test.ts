@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Rng } from '../engine/rng.js';
+import { split, splitIndices, splitSchema } from './split.js';
+
+const labels = Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 50));
+
+test('a stratified split keeps every class share and is disjoint and complete', () => {
+  const [train, val, test] = splitIndices(labels, [30, 15], true, Rng.stream(1, 'split'));
+  assert.equal(val.length, 30);
+  assert.equal(test.length, 15);
+  assert.equal(train.length, 105);
+  for (const c of [0, 1, 2]) assert.equal([...val].filter((i) => labels[i] === c).length, 10);
+  assert.equal(new Set([...train, ...val, ...test]).size, 150);
+});
+
+test('splits are seeded: same seed same rows, other seed other rows', () => {
+  const a = splitIndices(labels, [30], false, Rng.stream(1, 'split'));
+  const b = splitIndices(labels, [30], false, Rng.stream(1, 'split'));
+  const c = splitIndices(labels, [30], false, Rng.stream(2, 'split'));
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a[1], c[1]);
+});
+
+test('fractions and counts; an official test set is kept', () => {
+  const x = Float32Array.from({ length: 150 }, (_, i) => i);
+  const all = { x, y: labels };
+  const bySize = split(all, undefined, splitSchema.parse({ val: 0.2, test: 12 }), Rng.stream(0, 'split'));
+  assert.deepEqual([bySize.train.y.length, bySize.val.y.length, bySize.test?.y.length], [108, 30, 12]);
+  const official = { x: Float32Array.from([7]), y: Int32Array.from([1]) };
+  const withTest = split(all, official, splitSchema.parse({ val: 10, test: 0.5 }), Rng.stream(0, 'split'));
+  assert.equal(withTest.test, official);
+  assert.equal(withTest.train.y.length, 140);
+  // rows travel with their labels
+  for (let i = 0; i < bySize.val.y.length; i++) assert.equal(bySize.val.y[i], Math.floor(bySize.val.x[i] / 50));
+});
+
+test('a split that leaves no training rows is a data error', () => {
+  assert.throws(
+    () => split({ x: new Float32Array(10), y: new Int32Array(10) }, undefined, splitSchema.parse({ val: 6, test: 4 }), Rng.stream(0, 'split')),
+    { message: 'data.split: validation (6) and test (4) leave no training rows out of 10' },
+  );
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertClose, golden } from '../../../test/helpers.js';
+import { gradientError } from '../../../test/gradcheck.js';
+import { referenceBackend } from '../../engine/reference.js';
+import { Rng } from '../../engine/rng.js';
+import { Tensor } from '../../engine/tensor.js';
+import { dense } from './dense.js';
+
+const g = golden.layers.cases.dense;
+
+function goldenDense() {
+  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), {
+    inputShape: [6], backend: referenceBackend, initRng: Rng.stream(1, 'init'),
+  });
+  layer.params[0].value.data.set(g.params.w.data);
+  layer.params[1].value.data.set(g.params.b.data);
+  return layer;
+}
+
+test('dense forward and backward match PyTorch (golden.json) within 1e-4 relative', () => {
+  const layer = goldenDense();
+  const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
+  assert.deepEqual([...y.shape], g.output.shape);
+  assertClose(y.data, g.output.data, 1e-4, 1e-6, 'y');
+  const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
+  assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-6, 'dx');
+  assertClose(layer.params[0].grad.data, g.grad_params.w.data, 1e-4, 1e-6, 'dw');
+  assertClose(layer.params[1].grad.data, g.grad_params.b.data, 1e-4, 1e-6, 'db');
+});
+
+test('dense gradients agree with finite differences', () => {
+  const rng = Rng.stream(3, 'test');
+  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 5, init: 'glorot-normal', bias: 0.3 }), {
+    inputShape: [7], backend: referenceBackend, initRng: rng,
+  });
+  const x = Tensor.from([3, 7], Array.from({ length: 21 }, () => rng.normal()));
+  const up = Float32Array.from({ length: 15 }, () => rng.normal());
+  assert.ok(gradientError(layer, x, up) < 2e-3);
+});
+
+test('dense bias shorthand is a constant initializer; weights penalized, bias not', () => {
+  const config = dense.schema.parse({ type: 'dense', units: 2, bias: 0.1 });
+  assert.deepEqual(config.bias, { type: 'constant', value: 0.1 });
+  const layer = dense.create(config, { inputShape: [3], backend: referenceBackend, initRng: Rng.stream(0, 'init') });
+  assert.deepEqual([...layer.params[1].value.data], [Math.fround(0.1), Math.fround(0.1)]);
+  assert.deepEqual(layer.params.map((p) => [p.name, p.penalized]), [['weight', true], ['bias', false]]);
+});
