@@ -7,8 +7,26 @@ interface JsonObject {
   [key: string]: unknown;
 }
 
+interface JsonSchemaNode {
+  default?: unknown;
+  properties?: Record<string, JsonSchemaNode>;
+}
+
+/**
+ * zod's input-mode JSON Schema keeps `.prefault` defaults but drops `.default` ones, which the
+ * output mode has: copy those over, key by key.
+ */
+export function withDefaults(input: JsonSchemaNode, output: JsonSchemaNode): void {
+  for (const [key, p] of Object.entries(input.properties ?? {})) {
+    const o = output.properties?.[key];
+    if (!o) continue;
+    if (p.default === undefined && o.default !== undefined) p.default = o.default;
+    withDefaults(p, o);
+  }
+}
+
 export function specJsonSchema(): JsonObject {
-  return z.toJSONSchema(specSchema, {
+  const schema = z.toJSONSchema(specSchema, {
     io: 'input',
     unrepresentable: 'any',
     override(ctx) {
@@ -25,4 +43,6 @@ export function specJsonSchema(): JsonObject {
       schema.anyOf = bare.length > 0 ? [{ type: 'string', enum: bare }, objects] : [objects];
     },
   }) as JsonObject;
+  withDefaults(schema as JsonSchemaNode, z.toJSONSchema(specSchema, { io: 'output', unrepresentable: 'any' }) as JsonSchemaNode);
+  return schema;
 }

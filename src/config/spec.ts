@@ -26,14 +26,14 @@ export const specSchema = strictObject({
     layers: z.array(layerSchema).min(1),
     output: z.enum(outputs).default(outputs[0]),
   }),
-  loss: lossSchema.default({ type: 'cross-entropy' }),
-  optimizer: optimizerSchema.default({ type: 'sgd' }),
-  schedule: scheduleSchema.default({ type: 'constant' }),
+  loss: lossSchema.prefault({ type: 'cross-entropy' }),
+  optimizer: optimizerSchema.prefault({ type: 'sgd' }),
+  schedule: scheduleSchema.prefault({ type: 'constant' }),
   train: strictObject({
     epochs: count().default(10),
     batchSize: count().default(32),
     shuffle: z.boolean().default(true),
-  }).default({ epochs: 10, batchSize: 32, shuffle: true }),
+  }).prefault({}),
 });
 
 /** A validated spec with every default filled in: what resolved.json holds. */

@@ -11,7 +11,7 @@ import { split, splitSchema } from './split.js';
 
 export const dataSchema = strictObject({
   dataset: datasetSchema,
-  split: splitSchema.default({ val: 0.2, test: 0, stratify: true }),
+  split: splitSchema.prefault({}),
   normalize: z.array(normalizerSchema).default([]),
 });
 export type DataConfig = z.output<typeof dataSchema>;

@@ -8,12 +8,9 @@ import type { Layer, LayerComponent, Param } from '../layer.js';
 const schema = strictObject({
   type: z.literal('dense'),
   units: count(),
-  init: initializerSchema.default({ type: 'glorot-uniform' }),
+  init: initializerSchema.prefault({ type: 'glorot-uniform' }),
   /** A number is shorthand for a constant bias. */
-  bias: z
-    .union([z.number().finite(), initializerSchema])
-    .default(0)
-    .transform((b) => (typeof b === 'number' ? { type: 'constant', value: b } : b)),
+  bias: z.union([z.number().finite(), initializerSchema]).default(0),
 });
 
 export const dense = {
@@ -31,7 +28,8 @@ export const dense = {
     };
     const bias: Param = { name: 'bias', value: Tensor.zeros([units]), grad: Tensor.zeros([units]), penalized: false };
     createInitializer(config.init)(weight.value.data, { fanIn: inputs, fanOut: units }, initRng);
-    createInitializer(config.bias)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);
+    const biasInit = typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias;
+    createInitializer(biasInit)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);
     let input: Tensor | undefined;
 
     return {

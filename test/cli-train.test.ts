@@ -1,0 +1,185 @@
+// dlx train, eval and runs end to end in temporary folders.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dlx, root, tempDir } from './helpers.js';
+
+const quickstart = join(root, 'configs/quickstart.yaml');
+
+function onlyRun(runsDir: string, name: string): string {
+  const folders = readdirSync(join(runsDir, name));
+  assert.equal(folders.length, 1, `one run folder, found ${folders.join(', ')}`);
+  assert.match(folders[0], /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+  return join(runsDir, name, folders[0]);
+}
+
+const withoutSeconds = (csv: string) => csv.trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','));
+
+test('train writes the whole run folder, and eval reproduces its final validation metrics exactly', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'quickstart');
+  assert.deepEqual(readdirSync(run).sort(), ['checkpoints', 'curve.csv', 'env.json', 'metrics.json', 'overrides.json', 'preprocessing.json', 'resolved.json', 'spec.yaml']);
+  assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['best.safetensors', 'last.safetensors']);
+  assert.equal(readFileSync(join(run, 'spec.yaml'), 'utf8'), readFileSync(quickstart, 'utf8'));
+  const curve = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');
+  assert.equal(curve[0], 'epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds');
+  assert.equal(curve.length, 31);
+  const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.status, 'finished');
+  assert.ok(metrics.final.val_acc > 0.85, `quick-start reaches > 85% on iris, got ${metrics.final.val_acc}`);
+  const pre = JSON.parse(readFileSync(join(run, 'preprocessing.json'), 'utf8'));
+  assert.equal(pre.steps[0].config.type, 'zscore');
+  assert.equal(pre.steps[0].state.mean.length, 4);
+  const env = JSON.parse(readFileSync(join(run, 'env.json'), 'utf8'));
+  assert.equal(env.backend, 'reference');
+  assert.equal(env.node, process.version);
+
+  const ev = dlx(['eval', run, '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const result = JSON.parse(ev.stdout);
+  assert.equal(result.loss, metrics.final.val_loss);
+  assert.equal(result.accuracy, metrics.final.val_acc);
+  assert.equal(result.count, 30);
+  assert.equal(result.epoch, 30);
+
+  const best = JSON.parse(dlx(['eval', join(run, 'checkpoints/best.safetensors'), '--json']).stdout);
+  assert.equal(best.loss, metrics.best.val_loss);
+
+  const text = dlx(['eval', run]);
+  assert.match(text.stdout, /on val: 30 rows\nloss \d\.\d{4}  accuracy \d+\.\d\d%\n$/);
+
+  const listed = dlx(['runs', runs]);
+  assert.equal(listed.code, 0);
+  assert.match(listed.stdout, /quickstart\s+\d{8}-\d{6}-[0-9a-f]{6}\s+finished\s+30/);
+  assert.deepEqual(JSON.parse(dlx(['runs', runs, '--json']).stdout).map((x: { status: string }) => x.status), ['finished']);
+});
+
+test('the same spec and seed give bit-identical curves and checkpoints', () => {
+  const runs = tempDir();
+  for (const name of ['a', 'b']) {
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--name', name, '--quiet', '--set', 'train.epochs=5']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const [a, b] = [onlyRun(runs, 'a'), onlyRun(runs, 'b')];
+  assert.deepEqual(withoutSeconds(readFileSync(join(a, 'curve.csv'), 'utf8')), withoutSeconds(readFileSync(join(b, 'curve.csv'), 'utf8')));
+  // the metadata holds the resolved spec, whose name differs; the tensors must not
+  const tensors = (p: string) => {
+    const bytes = readFileSync(join(p, 'checkpoints/last.safetensors'));
+    const n = Number(bytes.readBigUInt64LE(0));
+    return bytes.subarray(8 + n);
+  };
+  assert.ok(tensors(a).equals(tensors(b)));
+  const other = dlx(['train', quickstart, '--runs-dir', runs, '--name', 'c', '--quiet', '--set', 'train.epochs=5', '--seed', '7']);
+  assert.equal(other.code, 0);
+  assert.ok(!tensors(onlyRun(runs, 'c')).equals(tensors(a)));
+});
+
+test('--set, --seed and --name are applied, validated and recorded in overrides.json', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--name', 'tuned', '--seed', '3',
+    '--set', 'optimizer.lr=0.05', '--set', 'train.epochs=2', '--set', 'data.normalize=[minmax]']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'tuned');
+  assert.deepEqual(JSON.parse(readFileSync(join(run, 'overrides.json'), 'utf8')), {
+    'optimizer.lr': 0.05, 'train.epochs': 2, 'data.normalize': ['minmax'], name: 'tuned', seed: 3,
+  });
+  const resolved = JSON.parse(readFileSync(join(run, 'resolved.json'), 'utf8'));
+  assert.equal(resolved.optimizer.lr, 0.05);
+  assert.equal(resolved.seed, 3);
+  assert.deepEqual(resolved.data.normalize, [{ type: 'minmax' }]);
+  assert.equal(readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').length, 3);
+  assert.match(readFileSync(join(run, 'curve.csv'), 'utf8'), /\n1,0\.05,/);
+});
+
+test('a name that would leave the runs directory is refused, and nothing is written', () => {
+  const runs = join(tempDir(), 'runs');
+  for (const name of ['../evil', '/abs', 'a/b', '..', '.hidden']) {
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--name', name]);
+    assert.equal(r.code, 2, name);
+    assert.equal(r.stderr, `error --set name=${name}: name: expected a plain name of letters, digits, '.', '_' and '-' that does not start with '.' (no '/', '\\' or '..'), found '${name}'\n`);
+  }
+  const dir = tempDir();
+  writeFileSync(join(dir, 'spec.yaml'), readFileSync(quickstart, 'utf8').replace('name: quickstart', 'name: ../../etc'));
+  const r = dlx(['train', 'spec.yaml', '--runs-dir', runs], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^error spec\.yaml:3:7: name: expected a plain name/);
+  assert.equal(existsSync(runs), false);
+});
+
+test('a run that fails before its first epoch leaves nothing in runs/', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'wrong-units.yaml'), readFileSync(quickstart, 'utf8').replace('units: 3', 'units: 5'));
+  const r = dlx(['train', 'wrong-units.yaml'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, "error wrong-units.yaml: model.layers: layer 3 (dense) gives shape [5], but the dataset has 3 classes: make the last layer a dense layer with units: 3\n");
+  assert.equal(existsSync(join(dir, 'runs')), false);
+});
+
+test('a diverging run stops with exit 4 and names the epoch, batch and learning rate', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--set', 'optimizer.lr=1e30', '--set', 'train.epochs=3']);
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /^error training diverged: the loss became (NaN|Infinity) in epoch 1, batch \d+ of 8, at learning rate 1e\+30\n$/);
+  assert.deepEqual(readdirSync(runs).filter((f) => !f.startsWith('.')), [], 'no epoch finished, so no run folder');
+});
+
+test('progress: plain lines off a terminal, --quiet, --json', () => {
+  const runs = tempDir();
+  const plain = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3']);
+  assert.equal(plain.code, 0, plain.stderr);
+  const lines = plain.stdout.trim().split('\n');
+  assert.match(lines[0], /^run folder .*quickstart/);
+  assert.deepEqual(lines.filter((l) => l.startsWith('epoch ')).map((l) => l.split('  ')[0]), ['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
+  assert.match(plain.stdout, /total parameters 131/);
+  assert.doesNotMatch(plain.stdout, /\x1b\[/, 'no colour off a terminal');
+
+  const quiet = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--quiet']);
+  const q = quiet.stdout.trim().split('\n');
+  assert.equal(q.length, 2);
+  assert.match(q[0], /^done /);
+  assert.match(q[1], /^final epoch 3: val_loss \d\.\d{4} val_acc [\d.]+%; best epoch \d: /);
+
+  const json = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--json']);
+  const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(events.map((e) => e.event), ['epoch', 'epoch', 'epoch', 'done']);
+  assert.deepEqual(Object.keys(events[0]), ['event', 'epoch', 'lr', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'best']);
+  assert.equal(events[3].final.epoch, 3);
+});
+
+test('eval: a missing run is exit 3, a bad split exit 2, an absent test split exit 3', () => {
+  const missing = dlx(['eval', '/nonexistent/run']);
+  assert.equal(missing.code, 3);
+  assert.equal(missing.stderr, 'error /nonexistent/run: no such run folder or checkpoint\n');
+  const runs = tempDir();
+  dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--set', 'train.epochs=1']);
+  const run = onlyRun(runs, 'quickstart');
+  const badSplit = dlx(['eval', run, '--split', 'tset']);
+  assert.equal(badSplit.code, 2);
+  assert.equal(badSplit.stderr, 'error --split tset: expected train, val or test\n');
+  const noTest = dlx(['eval', run, '--split', 'test']);
+  assert.equal(noTest.code, 3);
+  assert.equal(noTest.stderr, `error ${run}: this run has no test split (its dataset has no official test set and data.split.test is 0)\n`);
+  const withTest = dlx(['train', quickstart, '--runs-dir', runs, '--name', 'tested', '--quiet', '--set', 'train.epochs=1', '--set', 'data.split.test=0.2']);
+  assert.equal(withTest.code, 0);
+  const t = JSON.parse(dlx(['eval', onlyRun(runs, 'tested'), '--split', 'test', '--json']).stdout);
+  assert.equal(t.count, 30);
+  assert.equal(t.split, 'test');
+});
+
+test('every command has --help with an example; datasets list and schema work', () => {
+  for (const command of [['train'], ['validate'], ['eval'], ['runs'], ['schema'], ['datasets', 'list']]) {
+    const r = dlx([...command, '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Example:\n  dlx /, command.join(' '));
+  }
+  const list = dlx(['datasets', 'list', '--json']);
+  const iris = JSON.parse(list.stdout).find((d: { name: string }) => d.name === 'iris');
+  assert.equal(iris.present, true);
+  const schema = JSON.parse(dlx(['schema']).stdout);
+  assert.deepEqual(schema.required, ['data', 'model']);
+  assert.equal(schema.additionalProperties, false);
+  assert.deepEqual(schema.properties.optimizer.anyOf[0], { type: 'string', enum: ['sgd'] });
+});
