@@ -183,3 +183,29 @@ test('every command has --help with an example; datasets list and schema work', 
   assert.equal(schema.additionalProperties, false);
   assert.deepEqual(schema.properties.optimizer.anyOf[0], { type: 'string', enum: ['sgd'] });
 });
+
+test('Ctrl-C stops training with exit 130, keeps the finished epochs and marks the run interrupted', async () => {
+  const { spawn } = await import('node:child_process');
+  const runs = tempDir();
+  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'train', quickstart, '--runs-dir', runs, '--json', '--set', 'train.epochs=1000000'], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolvePromise) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.split('\n').length > 3 && !child.killed) child.kill('SIGINT');
+    });
+    child.on('close', resolvePromise);
+  });
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /^interrupt: stopping after this batch \(press Ctrl-C again to quit at once\)\nerror interrupted during epoch \d+\nthe run folder keeps the last completed epoch: .*quickstart/);
+  const run = onlyRun(runs, 'quickstart');
+  const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.status, 'interrupted');
+  const rows = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').length - 1;
+  assert.equal(rows, metrics.epochs);
+  assert.equal(JSON.parse(dlx(['eval', run, '--json']).stdout).epoch, metrics.epochs);
+});
