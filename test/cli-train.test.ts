@@ -25,7 +25,7 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['best.safetensors', 'last.safetensors']);
   assert.equal(readFileSync(join(run, 'spec.yaml'), 'utf8'), readFileSync(quickstart, 'utf8'));
   const curve = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');
-  assert.equal(curve[0], 'epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds');
+  assert.equal(curve[0], 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,seconds');
   assert.equal(curve.length, 31);
   const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
   assert.equal(metrics.status, 'finished');
@@ -145,7 +145,7 @@ test('progress: plain lines off a terminal, --quiet, --json', () => {
   const json = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--json']);
   const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(events.map((e) => e.event), ['epoch', 'epoch', 'epoch', 'done']);
-  assert.deepEqual(Object.keys(events[0]), ['event', 'epoch', 'lr', 'train_loss', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'best']);
+  assert.deepEqual(Object.keys(events[0]), ['event', 'epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'best']);
   assert.equal(events[3].final.epoch, 3);
 });
 
@@ -181,7 +181,8 @@ test('every command has --help with an example; datasets list and schema work', 
   const schema = JSON.parse(dlx(['schema']).stdout);
   assert.deepEqual(schema.required, ['data', 'model']);
   assert.equal(schema.additionalProperties, false);
-  assert.deepEqual(schema.properties.optimizer.anyOf[0], { type: 'string', enum: ['sgd'] });
+  assert.deepEqual(schema.properties.optimizer.anyOf[0], { type: 'string', enum: ['sgd', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'adamax', 'nadam'] });
+  assert.deepEqual(schema.properties.schedule.anyOf[0], { type: 'string', enum: ['constant'] });
 });
 
 test('Ctrl-C stops training with exit 130, keeps the finished epochs and marks the run interrupted', async () => {

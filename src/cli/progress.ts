@@ -19,12 +19,13 @@ export function epochLine(io: Io, r: EpochRecord, epochs: number, isBest: boolea
     c.bold(`epoch ${r.epoch}/${epochs}`),
     `lr ${r.lr.toPrecision(3)}`,
     `loss ${fixed(r.train_loss)}`,
+    r.penalty > 0 ? `penalty ${fixed(r.penalty)}` : '',
     `acc ${percent(r.train_acc)}`,
     c.cyan(`val_loss ${fixed(r.val_loss)}`),
     c.cyan(`val_acc ${percent(r.val_acc)}`),
     `${r.seconds.toFixed(2)}s`,
     isBest ? c.green('best') : '',
-  ].join('  ').trimEnd();
+  ].filter(Boolean).join('  ');
 }
 
 export function progressEvents(io: Io, mode: ProgressMode): TrainEvents {

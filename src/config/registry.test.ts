@@ -18,7 +18,20 @@ const kinds: [string, readonly Component[]][] = [
 ];
 
 // The smallest valid config of each component: its type and whatever is required.
-const minimal: Record<string, Record<string, unknown>> = { dense: { units: 3 } };
+const minimal: Record<string, Record<string, unknown>> = {
+  dense: { units: 3 },
+  exponential: { gamma: 0.9 },
+  step: { every: 2 },
+  'inverse-time': { rate: 0.5 },
+  triangular: { maxLr: 1, stepSize: 4 },
+  triangular2: { maxLr: 1, stepSize: 4 },
+  'cosine-restarts': { period: 5 },
+};
+
+/** Every registered component's minimal config, for registry-wide tests elsewhere. */
+export function minimalConfig(c: Component): Record<string, unknown> {
+  return c.schema.parse({ type: c.type, ...minimal[c.type] }) as Record<string, unknown>;
+}
 
 for (const [kind, list] of kinds) {
   test(`${kind}: unique types, a summary, and a config that round-trips through its schema`, () => {

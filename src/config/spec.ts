@@ -4,6 +4,7 @@ import { count, strictObject } from '../common/schema.js';
 import { dataSchema } from '../data/prepare.js';
 import { layerSchema } from '../nn/layers/index.js';
 import { losses, lossSchema } from '../nn/losses/index.js';
+import { regularizationSchema } from '../nn/regularizers/penalty.js';
 import { optimizerSchema } from '../optim/optimizers/index.js';
 import { scheduleSchema } from '../optim/schedules/index.js';
 
@@ -27,6 +28,7 @@ export const specSchema = strictObject({
     output: z.enum(outputs).default(outputs[0]),
   }),
   loss: lossSchema.prefault({ type: 'cross-entropy' }),
+  regularization: regularizationSchema.prefault({}),
   optimizer: optimizerSchema.prefault({ type: 'sgd' }),
   schedule: scheduleSchema.prefault({ type: 'constant' }),
   train: strictObject({

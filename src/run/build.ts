@@ -10,16 +10,15 @@ import { backends } from '../engine/backends.js';
 import { Rng } from '../engine/rng.js';
 import type { LayerConfig } from '../nn/layers/index.js';
 import { Model, ModelError } from '../nn/model.js';
-import { findOptimizer } from '../optim/optimizers/index.js';
-import { Optimizer } from '../optim/optimizers/optimizer.js';
-import { findSchedule } from '../optim/schedules/index.js';
-import type { Schedule } from '../optim/schedules/schedule.js';
+import { createOptimizer } from '../optim/optimizers/index.js';
+import type { Optimizer } from '../optim/optimizers/optimizer.js';
+import { createSchedule, type PlannedSchedule } from '../optim/schedules/index.js';
 
 export interface Built {
   data: PreparedData;
   model: Model;
   optimizer: Optimizer;
-  schedule: Schedule;
+  schedule: PlannedSchedule;
   /** The streams that a checkpoint saves and a resume continues. */
   rngs: { shuffle: Rng };
   backend: Backend;
@@ -42,7 +41,7 @@ export async function build(spec: ResolvedSpec, specFile: string, backendName: s
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
     throw e;
   }
-  const optimizer = new Optimizer(findOptimizer(spec.optimizer.type).create(spec.optimizer as never));
-  const schedule = findSchedule(spec.schedule.type).create(spec.schedule as never, Number(spec.optimizer.lr));
+  const optimizer = createOptimizer(spec.optimizer);
+  const schedule = createSchedule(spec.schedule, Number(spec.optimizer.lr));
   return { data, model, optimizer, schedule, rngs: { shuffle: Rng.stream(spec.seed, 'shuffle') }, backend };
 }

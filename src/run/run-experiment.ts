@@ -117,7 +117,7 @@ export async function runExperiment(options: TrainOptions): Promise<RunResult> {
       },
     };
     await train({
-      model, optimizer, schedule, data, config: spec.train, shuffleRng: rngs.shuffle,
+      model, optimizer, schedule, data, config: spec.train, shuffleRng: rngs.shuffle, regularization: spec.regularization,
       state: { epoch: 0, step: 0 }, signal: options.signal,
       events: options.events ? [writers, options.events] : [writers],
     });

@@ -88,5 +88,5 @@ export function restoreTraining(parts: Omit<CheckpointParts, 'metadata' | 'state
 }
 
 export function paramRefs(model: Model) {
-  return model.namedParams().map(([name, p]) => ({ name, value: p.value.data, grad: p.grad.data }));
+  return model.namedParams().map(([name, p]) => ({ name, value: p.value.data, grad: p.grad.data, decay: p.penalized }));
 }

@@ -6,7 +6,8 @@ import type { PreparedData } from '../data/prepare.js';
 import type { Rng } from '../engine/rng.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
-import type { Schedule } from '../optim/schedules/schedule.js';
+import type { PlannedSchedule } from '../optim/schedules/index.js';
+import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
 import { paramRefs, type TrainingState } from './checkpoint.js';
 import { correct, evaluate } from './metrics.js';
 
@@ -20,7 +21,10 @@ export interface TrainConfig {
 export interface EpochRecord {
   epoch: number;
   lr: number;
+  /** Data loss, mean over the epoch's batches weighted by their size. */
   train_loss: number;
+  /** The weight penalty λ1Σ|w| + λ2Σw², mean over the epoch's batches. */
+  penalty: number;
   train_acc: number;
   val_loss: number;
   val_acc: number;
@@ -46,7 +50,8 @@ export interface TrainEvents {
 export interface TrainArgs {
   model: Model;
   optimizer: Optimizer;
-  schedule: Schedule;
+  schedule: PlannedSchedule;
+  regularization: Regularization;
   data: PreparedData;
   config: TrainConfig;
   shuffleRng: Rng;
@@ -62,8 +67,11 @@ async function yieldNow(): Promise<void> {
 }
 
 export async function train(args: TrainArgs): Promise<TrainingState> {
-  const { model, optimizer, schedule, data, config, state, events } = args;
+  const { model, optimizer, schedule, data, config, state, events, regularization } = args;
   const refs = paramRefs(model);
+  const params = model.params;
+  // per-epoch schedules count epochs from 0, per-update ones count updates from 0
+  const lrAt = (epoch: number) => schedule.lr(schedule.per === 'epoch' ? epoch - 1 : state.step);
   const rows = data.train.y.length;
   const batchesPerEpoch = Math.ceil(rows / config.batchSize);
   for (const e of events) await e.runStart?.({ firstEpoch: state.epoch + 1, epochs: config.epochs, batchesPerEpoch });
@@ -71,8 +79,9 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     const started = performance.now();
     let lastYield = started;
     const order = epochOrder(rows, config.shuffle ? args.shuffleRng : undefined);
-    const epochLr = schedule(state.step);
+    const epochLr = lrAt(epoch);
     let lossSum = 0;
+    let penaltySum = 0;
     let hits = 0;
     let seen = 0;
     let batch = 0;
@@ -83,12 +92,15 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       }
       if (args.signal?.aborted) throw new InterruptedError(`interrupted during epoch ${epoch}`);
       batch++;
-      const lr = schedule(state.step);
+      const lr = lrAt(epoch);
       const { loss, logits } = model.lossAndGradients(b.x, b.y);
+      penaltySum += penaltyValue(params, regularization) * b.y.length;
+      addL2Gradient(params, regularization);
       if (!Number.isFinite(loss)) {
         throw new DivergedError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch} of ${batchesPerEpoch}, at learning rate ${lr}`);
       }
       optimizer.step(refs, lr, state.step + 1);
+      proximalL1(params, regularization, lr);
       state.step++;
       lossSum += loss * b.y.length;
       hits += correct(logits, b.y);
@@ -106,6 +118,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       epoch,
       lr: epochLr,
       train_loss: lossSum / seen,
+      penalty: penaltySum / seen,
       train_acc: hits / seen,
       val_loss: val.loss,
       val_acc: val.accuracy,

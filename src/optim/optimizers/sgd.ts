@@ -2,21 +2,16 @@
 // https://proceedings.mlr.press/v28/sutskever13.html) in PyTorch's form v ← μv + g, w ← w − lr·v,
 // the deck's form v ← μv − lr·g, w ← w + v (`momentumForm: decoupled`), and Nesterov's.
 import * as z from 'zod';
-import { positive, strictObject } from '../../common/schema.js';
-import type { OptimizerComponent, UpdateRule } from './optimizer.js';
+import { defineOptimizer, optimizerSchema, type UpdateRule } from './optimizer.js';
 
-const schema = strictObject({
-  type: z.literal('sgd'),
-  lr: positive().default(0.01),
-  momentum: z.number().min(0).lt(1).default(0),
-  nesterov: z.boolean().default(false),
-  momentumForm: z.enum(['pytorch', 'decoupled']).default('pytorch'),
-});
-
-export const sgd = {
+export const sgd = defineOptimizer({
   type: 'sgd',
-  summary: 'w ← w − lr·g; `momentum` μ (0), `nesterov` (false), `momentumForm` pytorch | decoupled',
-  schema,
+  summary: 'w ← w − lr·g; with `momentum` μ: v ← μv + g, w ← w − lr·v; `nesterov`: w ← w − lr·(g + μv); `momentumForm: decoupled`: v ← μv − lr·g, w ← w + v',
+  schema: optimizerSchema('sgd', 0.01, {
+    momentum: z.number().min(0).lt(1).default(0),
+    nesterov: z.boolean().default(false),
+    momentumForm: z.enum(['pytorch', 'decoupled']).default('pytorch'),
+  }),
   create({ momentum, nesterov, momentumForm }): UpdateRule {
     if (momentum === 0) {
       return {
@@ -41,11 +36,11 @@ export const sgd = {
       slots: ['velocity'],
       update(w, g, [v], lr, t) {
         for (let i = 0; i < w.length; i++) {
-          // PyTorch starts the buffer at g on the first step, which μ·0 + g also gives.
+          // PyTorch starts the buffer at g on the first step
           v[i] = t === 1 ? g[i] : momentum * v[i] + g[i];
           w[i] -= lr * (nesterov ? g[i] + momentum * v[i] : v[i]);
         }
       },
     };
   },
-} satisfies OptimizerComponent<typeof schema>;
+});

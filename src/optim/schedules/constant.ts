@@ -1,11 +1,9 @@
 // The optimizer's learning rate at every step.
-import * as z from 'zod';
-import { strictObject } from '../../common/schema.js';
-import type { ScheduleComponent } from './schedule.js';
+import { defineSchedule, scheduleSchema } from './schedule.js';
 
-export const constant = {
+export const constant = defineSchedule({
   type: 'constant',
-  summary: 'the optimizer\'s `lr` throughout',
-  schema: strictObject({ type: z.literal('constant') }),
-  create: (_c, baseLr) => () => baseLr,
-} satisfies ScheduleComponent;
+  summary: "the optimizer's `lr` throughout",
+  schema: scheduleSchema('constant', 'update', {}),
+  create: (_c, lr) => () => lr,
+});
