@@ -210,3 +210,17 @@ test('Ctrl-C stops training with exit 130, keeps the finished epochs and marks t
   assert.equal(rows, metrics.epochs);
   assert.equal(JSON.parse(dlx(['eval', run, '--json']).stdout).epoch, metrics.epochs);
 });
+
+test('curve.csv: the penalty column beside the data loss, and the lr of a per-epoch schedule', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--set', 'train.epochs=5', '--set', 'regularization.l2=0.01',
+    '--set', 'schedule={type: step, every: 2, gamma: 0.5}']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = readFileSync(join(onlyRun(runs, 'quickstart'), 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  assert.deepEqual(rows.map((row) => row[1]), [0.1, 0.1, 0.05, 0.05, 0.025]);
+  assert.ok(rows.every((row) => row[3] > 0), 'an L2 run has a positive penalty');
+  const plain = tempDir();
+  dlx(['train', quickstart, '--runs-dir', plain, '--quiet', '--set', 'train.epochs=2']);
+  const unpenalized = readFileSync(join(onlyRun(plain, 'quickstart'), 'curve.csv'), 'utf8').trim().split('\n').slice(1);
+  assert.ok(unpenalized.every((l) => l.split(',')[3] === '0'));
+});

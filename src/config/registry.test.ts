@@ -20,8 +20,8 @@ const kinds: [string, readonly Component[]][] = [
 // The smallest valid config of each component: its type and whatever is required.
 const minimal: Record<string, Record<string, unknown>> = {
   dense: { units: 3 },
-  exponential: { gamma: 0.9 },
-  step: { every: 2 },
+  exponential: { gamma: 0.99 },
+  step: { every: 20 },
   'inverse-time': { rate: 0.5 },
   triangular: { maxLr: 1, stepSize: 4 },
   triangular2: { maxLr: 1, stepSize: 4 },

@@ -69,7 +69,7 @@ async function yieldNow(): Promise<void> {
 export async function train(args: TrainArgs): Promise<TrainingState> {
   const { model, optimizer, schedule, data, config, state, events, regularization } = args;
   const refs = paramRefs(model);
-  const params = model.params;
+  const params = model.params.map((p) => ({ value: p.value.data, grad: p.grad.data, penalized: p.penalized }));
   // per-epoch schedules count epochs from 0, per-update ones count updates from 0
   const lrAt = (epoch: number) => schedule.lr(schedule.per === 'epoch' ? epoch - 1 : state.step);
   const rows = data.train.y.length;

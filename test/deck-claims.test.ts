@@ -1,0 +1,50 @@
+// The lecture's claims about initialization and penalties, checked on iris.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseSpec } from '../src/config/load.js';
+import { build } from '../src/run/build.js';
+import { train } from '../src/train/loop.js';
+
+async function trained(yaml: string) {
+  const spec = parseSpec('claims.yaml', yaml).resolved;
+  const built = await build(spec, 'claims.yaml', 'reference');
+  await train({
+    model: built.model, optimizer: built.optimizer, schedule: built.schedule, data: built.data,
+    config: spec.train, shuffleRng: built.rngs.shuffle, regularization: spec.regularization,
+    state: { epoch: 0, step: 0 }, events: [],
+  });
+  return built.model;
+}
+
+const base = (extra: string) => `name: claims
+seed: 1
+data: {dataset: iris, normalize: [zscore]}
+model:
+  layers:
+    - {type: dense, units: 8, init: INIT, bias: 0.1}
+    - relu
+    - {type: dense, units: 3, init: INIT}
+optimizer: {type: sgd, lr: 0.1}
+train: {epochs: 20, batchSize: 16}
+${extra}`;
+
+test('with all-zero weights every hidden unit of a layer stays identical after training', async () => {
+  const model = await trained(base('').replaceAll('INIT', 'zeros'));
+  const [w1, b1] = model.layers[0].params.map((p) => p.value.data);
+  const w2 = model.layers[2].params[0].value.data;
+  for (let i = 0; i < 4; i++) for (let j = 1; j < 8; j++) assert.equal(w1[i * 8 + j], w1[i * 8], `W1 row ${i}`);
+  for (let j = 1; j < 8; j++) assert.equal(b1[j], b1[0]);
+  for (let j = 1; j < 8; j++) for (let k = 0; k < 3; k++) assert.equal(w2[j * 3 + k], w2[k], `W2 unit ${j}`);
+  assert.ok(w2.some((v) => v !== 0), 'training did move the weights');
+});
+
+test('L1 drives some weights to exactly zero; L2 of the same strength leaves none at zero', async () => {
+  const zeros = (model: Awaited<ReturnType<typeof trained>>) =>
+    model.params.filter((p) => p.penalized).reduce((n, p) => n + p.value.data.filter((v) => v === 0).length, 0);
+  const l1 = await trained(base('regularization: {l1: 0.02}').replaceAll('INIT', 'he-normal'));
+  const l2 = await trained(base('regularization: {l2: 0.02}').replaceAll('INIT', 'he-normal'));
+  assert.ok(zeros(l1) >= 5, `L1 zeroed ${zeros(l1)} weights`);
+  assert.equal(zeros(l2), 0);
+  // penalties act on weights only: biases are not shrunk to zero
+  assert.ok(l1.params.filter((p) => !p.penalized).every((p) => p.value.data.some((v) => v !== 0)));
+});
