@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSpec } from '../src/config/load.js';
 import { build } from '../src/run/build.js';
-import { train } from '../src/train/loop.js';
+import { freshState, train } from '../src/train/loop.js';
 
 async function trained(yaml: string) {
   const spec = parseSpec('claims.yaml', yaml).resolved;
@@ -11,7 +11,7 @@ async function trained(yaml: string) {
   await train({
     model: built.model, optimizer: built.optimizer, schedule: built.schedule, data: built.data,
     config: spec.train, shuffleRng: built.rngs.shuffle, regularization: spec.regularization,
-    state: { epoch: 0, step: 0 }, events: [],
+    state: freshState(), events: [],
   });
   return built.model;
 }

@@ -5,6 +5,7 @@ import { DlxError, ExitCode, SpecError } from '../common/errors.js';
 import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
+import { registerLifecycle } from './commands/lifecycle.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerTrain } from './commands/train.js';
@@ -61,6 +62,7 @@ Example:
   registerTrain(program, io, run);
   registerValidate(program, io, run);
   registerEval(program, io, run);
+  registerLifecycle(program, io, run);
   registerRuns(program, io, run);
   registerSchema(program, io, run);
   registerDatasets(program, io, run);

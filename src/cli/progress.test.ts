@@ -28,7 +28,7 @@ test('on a terminal: a cli-progress bar with loss, accuracy and rate, then a col
   await events.runStart?.({ firstEpoch: 1, epochs: 2, batchesPerEpoch: 2 });
   events.batchEnd?.({ epoch: 1, batch: 1, batches: 2, loss: 0.6, accuracy: 0.75, samples: 16 });
   events.batchEnd?.({ epoch: 1, batch: 2, batches: 2, loss: 0.5, accuracy: 0.8, samples: 32 });
-  await events.epochEnd?.(record, { isBest: true, state: { epoch: 1, step: 2 } });
+  await events.epochEnd?.(record, { isBest: true, state: { epoch: 1, step: 2, wait: 0 } });
   const shown = text();
   assert.match(shown, /epoch 1\/2 .* 2\/2 loss 0\.5000 acc 80\.00% \d+ samples\/s ETA/);
   assert.match(shown, /\x1b\[1mepoch 1\/2\x1b\[22m  lr 0\.100  loss 0\.5000  acc 80\.00%  \x1b\[36mval_loss 0\.4000\x1b\[39m/);
@@ -45,7 +45,7 @@ test('plain, quiet and json output', async () => {
     const events = progressEvents(io, mode);
     await events.runStart?.({ firstEpoch: 1, epochs: 2, batchesPerEpoch: 1 });
     events.batchEnd?.({ epoch: 1, batch: 1, batches: 1, loss: 0.5, accuracy: 0.8, samples: 32 });
-    await events.epochEnd?.(record, { isBest: false, state: { epoch: 1, step: 1 } });
+    await events.epochEnd?.(record, { isBest: false, state: { epoch: 1, step: 1, wait: 0 } });
     assert.equal(text(), expected, mode);
   }
 });

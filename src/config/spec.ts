@@ -17,6 +17,15 @@ export const runName = z
     message: "expected a plain name of letters, digits, '.', '_' and '-' that does not start with '.' (no '/', '\\' or '..')",
   });
 
+/** train.earlyStopping (Prechelt 1998): the loop's EarlyStoppingConfig, with its defaults. */
+const earlyStoppingSchema = strictObject({
+  monitor: z.enum(['val_loss', 'val_acc', 'train_loss', 'train_acc']).default('val_loss'),
+  mode: z.enum(['auto', 'min', 'max']).default('auto'),
+  minDelta: z.number().min(0).default(0),
+  patience: count().default(5),
+  restoreBest: z.boolean().default(false),
+});
+
 const outputs = [...new Set(losses.flatMap((l) => l.outputs))] as [string, ...string[]];
 
 export const specSchema = strictObject({
@@ -35,6 +44,9 @@ export const specSchema = strictObject({
     epochs: count().default(10),
     batchSize: count().default(32),
     shuffle: z.boolean().default(true),
+    earlyStopping: earlyStoppingSchema.optional(),
+    /** Evaluate the test split once, after training (REFERENCE.md §9: otherwise only dlx eval). */
+    test: z.boolean().default(false),
   }).prefault({}),
 });
 

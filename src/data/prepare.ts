@@ -17,6 +17,9 @@ export const dataSchema = strictObject({
 export type DataConfig = z.output<typeof dataSchema>;
 
 export interface PreparedData {
+  /** Per-sample shape of the dataset's rows, before normalization. */
+  rawShape: number[];
+  /** Per-sample shape after normalization: what the model sees. */
   sampleShape: number[];
   classes: string[];
   train: Examples;
@@ -56,6 +59,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
   const train = normalized(steps, parts.train);
   const featureCount = train.x.length / rows;
   return {
+    rawShape: loaded.sampleShape,
     sampleShape: featureCount === width ? loaded.sampleShape : [featureCount],
     classes: loaded.classes,
     train,

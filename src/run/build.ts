@@ -1,5 +1,5 @@
 // From a resolved spec to the objects a run needs: data, model, optimizer, schedule, random
-// streams. Shared by train, eval and (later) resume and reproduce, so they build identically.
+// streams. Shared by train, eval, resume, reproduce and predict, so they build identically.
 import { dirname } from 'node:path';
 import { SpecError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
@@ -30,18 +30,27 @@ export function backendNamed(name: string): Backend {
   return backend;
 }
 
-export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedStep[]): Promise<Built> {
-  const backend = backendNamed(backendName);
-  const loaded = await loadDataset(spec.data, { specDir: dirname(specFile) });
-  const data = prepare(loaded, spec.data, spec.seed, saved);
-  let model: Model;
+/** The model alone, from the per-sample input shape and the class count (what predict needs). */
+export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend): Model {
   try {
-    model = Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, data.sampleShape, data.classes.length, backend, Rng.stream(spec.seed, 'init'));
+    return Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'));
   } catch (e) {
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
     throw e;
   }
-  const optimizer = createOptimizer(spec.optimizer);
-  const schedule = createSchedule(spec.schedule, Number(spec.optimizer.lr));
-  return { data, model, optimizer, schedule, rngs: { shuffle: Rng.stream(spec.seed, 'shuffle') }, backend };
+}
+
+export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedStep[]): Promise<Built> {
+  const backend = backendNamed(backendName);
+  const loaded = await loadDataset(spec.data, { specDir: dirname(specFile) });
+  const data = prepare(loaded, spec.data, spec.seed, saved);
+  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend);
+  return {
+    data,
+    model,
+    optimizer: createOptimizer(spec.optimizer),
+    schedule: createSchedule(spec.schedule, Number(spec.optimizer.lr)),
+    rngs: { shuffle: Rng.stream(spec.seed, 'shuffle') },
+    backend,
+  };
 }

@@ -7,6 +7,8 @@ export interface RunRow {
   name: string;
   folder: string;
   path: string;
+  /** When it started, from env.json (UTC, ISO 8601). */
+  started: string | null;
   status: string;
   epochs: number | null;
   bestEpoch: number | null;
@@ -28,10 +30,12 @@ export async function listRuns(runsDir: string): Promise<RunRow[]> {
         | { status?: string; epochs?: number; best?: { epoch: number; val_loss: number; val_acc: number } }
         | undefined;
       if (metrics === undefined) continue; // not a run folder
+      const env = await readFile(join(path, files.env), 'utf8').then(JSON.parse).catch(() => ({})) as { startedAt?: string };
       rows.push({
         name,
         folder,
         path,
+        started: env.startedAt ?? null,
         status: metrics.status ?? 'unknown',
         epochs: metrics.epochs ?? null,
         bestEpoch: metrics.best?.epoch ?? null,

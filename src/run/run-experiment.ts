@@ -3,24 +3,23 @@
 // real name only once the first epoch is written; a failure before that leaves nothing.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../common/atomic.js';
-import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
-import { loadSpec } from '../config/load.js';
+import { SpecError } from '../common/errors.js';
+import { loadSpec, type LoadedSpec } from '../config/load.js';
 import type { Override } from '../config/overrides.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
-import { saveCheckpoint } from '../train/checkpoint.js';
-import { train, type EpochRecord, type TrainEvents } from '../train/loop.js';
+import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
-import { curveColumns, files, runFolderName, stagingName } from './layout.js';
+import { files, runFolderName, stagingName } from './layout.js';
+import type { Preprocessing, RunMetrics } from './run-folder.js';
+import { trainInFolder } from './session.js';
 import { dlxVersion } from './version.js';
+import { curveCsv, json } from './writers.js';
 
 export interface TrainOptions {
-  specFile: string;
-  overrides: Override[];
   runsDir: string;
   backend: string;
   argv: string[];
@@ -33,8 +32,7 @@ export interface TrainOptions {
 export interface RunResult {
   runDir: string;
   spec: ResolvedSpec;
-  final: EpochRecord;
-  best: { epoch: number; val_loss: number; val_acc: number };
+  metrics: RunMetrics;
 }
 
 function gitCommit(): string | null {
@@ -45,27 +43,28 @@ function gitCommit(): string | null {
   }
 }
 
-export function curveCsv(rows: readonly EpochRecord[]): string {
-  return stringify(rows.map((r) => curveColumns.map((c) => r[c])), { header: true, columns: [...curveColumns] });
+export async function runExperiment(specFile: string, overrides: Override[], options: TrainOptions): Promise<RunResult> {
+  return startRun(await loadSpec(specFile, overrides), options);
 }
 
-const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
-
-export async function runExperiment(options: TrainOptions): Promise<RunResult> {
-  const loaded = await loadSpec(options.specFile, options.overrides);
+/** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
+export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promise<RunResult> {
   const spec = loaded.resolved;
-  const built = await build(spec, options.specFile, options.backend);
-  const { model, optimizer, schedule, data, rngs } = built;
+  const built = await build(spec, loaded.file, options.backend);
+  const { model, data } = built;
+  if (spec.train.test && !data.test) {
+    throw new SpecError([`${loaded.file}: train.test: the dataset has no official test set and data.split.test is 0, so there is no test split to evaluate`]);
+  }
 
   const start = new Date();
-  const folder = runFolderName(start, randomBytes(3).toString('hex'));
+  const folderName = runFolderName(start, randomBytes(3).toString('hex'));
   const parent = join(resolve(options.runsDir), spec.name);
-  const runDir = join(parent, folder);
-  const staging = join(parent, stagingName(folder));
+  const runDir = join(parent, folderName);
+  const staging = join(parent, stagingName(folderName));
   const firstCreated = await mkdir(join(staging, files.checkpoints), { recursive: true });
-  let promoted = false;
-  let metrics: Record<string, unknown> = {};
-  const dirNow = () => (promoted ? runDir : staging);
+  const summary = model.summary();
+  const params = summary.reduce((a, r) => a + r.params, 0);
+  const metrics: RunMetrics = { status: 'running', epochs: 0, params };
   try {
     await writeFileAtomic(join(staging, files.spec), loaded.text);
     await writeFileAtomic(join(staging, files.resolved), json(spec));
@@ -78,58 +77,25 @@ export async function runExperiment(options: TrainOptions): Promise<RunResult> {
       threads: 1,
       argv: options.argv,
       cwd: process.cwd(),
-      specFile: resolve(options.specFile),
+      specFile: resolve(loaded.file),
       gitCommit: gitCommit(),
       dataSource: data.source,
       startedAt: start.toISOString(),
     }));
-    await writeFileAtomic(join(staging, files.preprocessing), json({ steps: data.preprocessing }));
-
-    const summary = model.summary();
-    options.onReady?.({ runDir, spec, summary, totalParams: summary.reduce((a, r) => a + r.params, 0) });
-
-    const curve: EpochRecord[] = [];
-    let best: RunResult['best'] | undefined;
-    const metadata = { spec: JSON.stringify(spec), dlxVersion };
-    const writers: TrainEvents = {
-      async epochEnd(record, { isBest, state }) {
-        const dir = dirNow();
-        curve.push(record);
-        const parts = { model, optimizer, rngs, state, metadata };
-        await saveCheckpoint(join(dir, files.lastCheckpoint), parts);
-        if (isBest) {
-          await saveCheckpoint(join(dir, files.bestCheckpoint), parts);
-          best = { epoch: record.epoch, val_loss: record.val_loss, val_acc: record.val_acc };
-        }
-        await writeFileAtomic(join(dir, files.curve), curveCsv(curve));
-        metrics = {
-          status: record.epoch === spec.train.epochs ? 'finished' : 'running',
-          epochs: record.epoch,
-          final: record,
-          best,
-          params: summary.reduce((a, r) => a + r.params, 0),
-        };
-        await writeFileAtomic(join(dir, files.metrics), json(metrics));
-        if (!promoted) {
-          await rename(staging, runDir);
-          promoted = true;
-        }
-      },
-    };
-    await train({
-      model, optimizer, schedule, data, config: spec.train, shuffleRng: rngs.shuffle, regularization: spec.regularization,
-      state: { epoch: 0, step: 0 }, signal: options.signal,
-      events: options.events ? [writers, options.events] : [writers],
-    });
-    return { runDir, spec, final: curve[curve.length - 1], best: best! };
+    const preprocessing: Preprocessing = { rawShape: data.rawShape, sampleShape: data.sampleShape, classes: data.classes, steps: data.preprocessing };
+    await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
+    await writeFileAtomic(join(staging, files.curve), curveCsv([]));
+    await writeFileAtomic(join(staging, files.metrics), json(metrics));
   } catch (e) {
-    if (!promoted) {
-      await rm(firstCreated ?? staging, { recursive: true, force: true });
-    } else if (e instanceof DlxError) {
-      const status = e instanceof DivergedError ? 'diverged' : e instanceof InterruptedError ? 'interrupted' : 'failed';
-      await writeFileAtomic(join(runDir, files.metrics), json({ ...metrics, status }));
-      e.message += `\nthe run folder keeps the last completed epoch: ${runDir}`;
-    }
+    await rm(firstCreated ?? staging, { recursive: true, force: true });
     throw e;
   }
+  options.onReady?.({ runDir, spec, summary, totalParams: params });
+  const result = await trainInFolder({
+    spec, built, metrics, state: freshState(), curve: [],
+    folder: { dir: staging, runDir, promoted: false },
+    metadata: { spec: JSON.stringify(spec), dlxVersion },
+    signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
+  });
+  return { runDir: result.runDir, spec, metrics: result.metrics };
 }

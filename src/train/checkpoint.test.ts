@@ -17,7 +17,7 @@ function parts(seed: number) {
   );
   const optimizer = new Optimizer(sgd.create(sgd.schema.parse({ type: 'sgd', momentum: 0.9 })));
   optimizer.step(model.namedParams().map(([name, p]) => ({ name, value: p.value.data, grad: p.value.data.map(() => 0.5) })), 0.1, 1);
-  return { model, optimizer, rngs: { shuffle: Rng.stream(seed, 'shuffle') }, state: { epoch: 3, step: 30 }, metadata: { spec: '{}' } };
+  return { model, optimizer, rngs: { shuffle: Rng.stream(seed, 'shuffle') }, state: { epoch: 3, step: 30, wait: 0 }, metadata: { spec: '{}' } };
 }
 
 test('a checkpoint restores weights, optimizer state, random streams and training state', async () => {
@@ -29,7 +29,7 @@ test('a checkpoint restores weights, optimizer state, random streams and trainin
   const b = parts(2);
   const loaded = await readCheckpoint(path);
   restoreTraining(b, loaded, path);
-  assert.deepEqual(loaded.state, { epoch: 3, step: 30 });
+  assert.deepEqual(loaded.state, { epoch: 3, step: 30, wait: 0 });
   for (const [[, p], [, q]] of a.model.namedParams().map((x, i) => [x, b.model.namedParams()[i]])) assert.deepEqual(q.value.data, p.value.data);
   assert.deepEqual([...b.optimizer.saveState().keys()], [...a.optimizer.saveState().keys()]);
   assert.deepEqual(b.rngs.shuffle.state, a.rngs.shuffle.state);
@@ -56,7 +56,7 @@ test('a checkpoint of another model is refused with both shapes', async () => {
   const path = join(dir, 'c.safetensors');
   await saveCheckpoint(path, parts(1));
   const other = Model.build({ layers: [{ type: 'dense', units: 3, init: { type: 'zeros' }, bias: { type: 'constant', value: 0 } }], output: 'softmax' }, { type: 'cross-entropy' }, [5], 3, referenceBackend, Rng.stream(0, 'init'));
-  assert.throws(() => loadWeights(other, { tensors: new Map(), metadata: {}, state: { epoch: 0, step: 0 } }, path), {
+  assert.throws(() => loadWeights(other, { tensors: new Map(), metadata: {}, state: { epoch: 0, step: 0, wait: 0 } }, path), {
     message: `${path}: has no tensor model.layers.0.weight; the checkpoint does not belong to this model`,
   });
   const ckpt = await readCheckpoint(path);

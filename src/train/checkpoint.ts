@@ -7,23 +7,11 @@ import { Rng } from '../engine/rng.js';
 import { shapeText } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
+import type { TrainingState } from './loop.js';
 import { decodeSafetensors, encodeSafetensors, type StoredTensor } from './safetensors.js';
 
 export const CHECKPOINT_FORMAT = 'dlx-checkpoint-1';
 
-export interface BestEpoch {
-  epoch: number;
-  monitor: string;
-  value: number;
-}
-
-export interface TrainingState {
-  /** Epochs completed. */
-  epoch: number;
-  /** Updates done (the schedule's step). */
-  step: number;
-  best?: BestEpoch;
-}
 
 export interface CheckpointParts {
   model: Model;

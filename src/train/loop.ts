@@ -1,25 +1,30 @@
 // The training loop. It owns no files and prints nothing: it emits events (run start, batch
-// end, epoch end) that the run layer's writers and the CLI's progress display subscribe to.
+// end, epoch end, interrupted, stop) that the run layer's writers and the CLI's progress
+// display subscribe to. Its whole state lives in TrainingState, which checkpoints save, so a
+// run continues exactly from an epoch boundary or from the middle of an epoch.
 import { DivergedError, InterruptedError } from '../common/errors.js';
 import { batches, epochOrder } from '../data/batches.js';
 import type { PreparedData } from '../data/prepare.js';
 import type { Rng } from '../engine/rng.js';
 import type { Model } from '../nn/model.js';
+import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import type { PlannedSchedule } from '../optim/schedules/index.js';
-import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
-import { paramRefs, type TrainingState } from './checkpoint.js';
+import { paramRefs } from './checkpoint.js';
+import { modeOf, watch, type EarlyStoppingConfig, type WatchState } from './early-stopping.js';
 import { correct, evaluate } from './metrics.js';
 
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
+  earlyStopping?: EarlyStoppingConfig;
 }
 
 /** One row of curve.csv. */
 export interface EpochRecord {
   epoch: number;
+  /** The learning rate of the epoch's first update. */
   lr: number;
   /** Data loss, mean over the epoch's batches weighted by their size. */
   train_loss: number;
@@ -29,6 +34,34 @@ export interface EpochRecord {
   val_loss: number;
   val_acc: number;
   seconds: number;
+}
+
+/** An epoch interrupted part-way: enough to redo its shuffle and go on from the next batch. */
+export interface PartialEpoch {
+  epoch: number;
+  /** Batches done. */
+  batch: number;
+  lr: number;
+  lossSum: number;
+  penaltySum: number;
+  hits: number;
+  seen: number;
+  /** The shuffle stream's state before this epoch's permutation was drawn. */
+  shuffleState: number[];
+}
+
+export interface TrainingState extends WatchState {
+  /** Epochs completed. */
+  epoch: number;
+  /** Updates done (the schedule's step when it counts updates). */
+  step: number;
+  partial?: PartialEpoch;
+  /** Set when training ended: all epochs done, or early stopping. */
+  stopped?: { epoch: number; reason: 'finished' | 'early-stopping' };
+}
+
+export function freshState(): TrainingState {
+  return { epoch: 0, step: 0, wait: 0 };
 }
 
 export interface BatchProgress {
@@ -45,6 +78,9 @@ export interface TrainEvents {
   runStart?(info: { firstEpoch: number; epochs: number; batchesPerEpoch: number }): void | Promise<void>;
   batchEnd?(progress: BatchProgress): void;
   epochEnd?(record: EpochRecord, info: { isBest: boolean; state: TrainingState }): void | Promise<void>;
+  /** Ctrl-C: the state holds the partial epoch; after the listeners, train() throws. */
+  interrupted?(state: TrainingState): void | Promise<void>;
+  stop?(state: TrainingState): void | Promise<void>;
 }
 
 export interface TrainArgs {
@@ -55,7 +91,7 @@ export interface TrainArgs {
   data: PreparedData;
   config: TrainConfig;
   shuffleRng: Rng;
-  /** Where training starts (epoch 0 for a new run); updated as it goes. */
+  /** Where training starts (freshState() for a new run); updated as it goes. */
   state: TrainingState;
   signal?: AbortSignal;
   events: readonly TrainEvents[];
@@ -66,39 +102,55 @@ async function yieldNow(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
+function monitored(record: EpochRecord, monitor: keyof EpochRecord): number {
+  return record[monitor];
+}
+
 export async function train(args: TrainArgs): Promise<TrainingState> {
   const { model, optimizer, schedule, data, config, state, events, regularization } = args;
   const refs = paramRefs(model);
   const params = model.params.map((p) => ({ value: p.value.data, grad: p.grad.data, penalized: p.penalized }));
   // per-epoch schedules count epochs from 0, per-update ones count updates from 0
   const lrAt = (epoch: number) => schedule.lr(schedule.per === 'epoch' ? epoch - 1 : state.step);
+  const stopping = config.earlyStopping;
+  const monitor = stopping?.monitor ?? 'val_loss';
+  const mode = modeOf(monitor, stopping?.mode ?? 'auto');
   const rows = data.train.y.length;
   const batchesPerEpoch = Math.ceil(rows / config.batchSize);
-  for (const e of events) await e.runStart?.({ firstEpoch: state.epoch + 1, epochs: config.epochs, batchesPerEpoch });
+  const emit = async <K extends keyof TrainEvents>(name: K, ...payload: Parameters<NonNullable<TrainEvents[K]>>) => {
+    for (const e of events) await (e[name] as ((...a: unknown[]) => unknown) | undefined)?.(...payload);
+  };
+
+  if (state.stopped) return state;
+  await emit('runStart', { firstEpoch: state.partial?.epoch ?? state.epoch + 1, epochs: config.epochs, batchesPerEpoch });
   for (let epoch = state.epoch + 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
     let lastYield = started;
+    const resumed = state.partial?.epoch === epoch ? state.partial : undefined;
+    if (resumed) args.shuffleRng.setState(resumed.shuffleState);
+    const shuffleState = [...args.shuffleRng.state];
     const order = epochOrder(rows, config.shuffle ? args.shuffleRng : undefined);
-    const epochLr = lrAt(epoch);
-    let lossSum = 0;
-    let penaltySum = 0;
-    let hits = 0;
-    let seen = 0;
-    let batch = 0;
-    for (const b of batches(data.train, data.sampleShape, order, config.batchSize)) {
+    const epochLr = resumed?.lr ?? lrAt(epoch);
+    let { lossSum, penaltySum, hits, seen, batch } = resumed ?? { lossSum: 0, penaltySum: 0, hits: 0, seen: 0, batch: 0 };
+    state.partial = undefined;
+    for (const b of batches(data.train, data.sampleShape, order.subarray(batch * config.batchSize), config.batchSize)) {
       if (performance.now() - lastYield > 50) {
         await yieldNow();
         lastYield = performance.now();
       }
-      if (args.signal?.aborted) throw new InterruptedError(`interrupted during epoch ${epoch}`);
+      if (args.signal?.aborted) {
+        state.partial = { epoch, batch, lr: epochLr, lossSum, penaltySum, hits, seen, shuffleState };
+        await emit('interrupted', state);
+        throw new InterruptedError(`interrupted during epoch ${epoch} (after batch ${batch} of ${batchesPerEpoch})`);
+      }
       batch++;
       const lr = lrAt(epoch);
       const { loss, logits } = model.lossAndGradients(b.x, b.y);
-      penaltySum += penaltyValue(params, regularization) * b.y.length;
-      addL2Gradient(params, regularization);
       if (!Number.isFinite(loss)) {
         throw new DivergedError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch} of ${batchesPerEpoch}, at learning rate ${lr}`);
       }
+      penaltySum += penaltyValue(params, regularization) * b.y.length;
+      addL2Gradient(params, regularization);
       optimizer.step(refs, lr, state.step + 1);
       proximalL1(params, regularization, lr);
       state.step++;
@@ -111,9 +163,6 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     if (!Number.isFinite(val.loss)) {
       throw new DivergedError(`training diverged: the validation loss became ${val.loss} after epoch ${epoch}, at learning rate ${epochLr}`);
     }
-    state.epoch = epoch;
-    const isBest = state.best === undefined || val.loss < state.best.value;
-    if (isBest) state.best = { epoch, monitor: 'val_loss', value: val.loss };
     const record: EpochRecord = {
       epoch,
       lr: epochLr,
@@ -124,7 +173,13 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       val_acc: val.accuracy,
       seconds: (performance.now() - started) / 1000,
     };
-    for (const e of events) await e.epochEnd?.(record, { isBest, state });
+    state.epoch = epoch;
+    const { isBest, stop } = watch(state, epoch, monitored(record, monitor), monitor, mode, stopping?.minDelta ?? 0, stopping?.patience);
+    if (stop) state.stopped = { epoch, reason: 'early-stopping' };
+    else if (epoch === config.epochs) state.stopped = { epoch, reason: 'finished' };
+    await emit('epochEnd', record, { isBest, state });
+    if (state.stopped) break;
   }
+  if (state.stopped) await emit('stop', state);
   return state;
 }

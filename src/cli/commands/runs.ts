@@ -14,8 +14,8 @@ export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }
     return;
   }
   line(io.out, table(
-    ['name', 'run', 'status', 'epochs', 'best epoch', 'best val_loss', 'best val_acc'],
-    rows.map((r) => [r.name, r.folder, r.status, String(r.epochs ?? '-'), String(r.bestEpoch ?? '-'), fixed(r.bestValLoss), percent(r.bestValAcc)]),
+    ['name', 'run', 'started', 'status', 'epochs', 'best epoch', 'best val_loss', 'best val_acc'],
+    rows.map((r) => [r.name, r.folder, r.started?.replace('T', ' ').slice(0, 19) ?? '-', r.status, String(r.epochs ?? '-'), String(r.bestEpoch ?? '-'), fixed(r.bestValLoss), percent(r.bestValAcc)]),
   ));
 }
 

@@ -1,10 +1,11 @@
 // dlx train SPEC: one run, one run folder.
 import type { Command } from 'commander';
-import { runExperiment } from '../../run/run-experiment.js';
 import { defaultBackendName } from '../../engine/backends.js';
+import type { RunMetrics } from '../../run/run-folder.js';
+import { runExperiment } from '../../run/run-experiment.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { collect, overridesFrom } from '../options.js';
-import { progressEvents, progressMode } from '../progress.js';
+import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
   set?: string[];
@@ -16,11 +17,24 @@ interface TrainFlags {
   json?: boolean;
 }
 
+/** The last words of train and resume: where the run is and how it ended. */
+export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics: RunMetrics): void {
+  if (mode === 'json') {
+    line(io.out, JSON.stringify({ event: 'done', runDir, ...metrics }));
+    return;
+  }
+  const { final, best } = metrics;
+  line(io.out, io.color.green(`done ${runDir}`));
+  const stopped = metrics.stoppedEarly ? ` (stopped early at epoch ${(metrics.stoppedEarly as { epoch: number }).epoch})` : '';
+  const restored = metrics.restoredBest ? ` (weights of epoch ${String(metrics.restoredBest)} restored)` : '';
+  line(io.out, `final epoch ${final?.epoch}${stopped}${restored}: val_loss ${fixed(final?.val_loss)} val_acc ${percent(final?.val_acc)}; best epoch ${best?.epoch}: val_loss ${fixed(best?.val_loss)} val_acc ${percent(best?.val_acc)}`);
+  const test = metrics.test as { loss: number; accuracy: number } | undefined;
+  if (test) line(io.out, `test: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
+}
+
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
   const mode = progressMode(io, flags);
-  const result = await runExperiment({
-    specFile,
-    overrides: overridesFrom(flags.set, { name: flags.name, seed: flags.seed }),
+  const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
     argv,
@@ -34,13 +48,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
       line(io.out, `total parameters ${totalParams}`);
     },
   });
-  const { final, best } = result;
-  if (mode === 'json') {
-    line(io.out, JSON.stringify({ event: 'done', runDir: result.runDir, final, best }));
-    return;
-  }
-  line(io.out, io.color.green(`done ${result.runDir}`));
-  line(io.out, `final epoch ${final.epoch}: val_loss ${fixed(final.val_loss)} val_acc ${percent(final.val_acc)}; best epoch ${best.epoch}: val_loss ${fixed(best.val_loss)} val_acc ${percent(best.val_acc)}`);
+  printOutcome(io, mode, result.runDir, result.metrics);
 }
 
 export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {

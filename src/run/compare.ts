@@ -1,0 +1,29 @@
+// `dlx compare RUN…`: where the runs' resolved specs differ, and their metrics side by side.
+import { readMetrics, readRunSpec, type RunMetrics } from './run-folder.js';
+
+export interface Comparison {
+  runs: string[];
+  /** Spec keys (dotted paths) whose values differ, with each run's value. */
+  differences: { key: string; values: unknown[] }[];
+  metrics: { run: string; metrics: RunMetrics }[];
+}
+
+function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map<string, unknown> {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    if (entries.length === 0) out.set(prefix, value);
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, value);
+  return out;
+}
+
+export async function compareRuns(runDirs: string[]): Promise<Comparison> {
+  const specs = await Promise.all(runDirs.map(readRunSpec));
+  const flat = specs.map((s) => flatten(s, '', new Map()));
+  const keys = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
+  const differences = keys
+    .map((key) => ({ key, values: flat.map((f) => f.get(key)) }))
+    .filter(({ values }) => values.some((v) => JSON.stringify(v) !== JSON.stringify(values[0])));
+  const metrics = await Promise.all(runDirs.map(async (run) => ({ run, metrics: await readMetrics(run) })));
+  return { runs: runDirs, differences, metrics };
+}

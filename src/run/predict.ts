@@ -1,0 +1,49 @@
+// `dlx predict CHECKPOINT INPUT`: class probabilities for new rows (CSV) or samples (IDX),
+// through the run's saved preprocessing and the checkpoint's weights. Needs no training data.
+import { extname } from 'node:path';
+import { DataError } from '../common/errors.js';
+import { restoreChain, applyChain } from '../data/normalizers/index.js';
+import { readIdx } from '../data/readers/idx.js';
+import { readNumericCsv } from '../data/readers/numeric-csv.js';
+import { Tensor } from '../engine/tensor.js';
+import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
+import { backendNamed, buildModel } from './build.js';
+import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
+
+export interface Predictions {
+  classes: string[];
+  /** rows × classes. */
+  probabilities: Float32Array;
+  rows: number;
+}
+
+const CHUNK = 1024;
+
+export async function predict(target: string, input: string, backendName?: string): Promise<Predictions> {
+  const { runDir, checkpoint } = await locateCheckpoint(target);
+  const spec = await readRunSpec(runDir);
+  const env = await readEnv(runDir);
+  const pre = await readPreprocessing(runDir);
+  const width = pre.rawShape.reduce((a, b) => a * b, 1);
+  let rows: number;
+  let raw: Float32Array;
+  if (/\.idx\d?(-ubyte)?(\.gz)?$|ubyte(\.gz)?$/i.test(input) || extname(input) === '.idx') {
+    const idx = await readIdx(input);
+    const sample = idx.shape.slice(1).reduce((a, b) => a * b, 1);
+    if (sample !== width) throw new DataError(`${input}: samples of shape [${idx.shape.slice(1).join(', ')}], the model was trained on [${pre.rawShape.join(', ')}]`);
+    [rows, raw] = [idx.shape[0], idx.data];
+  } else {
+    ({ rows, data: raw } = await readNumericCsv(input, width));
+  }
+  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, backendNamed(backendName ?? env.backend));
+  loadWeights(model, await readCheckpoint(checkpoint), checkpoint);
+  const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });
+  const features = x.cols;
+  const probabilities = new Float32Array(rows * pre.classes.length);
+  for (let start = 0; start < rows; start += CHUNK) {
+    const n = Math.min(CHUNK, rows - start);
+    const batch = new Tensor([n, ...pre.sampleShape], x.data.subarray(start * features, (start + n) * features));
+    probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
+  }
+  return { classes: pre.classes, probabilities, rows };
+}

@@ -1,0 +1,84 @@
+// Reading a run folder back: each artifact of layout.ts, checked, with a message that names
+// the file when it is missing or malformed.
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { DataError, SpecError } from '../common/errors.js';
+import { specSchema, type ResolvedSpec } from '../config/spec.js';
+import type { SavedStep } from '../data/normalizers/index.js';
+import { curveColumns, files } from './layout.js';
+import type { EpochRecord } from '../train/loop.js';
+
+export async function readJson<T = unknown>(path: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new DataError(`${path}: missing; is ${dirname(path)} a dlx run folder?`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new DataError(`${path}: not valid JSON`);
+  }
+}
+
+export async function readRunSpec(runDir: string): Promise<ResolvedSpec> {
+  const path = join(runDir, files.resolved);
+  const parsed = specSchema.safeParse(await readJson(path));
+  if (!parsed.success) throw new SpecError([`${path}: not a valid resolved spec (${parsed.error.issues[0]?.message})`]);
+  return parsed.data as ResolvedSpec;
+}
+
+export interface RunEnv {
+  backend: string;
+  specFile: string;
+  startedAt: string;
+}
+
+export const readEnv = (runDir: string) => readJson<RunEnv>(join(runDir, files.env));
+
+/** preprocessing.json: what the model's input looks like and what was fitted on train. */
+export interface Preprocessing {
+  /** Per-sample shape of the dataset's rows before normalization. */
+  rawShape: number[];
+  /** Per-sample shape the model sees. */
+  sampleShape: number[];
+  classes: string[];
+  steps: SavedStep[];
+}
+
+export const readPreprocessing = (runDir: string) => readJson<Preprocessing>(join(runDir, files.preprocessing));
+
+export interface RunMetrics {
+  status: 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'diverged' | 'failed';
+  epochs: number;
+  final?: EpochRecord;
+  best?: { epoch: number; monitor: string; value: number; val_loss: number; val_acc: number };
+  [key: string]: unknown;
+}
+
+export const readMetrics = (runDir: string) => readJson<RunMetrics>(join(runDir, files.metrics));
+
+/** curve.csv's rows as numbers (String(n) and Number(s) round-trip every double exactly). */
+export async function readCurve(runDir: string): Promise<EpochRecord[]> {
+  const path = join(runDir, files.curve);
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new DataError(`${path}: missing; is ${runDir} a dlx run folder?`);
+  });
+  const [header, ...lines] = text.trim().split('\n');
+  if (header !== curveColumns.join(',')) throw new DataError(`${path}:1: expected the header ${curveColumns.join(',')}, found ${header}`);
+  return lines.map((line, i) => {
+    const cells = line.split(',').map(Number);
+    if (cells.length !== curveColumns.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
+    return Object.fromEntries(curveColumns.map((c, j) => [c, cells[j]])) as unknown as EpochRecord;
+  });
+}
+
+/** A run folder (its last checkpoint) or a checkpoint file inside a run folder's checkpoints/. */
+export async function locateCheckpoint(target: string): Promise<{ runDir: string; checkpoint: string }> {
+  const info = await stat(target).catch(() => undefined);
+  if (!info) throw new DataError(`${target}: no such run folder or checkpoint`);
+  if (info.isDirectory()) return { runDir: target, checkpoint: join(target, files.lastCheckpoint) };
+  const dir = dirname(target);
+  return { runDir: basename(dir) === files.checkpoints ? dirname(dir) : dir, checkpoint: target };
+}

@@ -1,0 +1,91 @@
+// The run folder's writers, subscribed to the training loop's events: curve.csv, checkpoints
+// and metrics.json, in an order that lets a crash at any point resume without duplicate rows —
+// curve.csv first, then best, then last checkpoint, then metrics.json.
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { writeFileAtomic } from '../common/atomic.js';
+import type { Rng } from '../engine/rng.js';
+import type { Model } from '../nn/model.js';
+import type { Optimizer } from '../optim/optimizers/optimizer.js';
+import { saveCheckpoint } from '../train/checkpoint.js';
+import type { EpochRecord, TrainEvents, TrainingState } from '../train/loop.js';
+import { curveColumns, files } from './layout.js';
+import type { RunMetrics } from './run-folder.js';
+
+/** The header line, then a row per epoch (the header also when there is no row yet). */
+export function curveCsv(rows: readonly EpochRecord[]): string {
+  return `${curveColumns.join(',')}\n` + stringify(rows.map((r) => curveColumns.map((c) => r[c])));
+}
+
+export const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+export interface FolderState {
+  /** Where files go now: the staging folder until the first write that makes the run real. */
+  dir: string;
+  /** The run's real folder; staging is renamed to it. */
+  readonly runDir: string;
+  promoted: boolean;
+}
+
+export async function promote(folder: FolderState): Promise<void> {
+  if (folder.promoted) return;
+  await rename(folder.dir, folder.runDir);
+  folder.dir = folder.runDir;
+  folder.promoted = true;
+}
+
+export interface WriterContext {
+  folder: FolderState;
+  model: Model;
+  optimizer: Optimizer;
+  rngs: Record<string, Rng>;
+  /** Strings for checkpoints' __metadata__. */
+  metadata: Record<string, string>;
+  /** curve.csv so far (epochs before a resume), extended in place. */
+  curve: EpochRecord[];
+  /** metrics.json so far, updated in place. */
+  metrics: RunMetrics;
+}
+
+export function bestSummary(curve: readonly EpochRecord[], state: TrainingState): RunMetrics['best'] {
+  if (!state.best) return undefined;
+  const row = curve.find((r) => r.epoch === state.best!.epoch);
+  return { ...state.best, val_loss: row?.val_loss ?? NaN, val_acc: row?.val_acc ?? NaN };
+}
+
+export async function writeMetrics(ctx: WriterContext): Promise<void> {
+  await writeFileAtomic(join(ctx.folder.dir, files.metrics), json(ctx.metrics));
+}
+
+export async function writeLast(ctx: WriterContext, state: TrainingState): Promise<void> {
+  const { model, optimizer, rngs, metadata } = ctx;
+  await saveCheckpoint(join(ctx.folder.dir, files.lastCheckpoint), { model, optimizer, rngs, state, metadata });
+}
+
+export function runWriters(ctx: WriterContext): TrainEvents {
+  return {
+    async epochEnd(record, { isBest, state }) {
+      const { model, optimizer, rngs, metadata } = ctx;
+      ctx.curve.push(record);
+      await writeFileAtomic(join(ctx.folder.dir, files.curve), curveCsv(ctx.curve));
+      if (isBest) await saveCheckpoint(join(ctx.folder.dir, files.bestCheckpoint), { model, optimizer, rngs, state, metadata });
+      await writeLast(ctx, state);
+      Object.assign(ctx.metrics, {
+        status: state.stopped ? (state.stopped.reason === 'finished' ? 'finished' : 'stopped-early') : 'running',
+        epochs: record.epoch,
+        final: record,
+        best: bestSummary(ctx.curve, state),
+      });
+      await writeMetrics(ctx);
+      await promote(ctx.folder);
+    },
+    async interrupted(state) {
+      // a checkpoint in the middle of the epoch, which resume continues from
+      await writeLast(ctx, state);
+      ctx.metrics.status = 'interrupted';
+      await writeMetrics(ctx);
+      await promote(ctx.folder);
+    },
+  };
+}
