@@ -176,7 +176,7 @@ test('eval: a missing run is exit 3, a bad split exit 2, an absent test split ex
 });
 
 test('every command has --help with an example; datasets list and schema work', () => {
-  for (const command of [['train'], ['validate'], ['eval'], ['runs'], ['schema'], ['datasets', 'list']]) {
+  for (const command of [['train'], ['validate'], ['eval'], ['predict'], ['resume'], ['reproduce'], ['runs'], ['compare'], ['schema'], ['datasets', 'list']]) {
     const r = dlx([...command, '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Example:\n  dlx /, command.join(' '));

@@ -1,6 +1,6 @@
 // The run folder's writers, subscribed to the training loop's events: curve.csv, checkpoints
-// and metrics.json, in an order that lets a crash at any point resume without duplicate rows —
-// curve.csv first, then best, then last checkpoint, then metrics.json.
+// and metrics.json, in an order that lets a crash at any point resume without duplicate rows or
+// a stale best — best checkpoint (the best event), then curve.csv, last checkpoint, metrics.json.
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -65,11 +65,13 @@ export async function writeLast(ctx: WriterContext, state: TrainingState): Promi
 
 export function runWriters(ctx: WriterContext): TrainEvents {
   return {
-    async epochEnd(record, { isBest, state }) {
+    async best(_record, state) {
       const { model, optimizer, rngs, metadata } = ctx;
+      await saveCheckpoint(join(ctx.folder.dir, files.bestCheckpoint), { model, optimizer, rngs, state, metadata });
+    },
+    async epochEnd(record, { state }) {
       ctx.curve.push(record);
       await writeFileAtomic(join(ctx.folder.dir, files.curve), curveCsv(ctx.curve));
-      if (isBest) await saveCheckpoint(join(ctx.folder.dir, files.bestCheckpoint), { model, optimizer, rngs, state, metadata });
       await writeLast(ctx, state);
       Object.assign(ctx.metrics, {
         status: state.stopped ? (state.stopped.reason === 'finished' ? 'finished' : 'stopped-early') : 'running',

@@ -77,6 +77,8 @@ export interface BatchProgress {
 export interface TrainEvents {
   runStart?(info: { firstEpoch: number; epochs: number; batchesPerEpoch: number }): void | Promise<void>;
   batchEnd?(progress: BatchProgress): void;
+  /** The epoch is the new best of the monitored column; emitted before its epochEnd. */
+  best?(record: EpochRecord, state: TrainingState): void | Promise<void>;
   epochEnd?(record: EpochRecord, info: { isBest: boolean; state: TrainingState }): void | Promise<void>;
   /** Ctrl-C: the state holds the partial epoch; after the listeners, train() throws. */
   interrupted?(state: TrainingState): void | Promise<void>;
@@ -177,6 +179,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     const { isBest, stop } = watch(state, epoch, monitored(record, monitor), monitor, mode, stopping?.minDelta ?? 0, stopping?.patience);
     if (stop) state.stopped = { epoch, reason: 'early-stopping' };
     else if (epoch === config.epochs) state.stopped = { epoch, reason: 'finished' };
+    if (isBest) await emit('best', record, state);
     await emit('epochEnd', record, { isBest, state });
     if (state.stopped) break;
   }
