@@ -1,10 +1,15 @@
 // Every normalizer a spec's `data.normalize` list may name, and fitting a chain of them.
+import { SpecError } from '../../common/errors.js';
 import { componentSchema, type ComponentConfig } from '../../common/schema.js';
+import { gcn } from './gcn.js';
+import { lda } from './lda.js';
 import { minmax } from './minmax.js';
 import type { Fitted, Matrix, NormalizerComponent } from './normalizer.js';
+import { pca } from './pca.js';
+import { zca } from './zca.js';
 import { zscore } from './zscore.js';
 
-export const normalizers: readonly NormalizerComponent[] = [zscore, minmax];
+export const normalizers: readonly NormalizerComponent[] = [zscore, minmax, zca, pca, lda, gcn];
 export const normalizerSchema = componentSchema(normalizers);
 
 export interface SavedStep {
@@ -22,8 +27,14 @@ function find(type: string): NormalizerComponent {
 export function fitChain(configs: readonly ComponentConfig[], train: Matrix, labels: Int32Array): { steps: Fitted[]; saved: SavedStep[] } {
   const steps: Fitted[] = [];
   let x = train;
-  for (const config of configs) {
-    const fitted = find(config.type).fit(config as never, x, labels);
+  for (const [i, config] of configs.entries()) {
+    let fitted: Fitted;
+    try {
+      fitted = find(config.type).fit(config as never, x, labels);
+    } catch (e) {
+      // a configuration that does not fit the data (more components than features…)
+      throw new SpecError([`data.normalize.${i}: ${(e as Error).message}`]);
+    }
     steps.push(fitted);
     x = fitted.apply(x);
   }

@@ -32,3 +32,63 @@ test('a constant feature keeps scale 1 instead of dividing by zero', () => {
   const out = applyChain(steps, m).data;
   assert.deepEqual([out[0], out[2], out[4]], [0, 0, 0]);
 });
+
+test('PCA explained-variance ratios match scikit-learn on iris within 1e-6, components up to sign', () => {
+  const { saved } = fitChain([{ type: 'pca', components: 2 }], iris, new Int32Array(150));
+  assertClose(saved[0].state.explainedVarianceRatio as number[], P.pca.explained_variance_ratio, 1e-6, 0, 'ratio');
+  assertClose(saved[0].state.explainedVariance as number[], P.pca.explained_variance, 1e-6, 0, 'variance');
+  const w = saved[0].state.components as number[];
+  for (let j = 0; j < 2; j++) {
+    const mine = [0, 1, 2, 3].map((c) => w[c * 2 + j]);
+    const sign = Math.sign(mine[0] * P.pca.components[j][0]);
+    assertClose(mine.map((v) => v * sign), P.pca.components[j], 1e-6, 1e-9, `component ${j}`);
+  }
+});
+
+test('LDA explained-variance ratios match scikit-learn on iris within 1e-6', () => {
+  const labels = Int32Array.from(P.iris_y as number[]);
+  const { steps, saved } = fitChain([{ type: 'lda', components: 2 }], iris, labels);
+  assertClose(saved[0].state.explainedVarianceRatio as number[], P.lda.explained_variance_ratio, 1e-6, 0, 'ratio');
+  // the projected classes separate: nearest class mean on the 2-D projection is right ≥ 95 %
+  const z = applyChain(steps, iris).data;
+  const means = [0, 1, 2].map((c) => [0, 1].map((j) => labels.reduce((s, l, r) => s + (l === c ? z[r * 2 + j] : 0), 0) / 50));
+  let right = 0;
+  labels.forEach((l, r) => {
+    const d = means.map((m) => (z[r * 2] - m[0]) ** 2 + (z[r * 2 + 1] - m[1]) ** 2);
+    if (d.indexOf(Math.min(...d)) === l) right++;
+  });
+  assert.ok(right >= 143, `${right}/150`);
+  assert.throws(() => fitChain([{ type: 'lda', components: 3 }], iris, labels), {
+    message: 'data.normalize.0: lda: 3 components; at most 2 (classes − 1, and no more than the features)',
+  });
+});
+
+test('ZCA-whitened training data has identity covariance within 1e-3', () => {
+  const { steps } = fitChain([{ type: 'zca', eps: 0 }], iris, new Int32Array(150));
+  const z = applyChain(steps, iris).data;
+  for (let i = 0; i < 4; i++) {
+    for (let j = 0; j < 4; j++) {
+      let s = 0;
+      let mi = 0;
+      let mj = 0;
+      for (let r = 0; r < 150; r++) {
+        mi += z[r * 4 + i] / 150;
+        mj += z[r * 4 + j] / 150;
+      }
+      for (let r = 0; r < 150; r++) s += (z[r * 4 + i] - mi) * (z[r * 4 + j] - mj);
+      assert.ok(Math.abs(s / 149 - (i === j ? 1 : 0)) < 1e-3, `cov[${i}][${j}] = ${s / 149}`);
+    }
+  }
+});
+
+test('GCN gives each sample mean 0 and (with λ 0) standard deviation s', () => {
+  const { steps, saved } = fitChain([{ type: 'gcn', scale: 2, lambda: 0, eps: 1e-8 }], iris, new Int32Array(150));
+  assert.deepEqual(saved[0].state, {});
+  const z = applyChain(steps, iris).data;
+  for (let r = 0; r < 150; r += 37) {
+    const row = [...z.subarray(r * 4, r * 4 + 4)];
+    const mean = row.reduce((a, b) => a + b, 0) / 4;
+    const sd = Math.sqrt(row.reduce((a, b) => a + (b - mean) ** 2, 0) / 4);
+    assert.ok(Math.abs(mean) < 1e-6 && Math.abs(sd - 2) < 1e-5);
+  }
+});
