@@ -17,21 +17,7 @@ const kinds: [string, readonly Component[]][] = [
   ['losses', losses], ['optimizers', optimizers], ['schedules', schedules],
 ];
 
-// The smallest valid config of each component: its type and whatever is required.
-const minimal: Record<string, Record<string, unknown>> = {
-  dense: { units: 3 },
-  exponential: { gamma: 0.99 },
-  step: { every: 20 },
-  'inverse-time': { rate: 0.5 },
-  triangular: { maxLr: 1, stepSize: 4 },
-  triangular2: { maxLr: 1, stepSize: 4 },
-  'cosine-restarts': { period: 5 },
-};
-
-/** Every registered component's minimal config, for registry-wide tests elsewhere. */
-export function minimalConfig(c: Component): Record<string, unknown> {
-  return c.schema.parse({ type: c.type, ...minimal[c.type] }) as Record<string, unknown>;
-}
+import { minimal } from '../../test/minimal-configs.js';
 
 for (const [kind, list] of kinds) {
   test(`${kind}: unique types, a summary, and a config that round-trips through its schema`, () => {

@@ -2,6 +2,7 @@
 // sample of `sampleShape`), class indices, class names, and the official test set if any.
 import type * as z from 'zod';
 import type { Component } from '../common/schema.js';
+import type { Table } from './table.js';
 
 export interface Examples {
   /** rows × prod(sampleShape), row-major. */
@@ -18,6 +19,11 @@ export interface LoadedData {
   test?: Examples;
   /** Where the data came from, for env.json and `dlx datasets`. */
   source: string;
+  /**
+   * Tabular data still as columns (missing values, categories): then train.x and test.x are
+   * empty, and prepare() encodes the tables with statistics of the training split.
+   */
+  tables?: { train: Table; test?: Table };
 }
 
 export interface DatasetContext {

@@ -13,7 +13,8 @@ test('normalizers are fitted on the training split only: changing val and test r
     dataset: 'iris', split: { val: 0.2, test: 0.2 },
     normalize: ['zscore', 'minmax', { type: 'pca', components: 3 }, { type: 'zca' }, { type: 'lda', components: 2 }],
   });
-  const loaded = (data: Float32Array): LoadedData => ({ sampleShape: [4], classes: ['a', 'b', 'c'], train: { x: data, y }, source: 'test' });
+  // prepare() partitions the rows in place, so every call gets its own copy
+  const loaded = (data: Float32Array): LoadedData => ({ sampleShape: [4], classes: ['a', 'b', 'c'], train: { x: data.slice(), y }, source: 'test' });
   const first = prepare(loaded(x), config, 5);
   // find the rows that went to validation and test, and change them wildly
   const changed = x.slice();

@@ -7,11 +7,15 @@ import type { DatasetContext, Examples, LoadedData } from './dataset.js';
 import { datasetSchema, findDataset } from './datasets/index.js';
 import { applyChain, fitChain, normalizerSchema, restoreChain, type SavedStep } from './normalizers/index.js';
 import type { Fitted } from './normalizers/normalizer.js';
-import { split, splitSchema } from './split.js';
+import { partRows, split, splitSchema } from './split.js';
+import { encode, encodedWidth, fitEncoding, missingSchema, rowsToKeep, selectRows, type ColumnEncoding } from './table.js';
+import { DataError } from '../common/errors.js';
 
 export const dataSchema = strictObject({
   dataset: datasetSchema,
   split: splitSchema.prefault({}),
+  /** How missing values of tabular data are handled (REFERENCE.md §7). */
+  missing: missingSchema.optional(),
   normalize: z.array(normalizerSchema).default([]),
 });
 export type DataConfig = z.output<typeof dataSchema>;
@@ -27,7 +31,13 @@ export interface PreparedData {
   test?: Examples;
   source: string;
   /** What was fitted on the training split, for preprocessing.json. */
-  preprocessing: SavedStep[];
+  preprocessing: SavedPreprocessing;
+}
+
+/** preprocessing.json's fitted part: the tabular encoding (if any) and the normalizer chain. */
+export interface SavedPreprocessing {
+  encoding?: ColumnEncoding[];
+  steps: SavedStep[];
 }
 
 export async function loadDataset(config: DataConfig, context: DatasetContext): Promise<LoadedData> {
@@ -40,32 +50,68 @@ function normalized(steps: Fitted[], e: Examples): Examples {
   return { x: m.data, y: e.y };
 }
 
+/** Tabular data: drop rows, split, then fit fills and categories on the training split. */
+function prepareTables(loaded: LoadedData, config: DataConfig, seed: number, saved?: ColumnEncoding[]) {
+  const tables = loaded.tables!;
+  const keep = rowsToKeep(tables.train, config.missing);
+  if (keep.length === 0) throw new DataError(`${tables.train.file}: no row is left after dropping those with missing values`);
+  const table = selectRows(tables.train, keep);
+  const labels = Int32Array.from(keep, (r) => loaded.train.y[r]);
+  const test = tables.test && loaded.test ? testTable(loaded, config) : undefined;
+  const parts = partRows(labels, test !== undefined, config.split, Rng.stream(seed, 'split'));
+  const trainTable = selectRows(table, parts.train);
+  const encoding = saved ?? fitEncoding(trainTable, config.missing);
+  const examples = (rows: Int32Array) => ({ x: encode(selectRows(table, rows), encoding), y: Int32Array.from(rows, (r) => labels[r]) });
+  return {
+    encoding,
+    width: encodedWidth(encoding),
+    train: examples(parts.train),
+    val: examples(parts.val),
+    test: test ? { x: encode(test.table, encoding), y: test.y } : parts.test && examples(parts.test),
+  };
+}
+
+function testTable(loaded: LoadedData, config: DataConfig) {
+  const keep = rowsToKeep(loaded.tables!.test!, config.missing);
+  return { table: selectRows(loaded.tables!.test!, keep), y: Int32Array.from(keep, (r) => loaded.test!.y[r]) };
+}
+
 /**
- * Splits and normalizes. With `saved`, the normalizers are restored from a run's
- * preprocessing.json instead of fitted, as eval and predict need.
+ * Splits and normalizes. With `saved`, the encoding and normalizers are restored from a run's
+ * preprocessing.json instead of fitted, as eval needs.
  */
-export function prepare(loaded: LoadedData, config: DataConfig, seed: number, saved?: SavedStep[]): PreparedData {
-  const parts = split(loaded.train, loaded.test, config.split, Rng.stream(seed, 'split'));
+export function prepare(loaded: LoadedData, config: DataConfig, seed: number, saved?: SavedPreprocessing): PreparedData {
+  let parts: { train: Examples; val: Examples; test?: Examples };
+  let encoding: ColumnEncoding[] | undefined;
+  let rawShape = loaded.sampleShape;
+  if (loaded.tables) {
+    const t = prepareTables(loaded, config, seed, saved?.encoding);
+    ({ encoding } = t);
+    parts = t;
+    rawShape = [t.width];
+  } else {
+    parts = split(loaded.train, loaded.test, config.split, Rng.stream(seed, 'split'));
+  }
   const rows = parts.train.y.length;
   const width = parts.train.x.length / rows;
   let steps: Fitted[];
-  let preprocessing: SavedStep[];
+  let fitted: SavedStep[];
   if (saved) {
-    steps = restoreChain(saved);
-    preprocessing = saved;
+    steps = restoreChain(saved.steps);
+    fitted = saved.steps;
   } else {
-    ({ steps, saved: preprocessing } = fitChain(config.normalize as ComponentConfig[], { data: parts.train.x, rows, cols: width }, parts.train.y));
+    ({ steps, saved: fitted } = fitChain(config.normalize as ComponentConfig[], { data: parts.train.x, rows, cols: width }, parts.train.y));
   }
   const train = normalized(steps, parts.train);
   const featureCount = train.x.length / rows;
   return {
-    rawShape: loaded.sampleShape,
-    sampleShape: featureCount === width ? loaded.sampleShape : [featureCount],
+    rawShape,
+    sampleShape: featureCount === width ? rawShape : [featureCount],
     classes: loaded.classes,
     train,
     val: normalized(steps, parts.val),
     test: parts.test && normalized(steps, parts.test),
     source: loaded.source,
-    preprocessing,
+    preprocessing: { encoding, steps: fitted },
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../engine/rng.js';
-import { split, splitIndices, splitSchema } from './split.js';
+import { partitionInPlace, split, splitIndices, splitSchema } from './split.js';
 
 const labels = Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 50));
 
@@ -23,12 +23,11 @@ test('splits are seeded: same seed same rows, other seed other rows', () => {
 });
 
 test('fractions and counts; an official test set is kept', () => {
-  const x = Float32Array.from({ length: 150 }, (_, i) => i);
-  const all = { x, y: labels };
-  const bySize = split(all, undefined, splitSchema.parse({ val: 0.2, test: 12 }), Rng.stream(0, 'split'));
+  const fresh = () => ({ x: Float32Array.from({ length: 150 }, (_, i) => i), y: labels });
+  const bySize = split(fresh(), undefined, splitSchema.parse({ val: 0.2, test: 12 }), Rng.stream(0, 'split'));
   assert.deepEqual([bySize.train.y.length, bySize.val.y.length, bySize.test?.y.length], [108, 30, 12]);
   const official = { x: Float32Array.from([7]), y: Int32Array.from([1]) };
-  const withTest = split(all, official, splitSchema.parse({ val: 10, test: 0.5 }), Rng.stream(0, 'split'));
+  const withTest = split(fresh(), official, splitSchema.parse({ val: 10, test: 0.5 }), Rng.stream(0, 'split'));
   assert.equal(withTest.test, official);
   assert.equal(withTest.train.y.length, 140);
   // rows travel with their labels
@@ -40,4 +39,15 @@ test('a split that leaves no training rows is a data error', () => {
     () => split({ x: new Float32Array(10), y: new Int32Array(10) }, undefined, splitSchema.parse({ val: 6, test: 4 }), Rng.stream(0, 'split')),
     { message: 'data.split: validation (6) and test (4) leave no training rows out of 10' },
   );
+});
+
+test('partitioning in place makes each part a contiguous view with its rows and labels', () => {
+  const x = Float32Array.from({ length: 20 }, (_, i) => i); // 10 rows of width 2: row r is [2r, 2r+1]
+  const y = Int32Array.from({ length: 10 }, (_, i) => i);
+  const [a, b] = partitionInPlace({ x, y }, [Int32Array.from([7, 2, 9]), Int32Array.from([0, 1, 3, 4, 5, 6, 8])]);
+  assert.deepEqual([...a.y], [7, 2, 9]);
+  assert.deepEqual([...a.x], [14, 15, 4, 5, 18, 19]);
+  assert.deepEqual([...b.y], [0, 1, 3, 4, 5, 6, 8]);
+  for (let i = 0; i < b.y.length; i++) assert.deepEqual([...b.x.subarray(2 * i, 2 * i + 2)], [2 * b.y[i], 2 * b.y[i] + 1]);
+  assert.equal(a.x.buffer, x.buffer, 'no copy');
 });

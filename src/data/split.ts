@@ -68,29 +68,57 @@ export function splitIndices(labels: Int32Array, sizes: number[], stratify: bool
   return [Int32Array.from(rest).sort(), ...parts.map((p) => Int32Array.from(p).sort())];
 }
 
-export function take(e: Examples, rows: Int32Array): Examples {
-  const width = e.x.length / e.y.length;
-  const x = new Float32Array(rows.length * width);
-  const y = new Int32Array(rows.length);
-  rows.forEach((r, i) => {
-    x.set(e.x.subarray(r * width, (r + 1) * width), i * width);
-    y[i] = e.y[r];
-  });
-  return { x, y };
-}
-
-export function split(all: Examples, officialTest: Examples | undefined, config: SplitConfig, rng: Rng): Splits {
-  const rows = all.y.length;
+/** The rows of each part, checked: validation non-empty, some rows left to train on. */
+export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, rng: Rng): { train: Int32Array; val: Int32Array; test?: Int32Array } {
+  const rows = labels.length;
   const val = countOf(config.val, rows);
-  const test = officialTest ? 0 : countOf(config.test, rows);
+  const test = hasOfficialTest ? 0 : countOf(config.test, rows);
   if (val < 1) throw new DataError(`data.split.val: the validation split would be empty (${config.val} of ${rows} rows)`);
   if (val + test >= rows) {
     throw new DataError(`data.split: validation (${val}) and test (${test}) leave no training rows out of ${rows}`);
   }
-  const [trainRows, valRows, testRows] = splitIndices(all.y, test > 0 ? [val, test] : [val], config.stratify, rng);
-  return {
-    train: take(all, trainRows),
-    val: take(all, valRows),
-    test: officialTest ?? (testRows ? take(all, testRows) : undefined),
-  };
+  const [train, valRows, testRows] = splitIndices(labels, test > 0 ? [val, test] : [val], config.stratify, rng);
+  return { train, val: valRows, test: testRows };
+}
+
+/**
+ * Reorders the rows of `all` in place so that each part is one contiguous block, in the order
+ * given, and returns the blocks as views: splitting Fashion-MNIST copies no pixel. `all` is
+ * consumed (its rows are permuted).
+ */
+export function partitionInPlace(all: Examples, parts: readonly Int32Array[]): Examples[] {
+  const width = all.y.length === 0 ? 0 : all.x.length / all.y.length;
+  const order = Int32Array.from(parts.flatMap((p) => [...p]));
+  if (order.length !== all.y.length) throw new Error('partitionInPlace: the parts must cover every row once');
+  // follow the cycles of the permutation "row order[i] moves to position i", one row buffered
+  const done = new Uint8Array(order.length);
+  const row = new Float32Array(width);
+  const y = Int32Array.from(order, (r) => all.y[r]);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start]) continue;
+    row.set(all.x.subarray(start * width, (start + 1) * width));
+    let at = start;
+    while (true) {
+      done[at] = 1;
+      const from = order[at];
+      if (from === start) {
+        all.x.set(row, at * width);
+        break;
+      }
+      all.x.copyWithin(at * width, from * width, (from + 1) * width);
+      at = from;
+    }
+  }
+  let offset = 0;
+  return parts.map((p) => {
+    const block = { x: all.x.subarray(offset * width, (offset + p.length) * width), y: y.subarray(offset, offset + p.length) };
+    offset += p.length;
+    return block;
+  });
+}
+
+export function split(all: Examples, officialTest: Examples | undefined, config: SplitConfig, rng: Rng): Splits {
+  const rows = partRows(all.y, officialTest !== undefined, config, rng);
+  const [train, val, test] = partitionInPlace(all, rows.test ? [rows.train, rows.val, rows.test] : [rows.train, rows.val]);
+  return { train, val, test: officialTest ?? test };
 }

@@ -3,8 +3,7 @@
 import { dirname } from 'node:path';
 import { SpecError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
-import type { SavedStep } from '../data/normalizers/index.js';
-import { loadDataset, prepare, type PreparedData } from '../data/prepare.js';
+import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from '../data/prepare.js';
 import type { Backend } from '../engine/backend.js';
 import { backends } from '../engine/backends.js';
 import { Rng } from '../engine/rng.js';
@@ -40,7 +39,7 @@ export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: nu
   }
 }
 
-export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedStep[]): Promise<Built> {
+export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedPreprocessing): Promise<Built> {
   const backend = backendNamed(backendName);
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile) });
   const data = prepare(loaded, spec.data, spec.seed, saved);

@@ -18,7 +18,7 @@ export async function evaluateRun(target: string, split: SplitName, backend: str
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
-  const built = await build(spec, env.specFile, backend, (await readPreprocessing(runDir)).steps);
+  const built = await build(spec, env.specFile, backend, await readPreprocessing(runDir));
   const ckpt = await readCheckpoint(checkpoint);
   loadWeights(built.model, ckpt, checkpoint);
   const examples = built.data[split];

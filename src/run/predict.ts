@@ -5,6 +5,9 @@ import { DataError } from '../common/errors.js';
 import { restoreChain, applyChain } from '../data/normalizers/index.js';
 import { readIdx } from '../data/readers/idx.js';
 import { readNumericCsv } from '../data/readers/numeric-csv.js';
+import { parseCsv } from '../data/readers/csv.js';
+import { readText, tableFromText } from '../data/readers/table-reader.js';
+import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { backendNamed, buildModel } from './build.js';
@@ -32,6 +35,15 @@ export async function predict(target: string, input: string, backendName?: strin
     const sample = idx.shape.slice(1).reduce((a, b) => a * b, 1);
     if (sample !== width) throw new DataError(`${input}: samples of shape [${idx.shape.slice(1).join(', ')}], the model was trained on [${pre.rawShape.join(', ')}]`);
     [rows, raw] = [idx.shape[0], idx.data];
+  } else if (pre.encoding) {
+    // tabular data: columns by name from a header line, else in the training order
+    const names = pre.encoding.map((e) => e.name);
+    const text = await readText(input);
+    const first = parseCsv(text, input)[0]?.fields.map((f) => f.trim()) ?? [];
+    const header = names.every((n) => first.includes(n));
+    const categorical = pre.encoding.filter((e) => e.kind === 'categorical').map((e) => e.name);
+    const { table } = tableFromText(text, input, { header, columns: header ? undefined : names, categorical: header ? categorical.filter((c) => first.includes(c)) : categorical });
+    [rows, raw] = [table.lines.length, encode(table, pre.encoding)];
   } else {
     ({ rows, data: raw } = await readNumericCsv(input, width));
   }

@@ -42,7 +42,7 @@ export async function resumeRun(runDir: string, options: { backend?: string; arg
   if (backend !== env.backend) {
     throw new DataError(`${runDir}: the run trained on the ${env.backend} backend; resuming on ${backend} would not continue it exactly`);
   }
-  const built = await build(spec, env.specFile, backend, (await readPreprocessing(runDir)).steps);
+  const built = await build(spec, env.specFile, backend, await readPreprocessing(runDir));
   restoreTraining(built, checkpoint, path);
   await removeStaleTemporaries(runDir);
   const curve = (await readCurve(runDir)).filter((r) => r.epoch <= state.epoch);

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DataError, SpecError } from '../common/errors.js';
 import { specSchema, type ResolvedSpec } from '../config/spec.js';
-import type { SavedStep } from '../data/normalizers/index.js';
+import type { SavedPreprocessing } from '../data/prepare.js';
 import { curveColumns, files } from './layout.js';
 import type { EpochRecord } from '../train/loop.js';
 
@@ -38,13 +38,12 @@ export interface RunEnv {
 export const readEnv = (runDir: string) => readJson<RunEnv>(join(runDir, files.env));
 
 /** preprocessing.json: what the model's input looks like and what was fitted on train. */
-export interface Preprocessing {
-  /** Per-sample shape of the dataset's rows before normalization. */
+export interface Preprocessing extends SavedPreprocessing {
+  /** Per-sample shape of the dataset's rows before normalization (after a tabular encoding). */
   rawShape: number[];
   /** Per-sample shape the model sees. */
   sampleShape: number[];
   classes: string[];
-  steps: SavedStep[];
 }
 
 export const readPreprocessing = (runDir: string) => readJson<Preprocessing>(join(runDir, files.preprocessing));

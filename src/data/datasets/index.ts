@@ -1,9 +1,11 @@
 // Every dataset a spec's `data.dataset` may name.
 import { componentSchema } from '../../common/schema.js';
 import type { DatasetComponent } from '../dataset.js';
-import { breastCancerDiagnostic, iris, wine } from './uci-small.js';
+import { fashionMnist, idx, mnist } from './images.js';
+import { breastCancerOriginal, csv } from './tabular.js';
+import { breastCancerDiagnostic, digits, iris, wine } from './uci-small.js';
 
-export const datasets: readonly DatasetComponent[] = [iris, wine, breastCancerDiagnostic];
+export const datasets: readonly DatasetComponent[] = [iris, wine, breastCancerDiagnostic, breastCancerOriginal, digits, fashionMnist, mnist, csv, idx];
 export const datasetSchema = componentSchema(datasets);
 
 export function findDataset(type: string): DatasetComponent {

@@ -6,6 +6,8 @@ import { strictObject } from '../../common/schema.js';
 import { defineDataset } from '../dataset.js';
 import { shippedDatasetPath } from '../package-root.js';
 import { readCountedCsv } from '../readers/counted-csv.js';
+import { readTable } from '../readers/table-reader.js';
+import { DataError } from '../../common/errors.js';
 
 function shipped(type: string, file: string, summary: string) {
   return defineDataset({
@@ -24,3 +26,21 @@ export const breastCancerDiagnostic = shipped(
   'breast_cancer.csv',
   'Breast Cancer Wisconsin (Diagnostic): 569 tumours, 30 features, malignant or benign',
 );
+
+export const digits = defineDataset({
+  type: 'digits',
+  summary: 'UCI optical digits: 1,797 images of 8×8 pixels (counts 0–16), 10 classes',
+  schema: strictObject({ type: z.literal('digits') }),
+  origin: () => ({ source: 'datasets/digits.csv.gz (shipped)', present: existsSync(shippedDatasetPath('digits.csv.gz')) }),
+  async load() {
+    const path = shippedDatasetPath('digits.csv.gz');
+    const { table, labels } = await readTable(path, { header: false, target: 64 });
+    const rows = labels.length;
+    const x = new Float32Array(rows * 64);
+    table.columns.forEach((c, j) => {
+      if (c.kind !== 'numeric' || c.values.some(Number.isNaN)) throw new DataError(`${path}: column ${j + 1} should hold pixel counts`);
+      for (let r = 0; r < rows; r++) x[r * 64 + j] = c.values[r];
+    });
+    return { sampleShape: [1, 8, 8], classes: [...'0123456789'], train: { x, y: Int32Array.from(labels, Number) }, source: path };
+  },
+});

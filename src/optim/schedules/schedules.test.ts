@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, golden } from '../../../test/helpers.js';
-import { minimalConfig } from '../../config/registry.test.js';
+import { minimalConfig } from '../../../test/minimal-configs.js';
 import { createSchedule, schedules } from './index.js';
 
 const S = golden.schedules.cases;
