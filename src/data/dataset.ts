@@ -35,6 +35,10 @@ export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends C
   /** Where it comes from, for `dlx datasets list`. */
   origin(): { source: string; present: boolean };
   load(config: z.output<S>, context: DatasetContext): Promise<LoadedData>;
+  /** Downloads the data into the cache, for `dlx datasets fetch`; returns where it is. */
+  fetch?(): Promise<string>;
+  /** What a user should know, shown by `dlx datasets info`. */
+  notes?: string[];
 }
 
 export const defineDataset = <S extends z.ZodObject>(c: DatasetComponent<S>) => c as unknown as DatasetComponent;

