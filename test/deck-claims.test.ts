@@ -48,3 +48,25 @@ test('L1 drives some weights to exactly zero; L2 of the same strength leaves non
   // penalties act on weights only: biases are not shrunk to zero
   assert.ok(l1.params.filter((p) => !p.penalized).every((p) => p.value.data.some((v) => v !== 0)));
 });
+
+test('augmentation changes training batches only: the data, validation and test stay untouched', async () => {
+  const spec = parseSpec('aug.yaml', `name: aug
+data: {dataset: digits, normalize: [minmax], augment: [{type: flip, p: 1}, {type: rotate, degrees: 10}], split: {val: 100, test: 100}}
+model: {layers: [{type: dense, units: 10}]}
+train: {epochs: 2, batchSize: 64}
+`).resolved;
+  const built = await build(spec, 'aug.yaml', 'reference');
+  const snapshot = [built.data.train.x.slice(), built.data.val.x.slice(), built.data.test!.x.slice()];
+  let augmentedRows = 0;
+  const augment = built.augment!;
+  await train({
+    model: built.model, optimizer: built.optimizer, schedule: built.schedule, data: built.data,
+    config: spec.train, shuffleRng: built.rngs.shuffle, regularization: spec.regularization, state: freshState(), events: [],
+    augment: (batch) => {
+      augmentedRows += batch.rows;
+      augment(batch);
+    },
+  });
+  assert.equal(augmentedRows, 2 * built.data.train.y.length, 'every training row, every epoch, and nothing else');
+  assert.deepEqual([built.data.train.x, built.data.val.x, built.data.test!.x], snapshot);
+});

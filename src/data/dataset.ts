@@ -15,6 +15,8 @@ export interface LoadedData {
   classes: string[];
   /** Everything the splits draw train and validation rows from. */
   train: Examples;
+  /** The dataset's own validation set, when it has one (then none is split off train). */
+  val?: Examples;
   /** The dataset's official test set, when it has one. */
   test?: Examples;
   /** Where the data came from, for env.json and `dlx datasets`. */
@@ -29,6 +31,8 @@ export interface LoadedData {
 export interface DatasetContext {
   /** Folder of the spec file, for paths relative to it. */
   specDir: string;
+  /** The run's seed, for generated datasets. */
+  seed: number;
 }
 
 export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { strictObject, type ComponentConfig } from '../common/schema.js';
 import { Rng } from '../engine/rng.js';
 import type { DatasetContext, Examples, LoadedData } from './dataset.js';
+import { augmentationSchema } from './augment/index.js';
 import { datasetSchema, findDataset } from './datasets/index.js';
 import { applyChain, fitChain, normalizerSchema, restoreChain, type SavedStep } from './normalizers/index.js';
 import type { Fitted } from './normalizers/normalizer.js';
@@ -17,6 +18,8 @@ export const dataSchema = strictObject({
   /** How missing values of tabular data are handled (REFERENCE.md §7). */
   missing: missingSchema.optional(),
   normalize: z.array(normalizerSchema).default([]),
+  /** Applied to training batches only, after normalization. */
+  augment: z.array(augmentationSchema).default([]),
 });
 export type DataConfig = z.output<typeof dataSchema>;
 
@@ -90,7 +93,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     parts = t;
     rawShape = [t.width];
   } else {
-    parts = split(loaded.train, loaded.test, config.split, Rng.stream(seed, 'split'));
+    parts = split(loaded.train, loaded.test, config.split, Rng.stream(seed, 'split'), loaded.val);
   }
   const rows = parts.train.y.length;
   const width = parts.train.x.length / rows;

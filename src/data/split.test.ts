@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../engine/rng.js';
-import { partitionInPlace, split, splitIndices, splitSchema } from './split.js';
+import { kFold, partitionInPlace, split, splitIndices, splitSchema } from './split.js';
 
 const labels = Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 50));
 
@@ -50,4 +50,21 @@ test('partitioning in place makes each part a contiguous view with its rows and 
   assert.deepEqual([...b.y], [0, 1, 3, 4, 5, 6, 8]);
   for (let i = 0; i < b.y.length; i++) assert.deepEqual([...b.x.subarray(2 * i, 2 * i + 2)], [2 * b.y[i], 2 * b.y[i] + 1]);
   assert.equal(a.x.buffer, x.buffer, 'no copy');
+});
+
+test('k-fold: every row validates exactly once; stratified folds keep the class shares', () => {
+  const y = Int32Array.from({ length: 103 }, (_, i) => (i < 60 ? 0 : i < 90 ? 1 : 2));
+  const folds = kFold(y, 5, true, Rng.stream(1, 'kfold'));
+  const seen = new Int32Array(103);
+  for (const f of folds) {
+    for (const r of f.val) seen[r]++;
+    assert.equal(f.train.length + f.val.length, 103);
+    assert.equal(new Set([...f.train, ...f.val]).size, 103);
+    const perClass = [0, 1, 2].map((c) => [...f.val].filter((r) => y[r] === c).length);
+    assert.deepEqual(perClass, [12, 6, perClass[2]]);
+    assert.ok(perClass[2] === 2 || perClass[2] === 3);
+  }
+  assert.ok(seen.every((n) => n === 1));
+  assert.deepEqual(kFold(y, 5, true, Rng.stream(1, 'kfold')), folds, 'seeded');
+  assert.throws(() => kFold(y, 1, false, Rng.stream(1, 'k')), { message: 'k-fold: k must be a whole number from 2 to 103, found 1' });
 });

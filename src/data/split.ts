@@ -69,16 +69,17 @@ export function splitIndices(labels: Int32Array, sizes: number[], stratify: bool
 }
 
 /** The rows of each part, checked: validation non-empty, some rows left to train on. */
-export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, rng: Rng): { train: Int32Array; val: Int32Array; test?: Int32Array } {
+export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, rng: Rng, hasOfficialVal = false): { train: Int32Array; val: Int32Array; test?: Int32Array } {
   const rows = labels.length;
-  const val = countOf(config.val, rows);
+  const val = hasOfficialVal ? 0 : countOf(config.val, rows);
   const test = hasOfficialTest ? 0 : countOf(config.test, rows);
-  if (val < 1) throw new DataError(`data.split.val: the validation split would be empty (${config.val} of ${rows} rows)`);
+  if (val < 1 && !hasOfficialVal) throw new DataError(`data.split.val: the validation split would be empty (${config.val} of ${rows} rows)`);
   if (val + test >= rows) {
     throw new DataError(`data.split: validation (${val}) and test (${test}) leave no training rows out of ${rows}`);
   }
-  const [train, valRows, testRows] = splitIndices(labels, test > 0 ? [val, test] : [val], config.stratify, rng);
-  return { train, val: valRows, test: testRows };
+  const sizes = [...(val > 0 ? [val] : []), ...(test > 0 ? [test] : [])];
+  const [train, ...parts] = splitIndices(labels, sizes, config.stratify, rng);
+  return { train, val: val > 0 ? parts[0] : new Int32Array(0), test: test > 0 ? parts[parts.length - 1] : undefined };
 }
 
 /**
@@ -117,8 +118,33 @@ export function partitionInPlace(all: Examples, parts: readonly Int32Array[]): E
   });
 }
 
-export function split(all: Examples, officialTest: Examples | undefined, config: SplitConfig, rng: Rng): Splits {
+export function split(all: Examples, officialTest: Examples | undefined, config: SplitConfig, rng: Rng, officialVal?: Examples): Splits {
+  if (officialVal) {
+    // the dataset brings its own validation set: train is all of `all` (and test, if none is official, is split off)
+    if (officialTest) return { train: all, val: officialVal, test: officialTest };
+    const rows = partRows(all.y, false, { ...config, val: 0 }, rng, true);
+    const [train, test] = partitionInPlace(all, rows.test ? [rows.train, rows.test] : [rows.train]);
+    return { train, val: officialVal, test };
+  }
   const rows = partRows(all.y, officialTest !== undefined, config, rng);
   const [train, val, test] = partitionInPlace(all, rows.test ? [rows.train, rows.val, rows.test] : [rows.train, rows.val]);
   return { train, val, test: officialTest ?? test };
+}
+
+/**
+ * k-fold cross-validation index sets (for sweeps): the rows shuffled once (stratified: dealt
+ * class by class), fold i validates on every k-th of them and trains on the rest. Each row is in
+ * exactly one validation fold; fold sizes differ by at most one (per class when stratified).
+ */
+export function kFold(labels: Int32Array, k: number, stratify: boolean, rng: Rng): { train: Int32Array; val: Int32Array }[] {
+  if (!Number.isInteger(k) || k < 2 || k > labels.length) throw new DataError(`k-fold: k must be a whole number from 2 to ${labels.length}, found ${k}`);
+  const order = Int32Array.from(labels.keys());
+  rng.shuffle(order);
+  const dealt = stratify ? [...order].sort((a, b) => labels[a] - labels[b]) : [...order]; // stable: shuffled within a class
+  const fold = new Int32Array(labels.length);
+  dealt.forEach((row, i) => (fold[row] = i % k));
+  return Array.from({ length: k }, (_, f) => ({
+    train: Int32Array.from(order.filter((r) => fold[r] !== f)).sort(),
+    val: Int32Array.from(order.filter((r) => fold[r] === f)).sort(),
+  }));
 }

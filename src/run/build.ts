@@ -7,6 +7,8 @@ import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from
 import type { Backend } from '../engine/backend.js';
 import { backends } from '../engine/backends.js';
 import { Rng } from '../engine/rng.js';
+import type { Tensor } from '../engine/tensor.js';
+import { createAugmenter } from '../data/augment/index.js';
 import type { LayerConfig } from '../nn/layers/index.js';
 import { Model, ModelError } from '../nn/model.js';
 import { createOptimizer } from '../optim/optimizers/index.js';
@@ -19,7 +21,9 @@ export interface Built {
   optimizer: Optimizer;
   schedule: PlannedSchedule;
   /** The streams that a checkpoint saves and a resume continues. */
-  rngs: { shuffle: Rng };
+  rngs: { shuffle: Rng; augment: Rng };
+  /** Changes training batches in place (data.augment), if the spec asks. */
+  augment?: (batch: Tensor) => void;
   backend: Backend;
 }
 
@@ -41,15 +45,17 @@ export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: nu
 
 export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedPreprocessing): Promise<Built> {
   const backend = backendNamed(backendName);
-  const loaded = await loadDataset(spec.data, { specDir: dirname(specFile) });
+  const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
   const data = prepare(loaded, spec.data, spec.seed, saved);
   const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend);
+  const augmentRng = Rng.stream(spec.seed, 'augment');
   return {
     data,
     model,
+    augment: createAugmenter(spec.data.augment, data.sampleShape, augmentRng),
     optimizer: createOptimizer(spec.optimizer),
     schedule: createSchedule(spec.schedule, Number(spec.optimizer.lr)),
-    rngs: { shuffle: Rng.stream(spec.seed, 'shuffle') },
+    rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng },
     backend,
   };
 }

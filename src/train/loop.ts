@@ -6,6 +6,7 @@ import { DivergedError, InterruptedError } from '../common/errors.js';
 import { batches, epochOrder } from '../data/batches.js';
 import type { PreparedData } from '../data/prepare.js';
 import type { Rng } from '../engine/rng.js';
+import type { Tensor } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
@@ -93,6 +94,8 @@ export interface TrainArgs {
   data: PreparedData;
   config: TrainConfig;
   shuffleRng: Rng;
+  /** Changes each training batch in place (augmentation); never applied to val or test. */
+  augment?: (batch: Tensor) => void;
   /** Where training starts (freshState() for a new run); updated as it goes. */
   state: TrainingState;
   signal?: AbortSignal;
@@ -146,6 +149,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
         throw new InterruptedError(`interrupted during epoch ${epoch} (after batch ${batch} of ${batchesPerEpoch})`);
       }
       batch++;
+      args.augment?.(b.x);
       const lr = lrAt(epoch);
       const { loss, logits } = model.lossAndGradients(b.x, b.y);
       if (!Number.isFinite(loss)) {
