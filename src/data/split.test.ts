@@ -34,6 +34,12 @@ test('fractions and counts; an official test set is kept', () => {
   for (let i = 0; i < bySize.val.y.length; i++) assert.equal(bySize.val.y[i], Math.floor(bySize.val.x[i] / 50));
 });
 
+test('without shuffling, validation is the last rows and test the rows before them', () => {
+  const rows = (x: Float32Array) => [...x];
+  const s = split({ x: Float32Array.from({ length: 10 }, (_, i) => i), y: new Int32Array(10) }, undefined, splitSchema.parse({ val: 3, test: 2, shuffle: false }), Rng.stream(0, 'split'));
+  assert.deepEqual([rows(s.train.x), rows(s.val.x), rows(s.test!.x)], [[0, 1, 2, 3, 4], [7, 8, 9], [5, 6]]);
+});
+
 test('a split that leaves no training rows is a data error', () => {
   assert.throws(
     () => split({ x: new Float32Array(10), y: new Int32Array(10) }, undefined, splitSchema.parse({ val: 6, test: 4 }), Rng.stream(0, 'split')),

@@ -15,6 +15,8 @@ export const splitSchema = strictObject({
   /** Used only when the dataset has no official test set. */
   test: amount.default(0),
   stratify: z.boolean().default(true),
+  /** false: no drawing — validation is the file's last rows, test (if split off) the rows before. */
+  shuffle: z.boolean().default(true),
 });
 export type SplitConfig = z.output<typeof splitSchema>;
 
@@ -68,6 +70,19 @@ export function splitIndices(labels: Int32Array, sizes: number[], stratify: bool
   return [Int32Array.from(rest).sort(), ...parts.map((p) => Int32Array.from(p).sort())];
 }
 
+/** Unshuffled parts: the last sizes[0] rows, then the sizes[1] rows before them; the rest first. */
+function tailIndices(rows: number, sizes: number[]): Int32Array[] {
+  const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
+  const taken = sizes.reduce((a, b) => a + b, 0);
+  const parts = [range(0, rows - taken)];
+  let end = rows;
+  for (const n of sizes) {
+    parts.push(range(end - n, end));
+    end -= n;
+  }
+  return parts;
+}
+
 /** The rows of each part, checked: validation non-empty, some rows left to train on. */
 export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, rng: Rng, hasOfficialVal = false): { train: Int32Array; val: Int32Array; test?: Int32Array } {
   const rows = labels.length;
@@ -78,7 +93,7 @@ export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: S
     throw new DataError(`data.split: validation (${val}) and test (${test}) leave no training rows out of ${rows}`);
   }
   const sizes = [...(val > 0 ? [val] : []), ...(test > 0 ? [test] : [])];
-  const [train, ...parts] = splitIndices(labels, sizes, config.stratify, rng);
+  const [train, ...parts] = config.shuffle ? splitIndices(labels, sizes, config.stratify, rng) : tailIndices(rows, sizes);
   return { train, val: val > 0 ? parts[0] : new Int32Array(0), test: test > 0 ? parts[parts.length - 1] : undefined };
 }
 

@@ -30,8 +30,13 @@ export interface LayerContext {
   readonly backend: Backend;
   /** The run's init stream. */
   readonly initRng: Rng;
+  /** The run's dropout stream (checkpoints save it). */
+  readonly dropoutRng: Rng;
 }
 
 export interface LayerComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {
   create(config: z.output<S>, context: LayerContext): Layer;
 }
+
+/** A layer does not fit its input; Model.build names the layer and turns it into a spec error. */
+export class LayerShapeError extends Error {}

@@ -3,7 +3,7 @@
 import type { Backend } from '../engine/backend.js';
 import type { Rng } from '../engine/rng.js';
 import { Tensor, shapeText } from '../engine/tensor.js';
-import type { Layer, Param } from './layer.js';
+import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
 import { findLoss } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
@@ -33,13 +33,19 @@ export class Model {
     classes: number,
     backend: Backend,
     initRng: Rng,
+    dropoutRng: Rng,
   ): Model {
     const layers: Layer[] = [];
     let shape = inputShape;
-    for (const config of spec.layers) {
-      const layer = findLayer(config.type).create(config as never, { inputShape: shape, backend, initRng });
-      layers.push(layer);
-      shape = layer.outputShape;
+    for (const [i, config] of spec.layers.entries()) {
+      try {
+        const layer = findLayer(config.type).create(config as never, { inputShape: shape, backend, initRng, dropoutRng });
+        layers.push(layer);
+        shape = layer.outputShape;
+      } catch (e) {
+        if (e instanceof LayerShapeError) throw new ModelError(`model.layers.${i}: ${e.message}`);
+        throw e;
+      }
     }
     const lossComponent = findLoss(loss.type);
     if (!lossComponent.outputs.includes(spec.output)) {

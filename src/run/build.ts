@@ -21,7 +21,7 @@ export interface Built {
   optimizer: Optimizer;
   schedule: PlannedSchedule;
   /** The streams that a checkpoint saves and a resume continues. */
-  rngs: { shuffle: Rng; augment: Rng };
+  rngs: { shuffle: Rng; augment: Rng; dropout: Rng };
   /** Changes training batches in place (data.augment), if the spec asks. */
   augment?: (batch: Tensor) => void;
   backend: Backend;
@@ -34,9 +34,9 @@ export function backendNamed(name: string): Backend {
 }
 
 /** The model alone, from the per-sample input shape and the class count (what predict needs). */
-export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend): Model {
+export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout')): Model {
   try {
-    return Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'));
+    return Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng);
   } catch (e) {
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
     throw e;
@@ -47,7 +47,8 @@ export async function build(spec: ResolvedSpec, specFile: string, backendName: s
   const backend = backendNamed(backendName);
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
   const data = prepare(loaded, spec.data, spec.seed, saved);
-  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend);
+  const dropoutRng = Rng.stream(spec.seed, 'dropout');
+  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend, dropoutRng);
   const augmentRng = Rng.stream(spec.seed, 'augment');
   return {
     data,
@@ -55,7 +56,7 @@ export async function build(spec: ResolvedSpec, specFile: string, backendName: s
     augment: createAugmenter(spec.data.augment, data.sampleShape, augmentRng),
     optimizer: createOptimizer(spec.optimizer),
     schedule: createSchedule(spec.schedule, Number(spec.optimizer.lr)),
-    rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng },
+    rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng, dropout: dropoutRng },
     backend,
   };
 }

@@ -13,7 +13,7 @@ import { loadWeights, readCheckpoint, restoreTraining, saveCheckpoint } from './
 function parts(seed: number) {
   const model = Model.build(
     { layers: [{ type: 'dense', units: 4, init: { type: 'glorot-uniform' }, bias: { type: 'constant', value: 0 } }, { type: 'relu' }, { type: 'dense', units: 3, init: { type: 'glorot-uniform' }, bias: { type: 'constant', value: 0 } }], output: 'softmax' },
-    { type: 'cross-entropy' }, [5], 3, referenceBackend, Rng.stream(seed, 'init'),
+    { type: 'cross-entropy' }, [5], 3, referenceBackend, Rng.stream(seed, 'init'), Rng.stream(seed, 'dropout'),
   );
   const optimizer = new Optimizer(sgd.create(sgd.schema.parse({ type: 'sgd', momentum: 0.9 })));
   optimizer.step(model.namedParams().map(([name, p]) => ({ name, value: p.value.data, grad: p.value.data.map(() => 0.5) })), 0.1, 1);
@@ -55,7 +55,7 @@ test('a checkpoint of another model is refused with both shapes', async () => {
   const dir = tempDir();
   const path = join(dir, 'c.safetensors');
   await saveCheckpoint(path, parts(1));
-  const other = Model.build({ layers: [{ type: 'dense', units: 3, init: { type: 'zeros' }, bias: { type: 'constant', value: 0 } }], output: 'softmax' }, { type: 'cross-entropy' }, [5], 3, referenceBackend, Rng.stream(0, 'init'));
+  const other = Model.build({ layers: [{ type: 'dense', units: 3, init: { type: 'zeros' }, bias: { type: 'constant', value: 0 } }], output: 'softmax' }, { type: 'cross-entropy' }, [5], 3, referenceBackend, Rng.stream(0, 'init'), Rng.stream(0, 'dropout'));
   assert.throws(() => loadWeights(other, { tensors: new Map(), metadata: {}, state: { epoch: 0, step: 0, wait: 0 } }, path), {
     message: `${path}: has no tensor model.layers.0.weight; the checkpoint does not belong to this model`,
   });

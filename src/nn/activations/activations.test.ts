@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
-import { referenceBackend } from '../../engine/reference.js';
+import { context } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { LayerComponent } from '../layer.js';
@@ -19,7 +19,7 @@ const cases: [string, LayerComponent, Record<string, unknown>][] = [
 ];
 
 function make(c: LayerComponent, options: Record<string, unknown>, shape: number[]) {
-  return c.create(c.schema.parse({ type: c.type, ...options }), { inputShape: shape, backend: referenceBackend, initRng: Rng.stream(0, 'init') });
+  return c.create(c.schema.parse({ type: c.type, ...options }), context(shape));
 }
 
 for (const [name, component, options] of cases) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
-import { referenceBackend } from '../../engine/reference.js';
+import { context } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import { dense } from './dense.js';
@@ -10,9 +10,7 @@ import { dense } from './dense.js';
 const g = golden.layers.cases.dense;
 
 function goldenDense() {
-  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), {
-    inputShape: [6], backend: referenceBackend, initRng: Rng.stream(1, 'init'),
-  });
+  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), context([6], Rng.stream(1, 'init')));
   layer.params[0].value.data.set(g.params.w.data);
   layer.params[1].value.data.set(g.params.b.data);
   return layer;
@@ -31,9 +29,7 @@ test('dense forward and backward match PyTorch (golden.json) within 1e-4 relativ
 
 test('dense gradients agree with finite differences', () => {
   const rng = Rng.stream(3, 'test');
-  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 5, init: 'glorot-normal', bias: 0.3 }), {
-    inputShape: [7], backend: referenceBackend, initRng: rng,
-  });
+  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 5, init: 'glorot-normal', bias: 0.3 }), context([7], rng));
   const x = Tensor.from([3, 7], Array.from({ length: 21 }, () => rng.normal()));
   const up = Float32Array.from({ length: 15 }, () => rng.normal());
   assert.ok(gradientError(layer, x, up) < 2e-3);
@@ -41,7 +37,7 @@ test('dense gradients agree with finite differences', () => {
 
 test('dense bias: a number is a constant; weights penalized, bias not', () => {
   const config = dense.schema.parse({ type: 'dense', units: 2, bias: 0.1 });
-  const layer = dense.create(config, { inputShape: [3], backend: referenceBackend, initRng: Rng.stream(0, 'init') });
+  const layer = dense.create(config, context([3]));
   assert.deepEqual([...layer.params[1].value.data], [Math.fround(0.1), Math.fround(0.1)]);
   assert.deepEqual(layer.params.map((p) => [p.name, p.penalized]), [['weight', true], ['bias', false]]);
 });

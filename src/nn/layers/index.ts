@@ -4,10 +4,18 @@ import { elu } from '../activations/elu.js';
 import { leakyRelu, relu } from '../activations/relu.js';
 import { linear, sigmoid, tanh } from '../activations/squashing.js';
 import type { LayerComponent } from '../layer.js';
+import { conv2d } from './conv2d.js';
 import { dense } from './dense.js';
+import { avgpool2d, maxpool2d } from './pool.js';
+import { dropout, flatten } from './reshape.js';
 
 export const layers: readonly LayerComponent[] = [
   dense as unknown as LayerComponent,
+  conv2d as unknown as LayerComponent,
+  maxpool2d as unknown as LayerComponent,
+  avgpool2d as unknown as LayerComponent,
+  flatten as unknown as LayerComponent,
+  dropout as unknown as LayerComponent,
   relu, leakyRelu, elu, sigmoid, tanh, linear,
 ] as readonly LayerComponent[];
 

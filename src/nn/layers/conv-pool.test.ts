@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gradientError } from '../../../test/gradcheck.js';
+import { assertClose, golden } from '../../../test/helpers.js';
+import { context } from '../../../test/layer-context.js';
+import { Rng } from '../../engine/rng.js';
+import { Tensor } from '../../engine/tensor.js';
+import type { LayerComponent } from '../layer.js';
+import { Model } from '../model.js';
+import { referenceBackend } from '../../engine/reference.js';
+import { conv2d } from './conv2d.js';
+import { avgpool2d, maxpool2d } from './pool.js';
+import { dropout, flatten } from './reshape.js';
+import { layerSchema } from './index.js';
+
+const G = golden.layers.cases;
+
+function checkGolden(name: string, component: LayerComponent, options: Record<string, unknown>) {
+  const g = G[name];
+  const layer = component.create(component.schema.parse({ type: component.type, ...options }) as never, context(g.inputs.x.shape.slice(1)));
+  if (g.params.w) layer.params[0].value.data.set(g.params.w.data);
+  if (g.params.b) layer.params[1].value.data.set(g.params.b.data);
+  const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
+  assert.deepEqual([...y.shape], g.output.shape);
+  assertClose(y.data, g.output.data, 1e-4, 1e-5, `${name} y`);
+  const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
+  assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-5, `${name} dx`);
+  if (g.grad_params.w) assertClose(layer.params[0].grad.data, g.grad_params.w.data, 1e-4, 1e-5, `${name} dw`);
+  if (g.grad_params.b) assertClose(layer.params[1].grad.data, g.grad_params.b.data, 1e-4, 1e-5, `${name} db`);
+}
+
+const c2d = conv2d as unknown as LayerComponent;
+test('conv2d same (stride 1, padding 1) matches PyTorch', () => checkGolden('conv2d_same', c2d, { filters: 4, kernel: 3, padding: 'same' }));
+test('conv2d valid, stride 2, matches PyTorch', () => checkGolden('conv2d_valid_stride2', c2d, { filters: 4, kernel: 3, stride: 2, padding: 'valid' }));
+test('maxpool2d matches PyTorch', () => checkGolden('maxpool2d', maxpool2d as unknown as LayerComponent, { size: 2 }));
+test('avgpool2d matches PyTorch', () => checkGolden('avgpool2d', avgpool2d as unknown as LayerComponent, { size: 2 }));
+
+test('conv2d and pooling gradients agree with finite differences on odd shapes', () => {
+  const rng = Rng.stream(7, 'fd');
+  for (const [component, options, shape] of [
+    [c2d, { filters: 3, kernel: [3, 2], stride: [2, 1], padding: 'same' }, [2, 5, 7]],
+    [c2d, { filters: 2, kernel: 3, padding: 'valid' }, [1, 6, 5]],
+    [avgpool2d as unknown as LayerComponent, { size: 2, stride: 1 }, [2, 5, 5]],
+  ] as [LayerComponent, Record<string, unknown>, number[]][]) {
+    const layer = component.create(component.schema.parse({ type: component.type, ...options }) as never, context(shape, rng));
+    const x = Tensor.from([2, ...shape], Array.from({ length: 2 * shape.reduce((a, b) => a * b, 1) }, () => rng.normal()));
+    const out = layer.forward(x, true);
+    const up = Float32Array.from({ length: out.size }, () => rng.normal());
+    assert.ok(gradientError(layer, x, up, 1e-2) < 3e-3, `${component.type} ${JSON.stringify(options)}`);
+  }
+});
+
+test('a layer that does not fit its input is named with both shapes', () => {
+  assert.throws(
+    () => Model.build({ layers: [{ type: 'dense', units: 4 }, { type: 'conv2d', filters: 2 }].map((l) => layerSchema.parse(l)), output: 'softmax' }, { type: 'cross-entropy' }, [1, 8, 8], 10, referenceBackend, Rng.stream(0, 'i'), Rng.stream(0, 'd')),
+    { message: 'model.layers.1: conv2d needs images [channels, height, width], found input [4]' },
+  );
+  assert.throws(
+    () => Model.build({ layers: [layerSchema.parse({ type: 'maxpool2d', size: 9 })], output: 'softmax' }, { type: 'cross-entropy' }, [1, 8, 8], 10, referenceBackend, Rng.stream(0, 'i'), Rng.stream(0, 'd')),
+    { message: 'model.layers.0: maxpool2d: a 9×9 window does not fit input [1, 8, 8]' },
+  );
+});
+
+test('flatten keeps the data and restores the shape on the way back', () => {
+  const layer = flatten.create(flatten.schema.parse({ type: 'flatten' }), context([2, 3, 4]));
+  const x = Tensor.from([2, 2, 3, 4], Array.from({ length: 48 }, (_, i) => i));
+  const y = layer.forward(x, true);
+  assert.deepEqual([...y.shape], [2, 24]);
+  assert.deepEqual([...layer.backward(y).shape], [2, 2, 3, 4]);
+});
+
+test('dropout keeps about `keep` of the units scaled by 1/keep while training, and nothing changes at inference', () => {
+  const layer = dropout.create(dropout.schema.parse({ type: 'dropout', keep: 0.8 }), context([1000]));
+  const x = Tensor.from([10, 1000], new Array(10_000).fill(1));
+  const y = layer.forward(x, true);
+  const kept = y.data.filter((v) => v !== 0);
+  assert.ok(kept.every((v) => Math.abs(v - 1.25) < 1e-6));
+  assert.ok(Math.abs(kept.length / 10_000 - 0.8) < 5 * Math.sqrt(0.16 / 10_000));
+  const dx = layer.backward(Tensor.from([10, 1000], new Array(10_000).fill(1)));
+  assert.deepEqual(dx.data, y.data, 'the gradient flows through the kept units only');
+  assert.equal(layer.forward(x, false), x);
+});

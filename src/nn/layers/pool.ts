@@ -1,0 +1,76 @@
+// Max and average pooling over non-overlapping (or strided) windows of NCHW images; no padding.
+// Max pooling routes the gradient to the first maximum of each window.
+import * as z from 'zod';
+import { count, strictObject } from '../../common/schema.js';
+import { Tensor } from '../../engine/tensor.js';
+import type { Layer, LayerComponent } from '../layer.js';
+import { convGeometry } from './conv2d.js';
+
+function poolSchema<T extends string>(type: T) {
+  return strictObject({ type: z.literal(type), size: count().default(2), stride: count().optional() });
+}
+
+function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerComponent<ReturnType<typeof poolSchema>> {
+  return {
+    type,
+    summary,
+    schema: poolSchema(type),
+    create(config, { inputShape }): Layer {
+      const g = convGeometry(inputShape, config.size, config.stride ?? config.size, 'valid', type);
+      const { inC: C, inH: H, inW: W, kh, kw, sh, sw, outH, outW } = g;
+      let argmax = new Int32Array(0);
+      let input: Tensor | undefined;
+      return {
+        type,
+        outputShape: [C, outH, outW],
+        params: [],
+        forward(x) {
+          const n = x.rows;
+          const y = Tensor.zeros([n, C, outH, outW]);
+          if (type === 'maxpool2d' && argmax.length < y.size) argmax = new Int32Array(y.size);
+          let o = 0;
+          for (let plane = 0; plane < n * C; plane++) {
+            const base = plane * H * W;
+            for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
+              let best = -Infinity;
+              let at = 0;
+              let sum = 0;
+              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+                const idx = base + (oy * sh + i) * W + ox * sw + j;
+                const v = x.data[idx];
+                sum += v;
+                if (v > best) [best, at] = [v, idx];
+              }
+              if (type === 'maxpool2d') {
+                y.data[o] = best;
+                argmax[o] = at;
+              } else y.data[o] = sum / (kh * kw);
+            }
+          }
+          input = x;
+          return y;
+        },
+        backward(dy) {
+          if (!input) throw new Error(`${type}.backward before forward`);
+          const dx = new Tensor(input.shape);
+          if (type === 'maxpool2d') {
+            for (let o = 0; o < dy.size; o++) dx.data[argmax[o]] += dy.data[o];
+            return dx;
+          }
+          let o = 0;
+          for (let plane = 0; plane < input.rows * C; plane++) {
+            const base = plane * H * W;
+            for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
+              const share = dy.data[o] / (kh * kw);
+              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) dx.data[base + (oy * sh + i) * W + ox * sw + j] += share;
+            }
+          }
+          return dx;
+        },
+      };
+    },
+  };
+}
+
+export const maxpool2d = pooling('maxpool2d', 'the maximum of each `size`×`size` window (stride `size` unless given)');
+export const avgpool2d = pooling('avgpool2d', 'the mean of each `size`×`size` window (stride `size` unless given)');
