@@ -47,9 +47,10 @@ export async function loadDataset(config: DataConfig, context: DatasetContext): 
   return findDataset(config.dataset.type).load(config.dataset as never, context);
 }
 
+/** The loaded arrays belong to this run alone, so normalizers may overwrite them. */
 function normalized(steps: Fitted[], e: Examples): Examples {
   const rows = e.y.length;
-  const m = applyChain(steps, { data: e.x, rows, cols: rows === 0 ? 0 : e.x.length / rows });
+  const m = applyChain(steps, { data: e.x, rows, cols: rows === 0 ? 0 : e.x.length / rows }, true);
   return { x: m.data, y: e.y };
 }
 
@@ -99,13 +100,16 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
   const width = parts.train.x.length / rows;
   let steps: Fitted[];
   let fitted: SavedStep[];
+  let train: Examples;
   if (saved) {
     steps = restoreChain(saved.steps);
     fitted = saved.steps;
+    train = normalized(steps, parts.train);
   } else {
-    ({ steps, saved: fitted } = fitChain(config.normalize as ComponentConfig[], { data: parts.train.x, rows, cols: width }, parts.train.y));
+    const chain = fitChain(config.normalize as ComponentConfig[], { data: parts.train.x, rows, cols: width }, parts.train.y, true);
+    ({ steps, saved: fitted } = chain);
+    train = { x: chain.transformed.data, y: parts.train.y };
   }
-  const train = normalized(steps, parts.train);
   const featureCount = train.x.length / rows;
   return {
     rawShape,

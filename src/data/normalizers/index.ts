@@ -23,8 +23,11 @@ function find(type: string): NormalizerComponent {
   return component;
 }
 
-/** Fits each step on the training data as the previous steps left it. */
-export function fitChain(configs: readonly ComponentConfig[], train: Matrix, labels: Int32Array): { steps: Fitted[]; saved: SavedStep[] } {
+/**
+ * Fits each step on the training data as the previous steps left it; returns the steps and the
+ * transformed training data (with `inPlace`, possibly in train's own buffer).
+ */
+export function fitChain(configs: readonly ComponentConfig[], train: Matrix, labels: Int32Array, inPlace = false): { steps: Fitted[]; saved: SavedStep[]; transformed: Matrix } {
   const steps: Fitted[] = [];
   let x = train;
   for (const [i, config] of configs.entries()) {
@@ -36,15 +39,15 @@ export function fitChain(configs: readonly ComponentConfig[], train: Matrix, lab
       throw new SpecError([`data.normalize.${i}: ${(e as Error).message}`]);
     }
     steps.push(fitted);
-    x = fitted.apply(x);
+    x = fitted.apply(x, inPlace);
   }
-  return { steps, saved: steps.map((s, i) => ({ config: configs[i], state: s.state })) };
+  return { steps, saved: steps.map((s, i) => ({ config: configs[i], state: s.state })), transformed: x };
 }
 
 export function restoreChain(saved: readonly SavedStep[]): Fitted[] {
   return saved.map((s) => find(s.config.type).restore(s.config as never, s.state));
 }
 
-export function applyChain(steps: readonly Fitted[], x: Matrix): Matrix {
-  return steps.reduce((m, s) => s.apply(m), x);
+export function applyChain(steps: readonly Fitted[], x: Matrix, inPlace = false): Matrix {
+  return steps.reduce((m, s) => s.apply(m, inPlace), x);
 }

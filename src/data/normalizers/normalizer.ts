@@ -12,7 +12,8 @@ export interface Matrix {
 export interface Fitted {
   /** JSON-serializable statistics (means, stds, components…). */
   readonly state: Record<string, unknown>;
-  apply(x: Matrix): Matrix;
+  /** The transformed data; with `inPlace`, a normalizer that keeps the width may reuse x's buffer. */
+  apply(x: Matrix, inPlace?: boolean): Matrix;
 }
 
 export interface NormalizerComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {
@@ -24,9 +25,9 @@ export interface NormalizerComponent<S extends z.ZodObject = z.ZodObject> extend
 export const defineNormalizer = <S extends z.ZodObject>(c: NormalizerComponent<S>) => c as unknown as NormalizerComponent;
 
 /** Per-feature affine map x ← (x − shift) / scale, the shape of zscore and minmax. */
-export function affine(shift: number[], scale: number[]): (x: Matrix) => Matrix {
-  return ({ data, rows, cols }) => {
-    const out = new Float32Array(data.length);
+export function affine(shift: number[], scale: number[]): (x: Matrix, inPlace?: boolean) => Matrix {
+  return ({ data, rows, cols }, inPlace = false) => {
+    const out = inPlace ? data : new Float32Array(data.length);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) out[r * cols + c] = (data[r * cols + c] - shift[c]) / scale[c];
     }
