@@ -100,7 +100,8 @@ export const morse = defineDataset({
     const base = presets[c.preset];
     const s: Settings = { ...base, ...Object.fromEntries(Object.entries(c).filter(([k, v]) => k in base && v !== undefined)) } as Settings;
     return {
-      sampleShape: [s.frameLength * s.dilation],
+      // one channel, one row: a dense layer reads it as a vector, conv2d with [1, k] kernels as a signal
+      sampleShape: [1, 1, s.frameLength * s.dilation],
       classes: codebook.map(([symbol]) => symbol),
       train: generate(s, s.trainPerClass, Rng.stream(seed, 'morse-train')),
       val: generate(s, s.valPerClass, Rng.stream(seed, 'morse-val')),

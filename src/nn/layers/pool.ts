@@ -7,7 +7,8 @@ import type { Layer, LayerComponent } from '../layer.js';
 import { convGeometry } from './conv2d.js';
 
 function poolSchema<T extends string>(type: T) {
-  return strictObject({ type: z.literal(type), size: count().default(2), stride: count().optional() });
+  const size = z.union([count(), z.tuple([count(), count()])]);
+  return strictObject({ type: z.literal(type), size: size.default(2), stride: size.optional() });
 }
 
 function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerComponent<ReturnType<typeof poolSchema>> {
@@ -72,5 +73,5 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
   };
 }
 
-export const maxpool2d = pooling('maxpool2d', 'the maximum of each `size`×`size` window (stride `size` unless given)');
-export const avgpool2d = pooling('avgpool2d', 'the mean of each `size`×`size` window (stride `size` unless given)');
+export const maxpool2d = pooling('maxpool2d', 'the maximum of each `size` window (n or [h, w]; stride `size` unless given)');
+export const avgpool2d = pooling('avgpool2d', 'the mean of each `size` window (n or [h, w]; stride `size` unless given)');
