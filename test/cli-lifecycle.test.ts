@@ -254,3 +254,18 @@ test('test metrics only when the spec asks (train.test) or through dlx eval --sp
   assert.equal(none.code, 2);
   assert.equal(none.stderr, `error ${quickstart}: train.test: the dataset has no official test set and data.split.test is 0, so there is no test split to evaluate\n`);
 });
+
+test('predict on tabular data applies the saved fills: a missing value becomes the training median', () => {
+  const runs = tempDir();
+  const r = dlx(['train', join(root, 'configs/breast-cancer-missing.yaml'), '--runs-dir', runs, '--quiet', '--set', 'train.epochs=3']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'breast-cancer-missing');
+  const fill = json(join(run, 'preprocessing.json')).encoding.find((e: { name: string }) => e.name === 'bare_nuclei').fill;
+  const dir = tempDir();
+  const header = 'clump_thickness,cell_size_uniformity,cell_shape_uniformity,marginal_adhesion,single_epithelial_cell_size,bare_nuclei,bland_chromatin,normal_nucleoli,mitoses';
+  writeFileSync(join(dir, 'new.csv'), `${header}\n5,1,1,1,2,${fill},3,1,1\n5,1,1,1,2,?,3,1,1\n`);
+  const p = dlx(['predict', run, join(dir, 'new.csv')]);
+  assert.equal(p.code, 0, p.stderr);
+  const [, a, b] = p.stdout.trim().split('\n');
+  assert.equal(b, a);
+});
