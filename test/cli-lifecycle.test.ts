@@ -269,3 +269,39 @@ test('predict on tabular data applies the saved fills: a missing value becomes t
   const [, a, b] = p.stdout.trim().split('\n');
   assert.equal(b, a);
 });
+
+test('an idx dataset of bytes (divideBy 255) trains, and predict divides new files the same way', () => {
+  const dir = tempDir();
+  const n = 200;
+  const images = Buffer.alloc(16 + n * 16);
+  images.set([0, 0, 0x08, 3]);
+  [n, 4, 4].forEach((d, i) => images.writeUInt32BE(d, 4 + 4 * i));
+  const labels = Buffer.alloc(8 + n);
+  labels.set([0, 0, 0x08, 1]);
+  labels.writeUInt32BE(n, 4);
+  let state = 12345;
+  const noise = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) % 60);
+  for (let r = 0; r < n; r++) {
+    const label = r % 2;
+    labels[8 + r] = label;
+    for (let p = 0; p < 16; p++) images[16 + r * 16 + p] = ((p < 8) === (label === 0) ? 190 : 10) + noise();
+  }
+  writeFileSync(join(dir, 'images.idx'), images);
+  writeFileSync(join(dir, 'labels.idx'), labels);
+  writeFileSync(join(dir, 'bytes.yaml'), `name: bytes
+data: {dataset: {type: idx, images: images.idx, labels: labels.idx, divideBy: 255, classes: [top, bottom]}, split: {val: 50}}
+model: {layers: [flatten, {type: dense, units: 2}]}
+optimizer: {type: sgd, lr: 0.5}
+train: {epochs: 5, batchSize: 16}
+`);
+  const r = dlx(['train', 'bytes.yaml', '--runs-dir', 'runs', '--quiet'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(join(dir, 'runs'), 'bytes');
+  const [train, val] = ['train', 'val'].map((split) => JSON.parse(dlx(['eval', run, '--split', split, '--json']).stdout));
+  const p = dlx(['predict', run, join(dir, 'images.idx')]);
+  assert.equal(p.code, 0, p.stderr);
+  const predicted = p.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  const right = predicted.filter((c, i) => c === (i % 2 === 0 ? 'top' : 'bottom')).length;
+  assert.equal(right, Math.round(train.accuracy * train.count) + Math.round(val.accuracy * val.count));
+  assert.ok(right > 190, `${right}/200`);
+});

@@ -22,6 +22,8 @@ export interface LoadedData {
   test?: Examples;
   /** Where the data came from, for env.json and `dlx datasets`. */
   source: string;
+  /** The loader divided the file's values by this (255 for image bytes); predict does too. */
+  divideBy?: number;
   /**
    * Tabular data still as columns (missing values, categories): then train.x and test.x are
    * empty, and prepare() encodes the tables with statistics of the training split.

@@ -26,6 +26,8 @@ export type DataConfig = z.output<typeof dataSchema>;
 export interface PreparedData {
   /** Per-sample shape of the dataset's rows, before normalization. */
   rawShape: number[];
+  /** The file's values were divided by this at load (255 for image bytes). */
+  divideBy: number;
   /** Per-sample shape after normalization: what the model sees. */
   sampleShape: number[];
   classes: string[];
@@ -113,6 +115,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
   const featureCount = train.x.length / rows;
   return {
     rawShape,
+    divideBy: loaded.divideBy ?? 1,
     sampleShape: featureCount === width ? rawShape : [featureCount],
     classes: loaded.classes,
     train,

@@ -47,6 +47,9 @@ export async function predict(target: string, input: string, backendName?: strin
   } else {
     ({ rows, data: raw } = await readNumericCsv(input, width));
   }
+  // in the units of the dataset's files: divided as the loader did (image bytes by 255)
+  const divideBy = pre.divideBy ?? 1;
+  if (divideBy !== 1) for (let i = 0; i < raw.length; i++) raw[i] /= divideBy;
   const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, backendNamed(backendName ?? env.backend));
   loadWeights(model, await readCheckpoint(checkpoint), checkpoint);
   const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });

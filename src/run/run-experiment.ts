@@ -82,7 +82,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
       dataSource: data.source,
       startedAt: start.toISOString(),
     }));
-    const preprocessing: Preprocessing = { rawShape: data.rawShape, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
+    const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
     await writeFileAtomic(join(staging, files.curve), curveCsv([]));
     await writeFileAtomic(join(staging, files.metrics), json(metrics));

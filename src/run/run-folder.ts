@@ -43,6 +43,8 @@ export interface Preprocessing extends SavedPreprocessing {
   rawShape: number[];
   /** Per-sample shape the model sees. */
   sampleShape: number[];
+  /** Raw values (a file's bytes) are divided by this before the normalizers. */
+  divideBy?: number;
   classes: string[];
 }
 

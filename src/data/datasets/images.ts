@@ -45,7 +45,7 @@ async function mnistLike(name: string, dirs: string[], remote: RemoteFile[], cla
   }
   const train = await idxExamples(paths[0], paths[1], 255);
   const test = await idxExamples(paths[2], paths[3], 255);
-  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0] };
+  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0], divideBy: 255 };
 }
 
 function describeOrigin(name: string, dirs: string[], fallback: string) {
@@ -109,6 +109,6 @@ export const idx = defineDataset({
     for (const e of [train.examples, test?.examples]) {
       if (e && e.y.some((v) => v < 0 || v >= classes.length || !Number.isInteger(v))) throw new DataError(`${c.labels}: labels must be class indices 0 to ${classes.length - 1}`);
     }
-    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir) };
+    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir), divideBy: c.divideBy };
   },
 });
