@@ -305,3 +305,17 @@ train: {epochs: 5, batchSize: 16}
   assert.equal(right, Math.round(train.accuracy * train.count) + Math.round(val.accuracy * val.count));
   assert.ok(right > 190, `${right}/200`);
 });
+
+test('batchnorm running statistics travel in the checkpoint: eval reproduces the run exactly', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--set', 'train.epochs=4',
+    '--set', 'model.layers=[{type: dense, units: 16}, batchnorm, relu, {type: maxout, units: 8}, {type: dense, units: 3}]']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'quickstart');
+  const metrics = json(join(run, 'metrics.json'));
+  const ev = JSON.parse(dlx(['eval', run, '--json']).stdout);
+  assert.equal(ev.loss, metrics.final.val_loss);
+  assert.equal(ev.accuracy, metrics.final.val_acc);
+  const header = readFileSync(join(run, 'checkpoints/last.safetensors'));
+  assert.match(header.subarray(8, 8 + Number(header.readBigUInt64LE(0))).toString(), /"model\.layers\.1\.running_var"/);
+});

@@ -3,6 +3,7 @@ import type { Component } from '../src/common/schema.js';
 
 export const minimal: Record<string, Record<string, unknown>> = {
   dense: { units: 3 },
+  maxout: { units: 3 },
   conv2d: { filters: 2 },
   exponential: { gamma: 0.99 },
   step: { every: 20 },

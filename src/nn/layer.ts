@@ -15,10 +15,18 @@ export interface Param {
   readonly penalized: boolean;
 }
 
+/** State a layer keeps that is not trained by gradients (batchnorm's running statistics). */
+export interface StateBuffer {
+  readonly name: string;
+  readonly value: Tensor;
+}
+
 export interface Layer {
   readonly type: string;
   readonly outputShape: readonly number[];
   readonly params: readonly Param[];
+  /** Saved and restored with the weights. */
+  readonly buffers?: readonly StateBuffer[];
   /** x has shape [batch, ...inputShape]. `training` switches dropout and batch statistics. */
   forward(x: Tensor, training: boolean): Tensor;
   /** Given d loss/d output of the last forward, sets each param's grad, returns d loss/d input. */

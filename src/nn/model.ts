@@ -68,6 +68,14 @@ export class Model {
     return this.layers.flatMap((l, i) => l.params.map((p): [string, Param] => [`layers.${i}.${p.name}`, p]));
   }
 
+  /** Everything a checkpoint keeps of the model: parameter values and buffers, by name. */
+  namedState(): [string, Tensor][] {
+    return this.layers.flatMap((l, i) => [
+      ...l.params.map((p): [string, Tensor] => [`layers.${i}.${p.name}`, p.value]),
+      ...(l.buffers ?? []).map((b): [string, Tensor] => [`layers.${i}.${b.name}`, b.value]),
+    ]);
+  }
+
   logits(x: Tensor, training: boolean): Tensor {
     let h = x;
     for (const layer of this.layers) h = layer.forward(h, training);

@@ -24,7 +24,7 @@ export interface CheckpointParts {
 
 export async function saveCheckpoint(path: string, parts: CheckpointParts, options?: AtomicOptions): Promise<void> {
   const tensors = new Map<string, StoredTensor>();
-  for (const [name, p] of parts.model.namedParams()) tensors.set(`model.${name}`, { shape: [...p.value.shape], data: p.value.data });
+  for (const [name, t] of parts.model.namedState()) tensors.set(`model.${name}`, { shape: [...t.shape], data: t.data });
   for (const [name, data] of parts.optimizer.saveState()) tensors.set(`optimizer.${name}`, { shape: [data.length], data });
   for (const [name, rng] of Object.entries(parts.rngs)) tensors.set(`rng.${name}`, { shape: [4], data: rng.state });
   const metadata = { ...parts.metadata, format: CHECKPOINT_FORMAT, state: JSON.stringify(parts.state) };
@@ -51,13 +51,13 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
 
 /** Copies the checkpoint's weights into the model; names and shapes must match exactly. */
 export function loadWeights(model: Model, checkpoint: LoadedCheckpoint, path: string): void {
-  for (const [name, p] of model.namedParams()) {
+  for (const [name, value] of model.namedState()) {
     const t = checkpoint.tensors.get(`model.${name}`);
     if (!t) throw new DataError(`${path}: has no tensor model.${name}; the checkpoint does not belong to this model`);
-    if (shapeText(t.shape) !== shapeText(p.value.shape) || !(t.data instanceof Float32Array)) {
-      throw new DataError(`${path}: model.${name} is ${shapeText(t.shape)}, the model needs ${shapeText(p.value.shape)} float32`);
+    if (shapeText(t.shape) !== shapeText(value.shape) || !(t.data instanceof Float32Array)) {
+      throw new DataError(`${path}: model.${name} is ${shapeText(t.shape)}, the model needs ${shapeText(value.shape)} float32`);
     }
-    p.value.data.set(t.data);
+    value.data.set(t.data);
   }
 }
 

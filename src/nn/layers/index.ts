@@ -4,7 +4,9 @@ import { elu } from '../activations/elu.js';
 import { leakyRelu, relu } from '../activations/relu.js';
 import { linear, sigmoid, tanh } from '../activations/squashing.js';
 import type { LayerComponent } from '../layer.js';
+import { batchnorm } from './batchnorm.js';
 import { conv2d } from './conv2d.js';
+import { maxout } from './maxout.js';
 import { dense } from './dense.js';
 import { avgpool2d, maxpool2d } from './pool.js';
 import { dropout, flatten } from './reshape.js';
@@ -16,6 +18,8 @@ export const layers: readonly LayerComponent[] = [
   avgpool2d as unknown as LayerComponent,
   flatten as unknown as LayerComponent,
   dropout as unknown as LayerComponent,
+  batchnorm as unknown as LayerComponent,
+  maxout as unknown as LayerComponent,
   relu, leakyRelu, elu, sigmoid, tanh, linear,
 ] as readonly LayerComponent[];
 
