@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only data|workloads]).
+// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads]
+// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn]).
 // Measures, it does not assert: each section runs in its own process so peak RSS is its own.
+//   gemm:      float32 matrix products of the MLP's shapes, GFLOPS = 2·m·k·n / median time
 //   data:      Fashion-MNIST load + split + z-score time, peak RSS (target ≤ 2 s)
 //   workloads: the peer workloads (configs/fmnist-mlp.yaml, configs/fmnist-cnn.yaml) on this
 //              machine: seconds per epoch (training pass only), test accuracy, peak RSS
@@ -22,16 +24,43 @@ async function dataSection() {
   const file = join(root, 'configs/fmnist-mlp.yaml');
   const spec = parseSpec(file, readFileSync(file, 'utf8')).resolved;
   const started = performance.now();
-  const built = await build(spec, file, 'reference');
+  const built = await build(spec, file, { backend: 'reference' });
   const loadSeconds = (performance.now() - started) / 1000;
   return { name: 'fashion-mnist', rows: built.data.train.y.length + built.data.val.y.length + built.data.test.y.length, loadSeconds, peakRssMb: mb() };
 }
 
-function workload(name, config, epochs) {
+// m, k, n, transA, transB: the forward product and the two backward forms of dense 784→200
+const gemmShapes = [[128, 784, 200, false, false], [32, 784, 200, false, false], [512, 512, 512, false, false],
+  [784, 128, 200, true, false], [128, 200, 784, false, true]];
+
+async function gemmSection(threads) {
+  const { loadBackend } = await import(join(root, 'dist/src/engine/backends.js'));
+  const backend = await loadBackend(value('--backend', 'wasm'), threads);
+  const rows = [];
+  for (const [m, k, n, transA, transB] of gemmShapes) {
+    const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
+    const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+    const out = new Float32Array(m * n);
+    const flops = 2 * m * k * n;
+    const reps = Math.max(3, Math.ceil(2e8 / flops));
+    const times = [];
+    for (let trial = 0; trial < 7; trial++) {
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) backend.matmul(a, b, out, { m, k, n, transA, transB });
+      times.push((performance.now() - t0) / reps / 1000);
+    }
+    const median = times.sort((x, y) => x - y)[3];
+    rows.push({ m, k, n, transA, transB, threads: backend.threads, kernels: backend.variant, gflops: Math.round(flops / median / 1e8) / 10 });
+  }
+  return rows;
+}
+
+function workload(name, config, epochs, threads) {
   const runs = mkdtempSync(join(tmpdir(), 'dlx-bench-'));
   try {
     const sets = ['--set', 'train.test=true', ...(epochs ? ['--set', `train.epochs=${epochs}`] : [])];
-    const child = spawnSync(process.execPath, [join(root, 'scripts/bench.mjs'), '--section', 'train', config, runs, ...sets], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const compute = ['--backend', value('--backend', 'wasm'), '--threads', String(threads)];
+    const child = spawnSync(process.execPath, [join(root, 'scripts/bench.mjs'), '--section', 'train', config, runs, ...sets, ...compute], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (child.status !== 0) throw new Error(`${name}: ${child.stderr}`);
     const { peakRssMb } = JSON.parse(child.stdout.trim().split('\n').pop());
     const run = join(runs, readdirSync(runs)[0]);
@@ -40,13 +69,17 @@ function workload(name, config, epochs) {
     const rows = readFileSync(join(folder, 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     const seconds = rows.map((r) => Number(r[r.length - 1]));
     const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)];
-    return { name, threads: 1, backend: 'reference', epochs: rows.length, epochSeconds: median, testAccuracy: metrics.test.accuracy, peakRssMb };
+    const env = JSON.parse(readFileSync(join(folder, 'env.json'), 'utf8'));
+    return { name, threads: env.threads, backend: env.backend, kernels: env.kernels, epochs: rows.length, epochSeconds: median, testAccuracy: metrics.test.accuracy, peakRssMb };
   } finally {
     rmSync(runs, { recursive: true, force: true });
   }
 }
 
-if (value('--section') === 'data') {
+if (value('--section') === 'gemm') {
+  console.log(JSON.stringify(await gemmSection(Number(value('--threads', '1')))));
+  process.exit(0); // the kernel threads are unref'ed, but say it plainly
+} else if (value('--section') === 'data') {
   console.log(JSON.stringify(await dataSection()));
 } else if (value('--section') === 'train') {
   const i = args.indexOf('--section');
@@ -58,21 +91,35 @@ if (value('--section') === 'data') {
 } else {
   const only = value('--only');
   const epochs = value('--epochs');
-  const result = { data: [], workloads: [] };
+  const threadCounts = value('--threads', '1,2').split(',').map(Number);
+  const result = { gemm: [], data: [], workloads: [] };
+  if (!only || only === 'gemm') {
+    for (const threads of threadCounts) {
+      const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--section', 'gemm', '--threads', String(threads), '--backend', value('--backend', 'wasm')], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      result.gemm.push(...JSON.parse(child.stdout));
+    }
+  }
   if (!only || only === 'data') {
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--section', 'data'], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(child.stderr);
     result.data.push(JSON.parse(child.stdout));
   }
   if (!only || only === 'workloads') {
-    result.workloads.push(workload('fmnist-mlp-adam', join(root, 'configs/fmnist-mlp.yaml'), epochs));
-    if (!flag('--skip-cnn')) result.workloads.push(workload('fmnist-cnn', join(root, 'configs/fmnist-cnn.yaml'), epochs));
+    for (const threads of threadCounts) {
+      result.workloads.push(workload('fmnist-mlp-adam', join(root, 'configs/fmnist-mlp.yaml'), epochs, threads));
+      if (!flag('--skip-cnn')) result.workloads.push(workload('fmnist-cnn', join(root, 'configs/fmnist-cnn.yaml'), epochs, threads));
+    }
   }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
+    for (const g of result.gemm) {
+      const form = `${g.transA ? 'Aᵀ' : 'A'}·${g.transB ? 'Bᵀ' : 'B'}`;
+      console.log(`gemm      ${`${g.m}×${g.k}×${g.n} ${form}`.padEnd(20)} ${g.threads} thread${g.threads > 1 ? 's' : ' '} ${String(g.gflops).padStart(6)} GFLOPS (${g.kernels})`);
+    }
     for (const d of result.data) console.log(`data      ${d.name.padEnd(16)} load ${d.loadSeconds.toFixed(2)} s   peak RSS ${d.peakRssMb} MB`);
     for (const w of result.workloads) {
-      console.log(`workload  ${w.name.padEnd(16)} ${w.backend}, ${w.threads} thread: ${w.epochSeconds.toFixed(2)} s/epoch over ${w.epochs} epochs, test ${(100 * w.testAccuracy).toFixed(2)} %, peak RSS ${w.peakRssMb} MB`);
+      console.log(`workload  ${w.name.padEnd(16)} ${w.backend} (${w.kernels}), ${w.threads} thread${w.threads > 1 ? 's' : ''}: ${w.epochSeconds.toFixed(2)} s/epoch over ${w.epochs} epochs, test ${(100 * w.testAccuracy).toFixed(2)} %, peak RSS ${w.peakRssMb} MB`);
     }
   }
 }

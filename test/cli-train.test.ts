@@ -1,11 +1,13 @@
 // dlx train, eval and runs end to end in temporary folders.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
 
 const quickstart = join(root, 'configs/quickstart.yaml');
+const digits = join(root, 'configs/digits.yaml');
 
 function onlyRun(runsDir: string, name: string): string {
   const folders = readdirSync(join(runsDir, name));
@@ -34,7 +36,9 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.equal(pre.steps[0].config.type, 'zscore');
   assert.equal(pre.steps[0].state.mean.length, 4);
   const env = JSON.parse(readFileSync(join(run, 'env.json'), 'utf8'));
-  assert.equal(env.backend, 'reference');
+  assert.equal(env.backend, 'wasm');
+  assert.equal(env.threads, availableParallelism());
+  assert.ok(['relaxed-simd', 'simd'].includes(env.kernels), env.kernels);
   assert.equal(env.node, process.version);
 
   const ev = dlx(['eval', run, '--json']);
@@ -63,6 +67,12 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.deepEqual(JSON.parse(dlx(['runs', runs, '--json']).stdout).map((x: { status: string }) => x.status), ['finished']);
 });
 
+/** The tensor bytes of a run's last checkpoint, without the header (whose metadata names the run). */
+function tensorBytes(run: string): Buffer {
+  const bytes = readFileSync(join(run, 'checkpoints/last.safetensors'));
+  return bytes.subarray(8 + Number(bytes.readBigUInt64LE(0)));
+}
+
 test('the same spec and seed give bit-identical curves and checkpoints', () => {
   const runs = tempDir();
   for (const name of ['a', 'b']) {
@@ -72,15 +82,32 @@ test('the same spec and seed give bit-identical curves and checkpoints', () => {
   const [a, b] = [onlyRun(runs, 'a'), onlyRun(runs, 'b')];
   assert.deepEqual(withoutSeconds(readFileSync(join(a, 'curve.csv'), 'utf8')), withoutSeconds(readFileSync(join(b, 'curve.csv'), 'utf8')));
   // the metadata holds the resolved spec, whose name differs; the tensors must not
-  const tensors = (p: string) => {
-    const bytes = readFileSync(join(p, 'checkpoints/last.safetensors'));
-    const n = Number(bytes.readBigUInt64LE(0));
-    return bytes.subarray(8 + n);
-  };
+  const tensors = tensorBytes;
   assert.ok(tensors(a).equals(tensors(b)));
   const other = dlx(['train', quickstart, '--runs-dir', runs, '--name', 'c', '--quiet', '--set', 'train.epochs=5', '--seed', '7']);
   assert.equal(other.code, 0);
   assert.ok(!tensors(onlyRun(runs, 'c')).equals(tensors(a)));
+});
+
+test('1 and 2 threads give bit-identical curves and checkpoints; the reference backend is selectable', () => {
+  const runs = tempDir();
+  // 128×64 · 64×512 products: large enough to be split across threads
+  const sets = ['--set', 'train.epochs=2', '--set', 'train.batchSize=128', '--set', 'model.layers.1.units=512', '--set', 'data.augment=[]'];
+  for (const [name, threads] of [['one', '1'], ['two', '2']]) {
+    const r = dlx(['train', digits, '--runs-dir', runs, '--name', name, '--quiet', '--threads', threads, ...sets]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(join(onlyRun(runs, name), 'env.json'), 'utf8')).threads, Number(threads));
+  }
+  const [one, two] = [onlyRun(runs, 'one'), onlyRun(runs, 'two')];
+  assert.deepEqual(withoutSeconds(readFileSync(join(two, 'curve.csv'), 'utf8')), withoutSeconds(readFileSync(join(one, 'curve.csv'), 'utf8')));
+  assert.ok(tensorBytes(two).equals(tensorBytes(one)));
+  const ref = dlx(['train', digits, '--runs-dir', runs, '--name', 'ref', '--quiet', '--backend', 'reference', ...sets]);
+  assert.equal(ref.code, 0, ref.stderr);
+  const env = JSON.parse(readFileSync(join(onlyRun(runs, 'ref'), 'env.json'), 'utf8'));
+  assert.deepEqual([env.backend, env.threads, env.kernels], ['reference', 1, 'typescript']);
+  const bad = dlx(['train', digits, '--runs-dir', runs, '--threads', '0']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--threads 0: expected a whole number ≥ 1/);
 });
 
 test('--set, --seed and --name are applied, validated and recorded in overrides.json', () => {

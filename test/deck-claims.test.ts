@@ -7,7 +7,7 @@ import { freshState, train } from '../src/train/loop.js';
 
 async function trained(yaml: string) {
   const spec = parseSpec('claims.yaml', yaml).resolved;
-  const built = await build(spec, 'claims.yaml', 'reference');
+  const built = await build(spec, 'claims.yaml', { backend: 'reference' });
   await train({
     model: built.model, optimizer: built.optimizer, schedule: built.schedule, data: built.data,
     config: spec.train, shuffleRng: built.rngs.shuffle, regularization: spec.regularization,
@@ -55,7 +55,7 @@ data: {dataset: digits, normalize: [minmax], augment: [{type: flip, p: 1}, {type
 model: {layers: [{type: dense, units: 10}]}
 train: {epochs: 2, batchSize: 64}
 `).resolved;
-  const built = await build(spec, 'aug.yaml', 'reference');
+  const built = await build(spec, 'aug.yaml', { backend: 'reference' });
   const snapshot = [built.data.train.x.slice(), built.data.val.x.slice(), built.data.test!.x.slice()];
   let augmentedRows = 0;
   const augment = built.augment!;

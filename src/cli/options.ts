@@ -22,3 +22,11 @@ export function checked<T>(schema: z.ZodType<T>, value: unknown, option: string)
 }
 
 export const splitOption = z.enum(['train', 'val', 'test'], { message: 'expected train, val or test' });
+
+const threadsSchema = z.coerce.number().int({ message: 'expected a whole number ≥ 1' }).min(1, { message: 'expected a whole number ≥ 1' });
+
+/** --threads N: undefined (one per core) when absent. */
+export const threadsFrom = (value: string | undefined): number | undefined =>
+  value === undefined ? undefined : checked(threadsSchema, value, '--threads');
+
+export const threadsHelp = 'threads for the large kernels (default: one per core; results do not depend on it)';

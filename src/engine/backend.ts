@@ -14,6 +14,10 @@ export interface MatmulArgs {
 
 export interface Backend {
   readonly name: string;
+  /** Threads the large kernels run on (results do not depend on it). */
+  readonly threads: number;
+  /** Which kernels run: 'typescript', 'relaxed-simd' (fused multiply-add) or 'simd'. */
+  readonly variant: string;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, args: MatmulArgs): void;
   /** out[i, j] += bias[j] over rows of length bias.length. */
   addRowVector(out: Float32Array, bias: Float32Array): void;

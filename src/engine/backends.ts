@@ -1,9 +1,19 @@
-// The backends dlx can train on, by name. The WebAssembly SIMD backend joins this list.
+// The backends dlx can train on, by name: the WebAssembly SIMD backend (the default) and the
+// TypeScript reference backend (the test oracle and the fallback).
+import { availableParallelism } from 'node:os';
 import type { Backend } from './backend.js';
 import { referenceBackend } from './reference.js';
+import { wasmBackend } from './wasm/wasm-backend.js';
 
-export const backends: Record<string, Backend> = {
-  reference: referenceBackend,
-};
+export const backendNames = ['wasm', 'reference'];
+export const defaultBackendName = 'wasm';
 
-export const defaultBackendName = 'reference';
+/** One thread per core. */
+export const defaultThreads = (): number => availableParallelism();
+
+/** The backend called `name` on `threads` threads, or undefined for an unknown name. */
+export async function loadBackend(name: string, threads: number): Promise<Backend | undefined> {
+  if (name === 'reference') return referenceBackend;
+  if (name === 'wasm') return wasmBackend(threads);
+  return undefined;
+}

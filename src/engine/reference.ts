@@ -8,6 +8,8 @@ let transposed = new Float32Array(0);
 
 export const referenceBackend: Backend = {
   name: 'reference',
+  threads: 1,
+  variant: 'typescript',
 
   matmul(a, b, out, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs) {
     // b as k×n row-major: transpose it once when it comes as n×k

@@ -5,7 +5,7 @@ import { SpecError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from '../data/prepare.js';
 import type { Backend } from '../engine/backend.js';
-import { backends } from '../engine/backends.js';
+import { backendNames, defaultThreads, loadBackend } from '../engine/backends.js';
 import { Rng } from '../engine/rng.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createAugmenter } from '../data/augment/index.js';
@@ -27,9 +27,16 @@ export interface Built {
   backend: Backend;
 }
 
-export function backendNamed(name: string): Backend {
-  const backend = backends[name];
-  if (!backend) throw new SpecError([`--backend ${name}: expected one of ${Object.keys(backends).join(', ')}`]);
+/** Where the kernels run: a backend name and a thread count (default: one per core). */
+export interface Compute {
+  backend: string;
+  threads?: number;
+}
+
+export async function backendFor({ backend: name, threads = defaultThreads() }: Compute): Promise<Backend> {
+  if (!Number.isInteger(threads) || threads < 1) throw new SpecError([`--threads ${threads}: expected a whole number ≥ 1`]);
+  const backend = await loadBackend(name, threads);
+  if (!backend) throw new SpecError([`--backend ${name}: expected one of ${backendNames.join(', ')}`]);
   return backend;
 }
 
@@ -43,8 +50,8 @@ export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: nu
   }
 }
 
-export async function build(spec: ResolvedSpec, specFile: string, backendName: string, saved?: SavedPreprocessing): Promise<Built> {
-  const backend = backendNamed(backendName);
+export async function build(spec: ResolvedSpec, specFile: string, compute: Compute, saved?: SavedPreprocessing): Promise<Built> {
+  const backend = await backendFor(compute);
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
   const data = prepare(loaded, spec.data, spec.seed, saved);
   const dropoutRng = Rng.stream(spec.seed, 'dropout');

@@ -3,7 +3,7 @@
 import { DataError } from '../common/errors.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { report, type Report } from '../train/metrics.js';
-import { build } from './build.js';
+import { build, type Compute } from './build.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -14,11 +14,11 @@ export interface EvalResult extends Report {
   epoch: number;
 }
 
-export async function evaluateRun(target: string, split: SplitName, backend: string, topK = 5): Promise<EvalResult> {
+export async function evaluateRun(target: string, split: SplitName, compute: Compute, topK = 5): Promise<EvalResult> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
-  const built = await build(spec, env.specFile, backend, await readPreprocessing(runDir));
+  const built = await build(spec, env.specFile, compute, await readPreprocessing(runDir));
   const ckpt = await readCheckpoint(checkpoint);
   loadWeights(built.model, ckpt, checkpoint);
   const examples = built.data[split];

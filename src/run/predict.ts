@@ -10,7 +10,7 @@ import { readText, tableFromText } from '../data/readers/table-reader.js';
 import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
-import { backendNamed, buildModel } from './build.js';
+import { backendFor, buildModel, type Compute } from './build.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export interface Predictions {
@@ -22,7 +22,7 @@ export interface Predictions {
 
 const CHUNK = 1024;
 
-export async function predict(target: string, input: string, backendName?: string): Promise<Predictions> {
+export async function predict(target: string, input: string, compute?: Compute): Promise<Predictions> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
@@ -50,7 +50,7 @@ export async function predict(target: string, input: string, backendName?: strin
   // in the units of the dataset's files: divided as the loader did (image bytes by 255)
   const divideBy = pre.divideBy ?? 1;
   if (divideBy !== 1) for (let i = 0; i < raw.length; i++) raw[i] /= divideBy;
-  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, backendNamed(backendName ?? env.backend));
+  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }));
   loadWeights(model, await readCheckpoint(checkpoint), checkpoint);
   const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });
   const features = x.cols;

@@ -41,7 +41,7 @@ export async function reproduceRun(runDir: string, options: { tolerance: number;
   const loaded: LoadedSpec = { file: env.specFile, text, overrides: [], resolved: spec };
   const scratch = await mkdtemp(join(tmpdir(), 'dlx-reproduce-'));
   try {
-    const again = await startRun(loaded, { runsDir: scratch, backend: env.backend, argv: options.argv });
+    const again = await startRun(loaded, { runsDir: scratch, backend: env.backend, threads: env.threads, argv: options.argv });
     const problems: string[] = [];
     let maxRelative = 0;
     const note = (relative: number, where: string) => {

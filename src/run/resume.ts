@@ -30,7 +30,7 @@ async function removeStaleTemporaries(dir: string): Promise<void> {
   }
 }
 
-export async function resumeRun(runDir: string, options: { backend?: string; argv: string[]; signal?: AbortSignal; events?: TrainEvents }): Promise<ResumeResult> {
+export async function resumeRun(runDir: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents }): Promise<ResumeResult> {
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
   const metrics = await readMetrics(runDir);
@@ -42,7 +42,10 @@ export async function resumeRun(runDir: string, options: { backend?: string; arg
   if (backend !== env.backend) {
     throw new DataError(`${runDir}: the run trained on the ${env.backend} backend; resuming on ${backend} would not continue it exactly`);
   }
-  const built = await build(spec, env.specFile, backend, await readPreprocessing(runDir));
+  const built = await build(spec, env.specFile, { backend, threads: options.threads ?? env.threads }, await readPreprocessing(runDir));
+  if (env.kernels && built.backend.variant !== env.kernels) {
+    throw new DataError(`${runDir}: the run trained with ${env.kernels} kernels; this runtime has ${built.backend.variant}, so resuming would not continue it exactly`);
+  }
   restoreTraining(built, checkpoint, path);
   await removeStaleTemporaries(runDir);
   const curve = (await readCurve(runDir)).filter((r) => r.epoch <= state.epoch);

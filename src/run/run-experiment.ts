@@ -22,6 +22,7 @@ import { curveCsv, json } from './writers.js';
 export interface TrainOptions {
   runsDir: string;
   backend: string;
+  threads?: number;
   argv: string[];
   signal?: AbortSignal;
   /** Called once the model is built, before training. */
@@ -50,7 +51,7 @@ export async function runExperiment(specFile: string, overrides: Override[], opt
 /** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
 export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promise<RunResult> {
   const spec = loaded.resolved;
-  const built = await build(spec, loaded.file, options.backend);
+  const built = await build(spec, loaded.file, { backend: options.backend, threads: options.threads });
   const { model, data } = built;
   if (spec.train.test && !data.test) {
     throw new SpecError([`${loaded.file}: train.test: the dataset has no official test set and data.split.test is 0, so there is no test split to evaluate`]);
@@ -74,7 +75,8 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       backend: built.backend.name,
-      threads: 1,
+      threads: built.backend.threads,
+      kernels: built.backend.variant,
       argv: options.argv,
       cwd: process.cwd(),
       specFile: resolve(loaded.file),

@@ -31,6 +31,10 @@ export async function readRunSpec(runDir: string): Promise<ResolvedSpec> {
 
 export interface RunEnv {
   backend: string;
+  /** Absent in runs from before threads existed: they ran on one. */
+  threads?: number;
+  /** The backend's kernels ('relaxed-simd', 'simd', 'typescript'); they round differently. */
+  kernels?: string;
   specFile: string;
   startedAt: string;
 }

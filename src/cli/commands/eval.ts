@@ -4,19 +4,20 @@ import * as z from 'zod';
 import { defaultBackendName } from '../../engine/backends.js';
 import { evaluateRun } from '../../run/evaluate-run.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked, splitOption } from '../options.js';
+import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
 
 interface EvalFlags {
   split: string;
   json?: boolean;
   backend: string;
+  threads?: string;
   topK: string;
 }
 
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
-  const r = await evaluateRun(target, split, flags.backend, k);
+  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k);
   if (flags.json) {
     line(io.out, JSON.stringify(r));
     return;
@@ -37,7 +38,8 @@ export function registerEval(program: Command, io: Io, run: (action: () => Promi
     .argument('<run>', 'a run folder (its last checkpoint) or a .safetensors checkpoint in one')
     .option('--split <split>', 'train, val or test', 'val')
     .option('--top-k <k>', 'k of the top-k accuracy (at most the class count)', '5')
-    .option('--backend <backend>', 'the compute backend', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--threads <n>', threadsHelp)
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx eval runs/quickstart/20261125-101500-a1b2c3 --split val --json')
     .action((target: string, flags: EvalFlags) => run(() => evalCommand(io, target, flags)));

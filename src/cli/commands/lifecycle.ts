@@ -9,7 +9,7 @@ import { predict } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked } from '../options.js';
+import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
 
@@ -20,12 +20,13 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .command('resume')
     .description('continue an interrupted run from its last checkpoint, exactly')
     .argument('<run>', 'the run folder')
+    .option('--threads <n>', 'threads for the large kernels (default: as the run had)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
-    .action((runDir: string, flags: { quiet?: boolean; json?: boolean }) => run(async (signal) => {
+    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string }) => run(async (signal) => {
       const mode = progressMode(io, flags);
-      const r = await resumeRun(runDir, { argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
+      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);

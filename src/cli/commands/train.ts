@@ -4,7 +4,7 @@ import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
 import { runExperiment } from '../../run/run-experiment.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { collect, overridesFrom } from '../options.js';
+import { collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
 import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
@@ -13,6 +13,7 @@ interface TrainFlags {
   name?: string;
   seed?: string;
   backend: string;
+  threads?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -37,6 +38,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
+    threads: threadsFrom(flags.threads),
     argv,
     signal,
     events: progressEvents(io, mode),
@@ -60,9 +62,10 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--runs-dir <dir>', 'where run folders go', 'runs')
     .option('--name <name>', 'the run name (overrides the spec\'s name)')
     .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
-    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7')
+    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2')
     .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
 }

@@ -19,9 +19,12 @@ export const adam = defineOptimizer({
     update(w, g, [m, v], lr, t) {
       const stepSize = lr / (1 - beta1 ** t);
       const correction2 = Math.sqrt(1 - beta2 ** t);
+      const [k1, k2] = [1 - beta1, 1 - beta2];
       for (let i = 0; i < w.length; i++) {
-        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        const gi = g[i];
+        m[i] = beta1 * m[i] + k1 * gi;
+        v[i] = beta2 * v[i] + k2 * gi * gi;
+        // read back: in float32 training the stored (rounded) moments are the ones used
         w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2 + eps);
       }
     },

@@ -1,0 +1,61 @@
+// Loads the compiled kernels (dist/wasm, built by scripts/build-wasm.mjs) and picks the variant
+// this runtime can run: relaxed-SIMD fused multiply-add when the engine accepts it and the madd
+// really is fused, plain SIMD otherwise. Node 20 accepts relaxed SIMD only behind
+// --experimental-wasm-relaxed-simd; V8 reads that flag when it compiles a module, so setting it
+// here at start-up is enough (no re-spawn of node, so signals reach this very process).
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+
+export type KernelVariant = 'relaxed-simd' | 'simd';
+
+export interface KernelExports {
+  gemm(m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number, transB: number,
+    c: number, ldc: number, accumulate: number, scratch: number): void;
+  scratchBytes(n: number): number;
+  panelRows(): number;
+  panelCols(): number;
+  fmaProbe(x: number): number;
+}
+
+export const MAX_PAGES = 32768; // 2 GiB, as the modules declare
+
+const fileOf = (variant: KernelVariant) =>
+  new URL(`../../../wasm/gemm-${variant === 'relaxed-simd' ? 'relaxed' : 'simd'}.wasm`, import.meta.url);
+
+export function newMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const abort = () => {
+    throw new Error('wasm kernel aborted');
+  };
+  return new WebAssembly.Instance(module, { env: { memory, abort } }).exports as unknown as KernelExports;
+}
+
+function compile(variant: KernelVariant): WebAssembly.Module | undefined {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(readFileSync(fileOf(variant)));
+  } catch {
+    throw new Error(`the WebAssembly kernels are not built (${fileOf(variant).pathname}): run npm install`);
+  }
+  if (!WebAssembly.validate(bytes) && variant === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : undefined;
+}
+
+let chosen: { module: WebAssembly.Module; variant: KernelVariant } | undefined;
+
+/** The kernel module for this process: relaxed when usable and fused, else plain SIMD. */
+export function kernelModule(prefer: KernelVariant = 'relaxed-simd'): { module: WebAssembly.Module; variant: KernelVariant } {
+  if (chosen && chosen.variant === prefer) return chosen;
+  if (prefer === 'relaxed-simd') {
+    const relaxed = compile('relaxed-simd');
+    if (relaxed && instantiate(relaxed, newMemory()).fmaProbe(1 + 1 / 4096) === 1) {
+      return (chosen = { module: relaxed, variant: 'relaxed-simd' });
+    }
+  }
+  const simd = compile('simd');
+  if (!simd) throw new Error('this runtime cannot run WebAssembly SIMD');
+  return (chosen = { module: simd, variant: 'simd' });
+}

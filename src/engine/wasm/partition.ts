@@ -1,0 +1,28 @@
+// How a product is split across threads: into contiguous runs of whole micro-kernel panels,
+// along the output's longer panel axis. Small products stay on one thread, where a hand-off
+// would cost more than it saves.
+
+/** A part of C: rows [i0, i1) and columns [j0, j1). */
+export type Part = [i0: number, i1: number, j0: number, j1: number];
+
+export const MIN_FLOPS_PER_THREAD = 1 << 20;
+
+export function partition(m: number, n: number, k: number, threads: number, mr: number, nr: number): Part[] {
+  const whole: Part[] = [[0, m, 0, n]];
+  if (threads <= 1 || 2 * m * n * k < MIN_FLOPS_PER_THREAD * 2) return whole;
+  const rowPanels = Math.ceil(m / mr);
+  const colPanels = Math.ceil(n / nr);
+  const byCols = colPanels >= rowPanels;
+  const panels = byCols ? colPanels : rowPanels;
+  const count = Math.min(threads, panels, Math.floor((2 * m * n * k) / MIN_FLOPS_PER_THREAD));
+  if (count <= 1) return whole;
+  const width = byCols ? nr : mr;
+  const extent = byCols ? n : m;
+  const parts: Part[] = [];
+  for (let t = 0; t < count; t++) {
+    const from = Math.floor((t * panels) / count) * width;
+    const to = Math.min(Math.floor(((t + 1) * panels) / count) * width, extent);
+    parts.push(byCols ? [0, m, from, to] : [from, to, 0, n]);
+  }
+  return parts;
+}

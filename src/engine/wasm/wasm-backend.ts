@@ -1,0 +1,107 @@
+// The default backend: matrix products (and so dense, maxout and im2col convolution) in
+// WebAssembly SIMD on a pool of threads over shared memory. Operands are copied into the
+// module's memory and the result out (3–9 % of a product's time, KERNELS.md), which keeps
+// tensors plain Float32Arrays everywhere else. Row-vector loops stay in TypeScript, where a copy
+// in and out would cost more than the loop.
+import type { Backend, MatmulArgs } from '../backend.js';
+import { referenceBackend } from '../reference.js';
+import { kernelModule, instantiate, newMemory, MAX_PAGES, type KernelExports, type KernelVariant } from './module.js';
+import { partition } from './partition.js';
+import { KernelPool, type GemmArgs } from './pool.js';
+
+const PAGE = 65536;
+const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+export interface WasmBackend extends Backend {
+  readonly variant: KernelVariant;
+  stop(): Promise<void>;
+}
+
+class Wasm implements WasmBackend {
+  readonly name = 'wasm';
+  private view: Float32Array;
+  private readonly mr: number;
+  private readonly nr: number;
+  private readonly local: (args: GemmArgs) => void;
+
+  constructor(
+    readonly variant: KernelVariant,
+    private readonly memory: WebAssembly.Memory,
+    private readonly kernels: KernelExports,
+    private readonly pool: KernelPool,
+  ) {
+    this.view = new Float32Array(memory.buffer);
+    this.mr = kernels.panelRows();
+    this.nr = kernels.panelCols();
+    this.local = (a) => kernels.gemm(...a);
+  }
+
+  get threads(): number {
+    return this.pool.size + 1;
+  }
+
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
+    if (m === 0 || n === 0) return;
+    const parts = partition(m, n, k, this.threads, this.mr, this.nr);
+    const scratch = align(this.kernels.scratchBytes(Math.max(...parts.map(([, , j0, j1]) => j1 - j0))));
+    const A = 64 + scratch * parts.length;
+    const B = align(A + 4 * m * k);
+    const C = align(B + 4 * k * n);
+    this.reserve(C + 4 * m * n);
+    const f32 = this.view;
+    f32.set(a.subarray(0, m * k), A / 4);
+    f32.set(b.subarray(0, k * n), B / 4);
+    if (accumulate) f32.set(out.subarray(0, m * n), C / 4);
+    const lda = transA ? m : k;
+    const ldb = transB ? k : n;
+    const args = parts.map(([i0, i1, j0, j1], t): GemmArgs => [
+      i1 - i0, j1 - j0, k,
+      A + 4 * (transA ? i0 : i0 * k), lda, Number(transA),
+      B + 4 * (transB ? j0 * k : j0), ldb, Number(transB),
+      C + 4 * (i0 * n + j0), n, Number(accumulate), 64 + t * scratch,
+    ]);
+    if (args.length === 1) this.local(args[0]);
+    else this.pool.run(args, this.local);
+    out.set(f32.subarray(C / 4, C / 4 + m * n));
+  }
+
+  addRowVector(out: Float32Array, bias: Float32Array): void {
+    referenceBackend.addRowVector(out, bias);
+  }
+
+  sumRows(x: Float32Array, cols: number, out: Float32Array): void {
+    referenceBackend.sumRows(x, cols, out);
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) throw new Error(`a product needs ${bytes} bytes, more than the 2 GiB WebAssembly memory`);
+      this.memory.grow(pages);
+    }
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+  }
+}
+
+const started = new Map<string, Promise<WasmBackend>>();
+
+/** The WebAssembly backend on `threads` threads (this one and threads − 1 workers), started once per process. */
+export function wasmBackend(threads: number, prefer: KernelVariant = 'relaxed-simd'): Promise<WasmBackend> {
+  const key = `${prefer}/${threads}`;
+  let backend = started.get(key);
+  if (!backend) {
+    backend = (async () => {
+      const { module, variant } = kernelModule(prefer);
+      const memory = newMemory();
+      const pool = await KernelPool.start(module, memory, threads - 1);
+      return new Wasm(variant, memory, instantiate(module, memory), pool);
+    })();
+    started.set(key, backend);
+  }
+  return backend;
+}
