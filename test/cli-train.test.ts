@@ -110,6 +110,21 @@ test('1 and 2 threads give bit-identical curves and checkpoints; the reference b
   assert.match(bad.stderr, /--threads 0: expected a whole number ≥ 1/);
 });
 
+test('mse and binary cross-entropy train from a spec; a loss with the wrong output is a spec error', () => {
+  const runs = tempDir();
+  for (const [loss, output] of [['mse', 'linear'], ['binary-cross-entropy', 'sigmoid']]) {
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--name', loss, '--quiet', '--set', `loss=${loss}`, '--set', `model.output=${output}`, '--set', 'train.epochs=40']);
+    assert.equal(r.code, 0, r.stderr);
+    const metrics = JSON.parse(readFileSync(join(onlyRun(runs, loss), 'metrics.json'), 'utf8'));
+    assert.ok(metrics.final.val_acc > 0.8, `${loss}: val_acc ${metrics.final.val_acc}`);
+    const ev = JSON.parse(dlx(['eval', onlyRun(runs, loss), '--json']).stdout);
+    assert.equal(ev.loss, metrics.final.val_loss);
+  }
+  const bad = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'loss=mse']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /model\.output: loss 'mse' needs output 'linear', found 'softmax'/);
+});
+
 test('--set, --seed and --name are applied, validated and recorded in overrides.json', () => {
   const runs = tempDir();
   const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--name', 'tuned', '--seed', '3',

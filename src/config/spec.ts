@@ -34,7 +34,8 @@ export const specSchema = strictObject({
   data: dataSchema,
   model: strictObject({
     layers: z.array(layerSchema).min(1),
-    output: z.enum(outputs).default(outputs[0]),
+    /** Default: the loss's own output (softmax, sigmoid, linear). */
+    output: z.enum(outputs).optional(),
   }),
   loss: lossSchema.prefault({ type: 'cross-entropy' }),
   regularization: regularizationSchema.prefault({}),

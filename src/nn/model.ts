@@ -10,7 +10,7 @@ import type { Loss, LossValue } from './losses/loss.js';
 
 export interface ModelSpec {
   layers: LayerConfig[];
-  output: string;
+  output?: string;
 }
 
 export interface SummaryRow {
@@ -48,7 +48,7 @@ export class Model {
       }
     }
     const lossComponent = findLoss(loss.type);
-    if (!lossComponent.outputs.includes(spec.output)) {
+    if (spec.output !== undefined && !lossComponent.outputs.includes(spec.output)) {
       throw new ModelError(`model.output: loss '${loss.type}' needs output ${lossComponent.outputs.map((o) => `'${o}'`).join(' or ')}, found '${spec.output}'`);
     }
     const outputSize = shape.reduce((a, b) => a * b, 1);

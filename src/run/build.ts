@@ -43,7 +43,7 @@ export async function backendFor({ backend: name, threads = defaultThreads() }: 
 /** The model alone, from the per-sample input shape and the class count (what predict needs). */
 export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout')): Model {
   try {
-    return Model.build(spec.model as { layers: LayerConfig[]; output: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng);
+    return Model.build(spec.model as { layers: LayerConfig[]; output?: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng);
   } catch (e) {
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
     throw e;

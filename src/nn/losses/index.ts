@@ -1,9 +1,11 @@
 // Every loss a spec's `loss` may name.
 import { componentSchema } from '../../common/schema.js';
+import { binaryCrossEntropy } from './binary-cross-entropy.js';
 import { crossEntropy } from './cross-entropy.js';
 import type { LossComponent } from './loss.js';
+import { mse } from './mse.js';
 
-export const losses: readonly LossComponent[] = [crossEntropy];
+export const losses: readonly LossComponent[] = [crossEntropy, binaryCrossEntropy, mse];
 export const lossSchema = componentSchema(losses);
 
 export function findLoss(type: string): LossComponent {
