@@ -125,6 +125,29 @@ test('mse and binary cross-entropy train from a spec; a loss with the wrong outp
   assert.match(bad.stderr, /model\.output: loss 'mse' needs output 'linear', found 'softmax'/);
 });
 
+test('pre-defined sparsity from a spec: reported density and weights, masked weights stay 0 through training', () => {
+  const runs = tempDir();
+  const r = dlx(['train', digits, '--runs-dir', runs, '--name', 'sparse', '--set', 'train.epochs=3', '--set', 'model.layers.1.sparsity={fanOut: 16}']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /dense +\[64\] +1088 \(25\.0 % dense\)/); // 64·16 weights + 64 biases
+  const run = onlyRun(runs, 'sparse');
+  const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+  assert.deepEqual(metrics.sparsity, [{ layer: 1, density: 0.25, weights: 1024 }]);
+  const bytes = readFileSync(join(run, 'checkpoints/last.safetensors'));
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  const tensor = (name: string) => {
+    const [from, to] = header[name].data_offsets;
+    return new Float32Array(bytes.buffer.slice(bytes.byteOffset + 8 + headerLength + from, bytes.byteOffset + 8 + headerLength + to));
+  };
+  const [weight, mask] = [tensor('model.layers.1.weight'), tensor('model.layers.1.mask')];
+  assert.equal(mask.reduce((a, b) => a + b, 0), 1024);
+  assert.ok(weight.every((w, i) => mask[i] === 1 || w === 0), 'masked weights are exactly 0');
+  assert.ok(weight.filter((w, i) => mask[i] === 1 && w !== 0).length > 1000, 'kept weights trained');
+  const ev = JSON.parse(dlx(['eval', run, '--json']).stdout);
+  assert.equal(ev.loss, metrics.final.val_loss);
+});
+
 test('--set, --seed and --name are applied, validated and recorded in overrides.json', () => {
   const runs = tempDir();
   const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--name', 'tuned', '--seed', '3',

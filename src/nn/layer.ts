@@ -27,6 +27,8 @@ export interface Layer {
   readonly params: readonly Param[];
   /** Saved and restored with the weights. */
   readonly buffers?: readonly StateBuffer[];
+  /** Pre-defined sparsity: the fraction of weights that exist (its `mask` buffer holds them). */
+  readonly density?: number;
   /** x has shape [batch, ...inputShape]. `training` switches dropout and batch statistics. */
   forward(x: Tensor, training: boolean): Tensor;
   /** Given d loss/d output of the last forward, sets each param's grad, returns d loss/d input. */

@@ -16,7 +16,12 @@ export interface ModelSpec {
 export interface SummaryRow {
   layer: string;
   outputShape: readonly number[];
+  /** Trainable values; a sparse layer counts only the weights its mask keeps. */
   params: number;
+  /** Pre-defined sparsity: the fraction of the layer's weights that exist. */
+  density?: number;
+  /** …and the count of weights it keeps. */
+  weights?: number;
 }
 
 export class Model {
@@ -92,11 +97,13 @@ export class Model {
   }
 
   summary(): SummaryRow[] {
-    return this.layers.map((l) => ({
-      layer: l.type,
-      outputShape: l.outputShape,
-      params: l.params.reduce((a, p) => a + p.value.size, 0),
-    }));
+    return this.layers.map((l) => {
+      const all = l.params.reduce((a, p) => a + p.value.size, 0);
+      const mask = l.buffers?.find((b) => b.name === 'mask')?.value.data;
+      const kept = mask ? mask.reduce((a, b) => a + b, 0) : 0;
+      const row: SummaryRow = { layer: l.type, outputShape: l.outputShape, params: all - (mask ? mask.length - kept : 0) };
+      return mask ? { ...row, density: l.density, weights: kept } : row;
+    });
   }
 }
 

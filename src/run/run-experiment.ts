@@ -65,7 +65,8 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   const firstCreated = await mkdir(join(staging, files.checkpoints), { recursive: true });
   const summary = model.summary();
   const params = summary.reduce((a, r) => a + r.params, 0);
-  const metrics: RunMetrics = { status: 'running', epochs: 0, params };
+  const sparse = summary.flatMap((r, layer) => (r.density === undefined ? [] : [{ layer, density: r.density, weights: r.weights }]));
+  const metrics: RunMetrics = { status: 'running', epochs: 0, params, ...(sparse.length > 0 && { sparsity: sparse }) };
   try {
     await writeFileAtomic(join(staging, files.spec), loaded.text);
     await writeFileAtomic(join(staging, files.resolved), json(spec));

@@ -45,7 +45,8 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     onReady({ runDir, summary, totalParams }) {
       if (mode !== 'tty' && mode !== 'plain') return;
       line(io.out, `run folder ${runDir}`);
-      const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, String(r.params)]);
+      const density = (d?: number) => (d === undefined ? '' : ` (${(100 * d).toFixed(1)} % dense)`);
+      const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, `${r.params}${density(r.density)}`]);
       line(io.out, table(['#', 'layer', 'output', 'params'], rows));
       line(io.out, `total parameters ${totalParams}`);
     },

@@ -4,6 +4,7 @@ import { count, strictObject } from '../../common/schema.js';
 import { Tensor } from '../../engine/tensor.js';
 import { createInitializer, initializerSchema } from '../initializers/index.js';
 import type { Layer, LayerComponent, Param } from '../layer.js';
+import { applyMask, connectionMask, sparsitySchema } from '../sparsity.js';
 
 const schema = strictObject({
   type: z.literal('dense'),
@@ -11,11 +12,13 @@ const schema = strictObject({
   init: initializerSchema.prefault({ type: 'glorot-uniform' }),
   /** A number is shorthand for a constant bias. */
   bias: z.union([z.number().finite(), initializerSchema]).default(0),
+  /** Pre-defined sparsity: a fixed connection mask (sparsity.ts). */
+  sparsity: sparsitySchema.optional(),
 });
 
 export const dense = {
   type: 'dense',
-  summary: 'fully connected: `units`, `init` (weights, default glorot-uniform), `bias` (a number or an initializer, default 0)',
+  summary: 'fully connected: `units`, `init` (weights, default glorot-uniform), `bias` (a number or an initializer, default 0), `sparsity` ({fanOut, pattern: structured | random}: pre-defined sparsity)',
   schema,
   create(config, { inputShape, backend, initRng }): Layer {
     const inputs = inputShape.reduce((a, b) => a * b, 1);
@@ -30,12 +33,16 @@ export const dense = {
     createInitializer(config.init)(weight.value.data, { fanIn: inputs, fanOut: units }, initRng);
     const biasInit = typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias;
     createInitializer(biasInit)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);
+    // the mask is a buffer, so checkpoints carry it; masked weights start and stay at 0
+    const mask = config.sparsity && new Tensor([inputs, units], connectionMask(inputs, units, config.sparsity, initRng));
+    if (mask) applyMask(weight.value.data, mask.data);
     let input: Tensor | undefined;
 
     return {
       type: 'dense',
       outputShape: [units],
       params: [weight, bias],
+      ...(mask && { buffers: [{ name: 'mask', value: mask }], density: config.sparsity!.fanOut / units }),
       forward(x) {
         input = x;
         const batch = x.rows;
@@ -49,6 +56,7 @@ export const dense = {
         const batch = dy.rows;
         // dW = xᵀ·dy, db = Σ_rows dy, dx = dy·Wᵀ
         backend.matmul(input.data, dy.data, weight.grad.data, { m: inputs, k: batch, n: units, transA: true });
+        if (mask) applyMask(weight.grad.data, mask.data);
         backend.sumRows(dy.data, units, bias.grad.data);
         const dx = new Tensor(input.shape);
         backend.matmul(dy.data, weight.value.data, dx.data, { m: batch, k: units, n: inputs, transB: true });
