@@ -32,6 +32,16 @@ export class Tensor {
     return this.rows === 0 ? 0 : this.size / this.rows;
   }
 
+  /**
+   * `previous` when it already has this shape, else a new zero tensor: a layer's output buffer
+   * kept from batch to batch, since allocating (and faulting in) megabytes per batch costs more
+   * than the loops that fill them. A reused buffer holds the last batch's values.
+   */
+  static reuse(previous: Tensor | undefined, shape: readonly number[]): Tensor {
+    const same = previous && previous.shape.length === shape.length && previous.shape.every((d, i) => d === shape[i]);
+    return same ? previous : new Tensor(shape);
+  }
+
   reshape(shape: readonly number[]): Tensor {
     return new Tensor(shape, this.data);
   }

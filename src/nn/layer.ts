@@ -33,6 +33,8 @@ export interface Layer {
   forward(x: Tensor, training: boolean): Tensor;
   /** Given d loss/d output of the last forward, sets each param's grad, returns d loss/d input. */
   backward(dy: Tensor): Tensor;
+  /** backward without d loss/d input, for the first layer, whose input needs no gradient. */
+  backwardParamsOnly?(dy: Tensor): void;
 }
 
 export interface LayerContext {

@@ -92,7 +92,11 @@ export class Model {
     const logits = this.logits(x, true);
     const value = this.loss.compute(logits, labels);
     let g = value.grad;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i].backward(g);
+    for (let i = this.layers.length - 1; i > 0; i--) g = this.layers[i].backward(g);
+    // the data needs no gradient: the first layer skips its input product where it can
+    const first = this.layers[0];
+    if (first.backwardParamsOnly) first.backwardParamsOnly(g);
+    else first.backward(g);
     return { ...value, logits };
   }
 

@@ -20,12 +20,14 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
       const { f, df } = a.make(config);
       let input: Tensor | undefined;
       let output: Tensor | undefined;
+      let y: Tensor | undefined;
+      let dx: Tensor | undefined;
       return {
         type: a.type,
         outputShape: inputShape,
         params: [],
         forward(x) {
-          const y = new Tensor(x.shape);
+          y = Tensor.reuse(y, x.shape);
           const xd = x.data;
           const yd = y.data;
           for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
@@ -35,10 +37,9 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
         },
         backward(dy) {
           if (!input || !output) throw new Error(`${a.type}.backward before forward`);
-          const dx = new Tensor(dy.shape);
-          const xd = input.data;
-          const yd = output.data;
-          for (let i = 0; i < xd.length; i++) dx.data[i] = dy.data[i] * df(xd[i], yd[i]);
+          dx = Tensor.reuse(dx, dy.shape);
+          const [xd, yd, dyd, dxd] = [input.data, output.data, dy.data, dx.data];
+          for (let i = 0; i < xd.length; i++) dxd[i] = dyd[i] * df(xd[i], yd[i]);
           return dx;
         },
       };

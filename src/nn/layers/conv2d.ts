@@ -1,6 +1,7 @@
 // 2-D convolution on NCHW images (LeCun et al. 1998), as im2col followed by one matrix product
-// per sample: y_n = W·cols(x_n) + b with W of shape [out, in·kh·kw] ([out, in, kh, kw] as
-// PyTorch stores it). `same` padding splits the total as TensorFlow does (extra on the bottom
+// for the whole batch: Y = W·[cols(x_1) … cols(x_n)] + b with W of shape [out, in·kh·kw]
+// ([out, in, kh, kw] as PyTorch stores it). One large product instead of n small ones keeps the
+// GEMM kernels busy and lets them use every thread. `same` padding splits the total as TensorFlow does (extra on the bottom
 // and right); `valid` uses none.
 import * as z from 'zod';
 import { count, strictObject } from '../../common/schema.js';
@@ -38,35 +39,53 @@ export function convGeometry(inputShape: readonly number[], kernel: number | [nu
   return { inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop: pad(outH, kh, sh, inH), padLeft: pad(outW, kw, sw, inW) };
 }
 
-/** cols[(c·kh + i)·kw + j][oy·outW + ox] = x[c][oy·sh + i − padTop][ox·sw + j − padLeft], 0 outside. */
-export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
+/** The output columns ox whose input column ox·sw + j − padLeft lies inside [0, inW). */
+function validColumns(g: ConvGeometry, j: number): [number, number] {
+  const first = Math.max(0, Math.ceil((g.padLeft - j) / g.sw));
+  const end = Math.min(g.outW, Math.floor((g.inW - 1 + g.padLeft - j) / g.sw) + 1);
+  return [first, Math.max(first, end)];
+}
+
+/**
+ * cols[(c·kh + i)·kw + j][offset + oy·outW + ox] = x[c][oy·sh + i − padTop][ox·sw + j − padLeft],
+ * 0 outside; rows are `ld` long (several samples side by side), by default one sample's.
+ * The inner loop runs only over valid columns, without bounds tests.
+ */
+export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array, ld = g.outH * g.outW, offset = 0): void {
   const { inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
   let row = 0;
   for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-    const base = row * outH * outW;
+    const base = row * ld + offset;
+    const [first, end] = validColumns(g, j);
     for (let oy = 0; oy < outH; oy++) {
       const y = oy * sh + i - padTop;
-      for (let ox = 0; ox < outW; ox++) {
-        const xx = ox * sw + j - padLeft;
-        cols[base + oy * outW + ox] = y < 0 || y >= inH || xx < 0 || xx >= inW ? 0 : x[(c * inH + y) * inW + xx];
+      const to = base + oy * outW;
+      if (y < 0 || y >= inH) {
+        for (let ox = 0; ox < outW; ox++) cols[to + ox] = 0;
+        continue;
       }
+      for (let ox = 0; ox < first; ox++) cols[to + ox] = 0;
+      for (let ox = end; ox < outW; ox++) cols[to + ox] = 0;
+      // x index of output column ox: rowStart + ox·sw (rows are short: plain loops beat subarray copies)
+      const rowStart = (c * inH + y) * inW + j - padLeft;
+      for (let ox = first; ox < end; ox++) cols[to + ox] = x[rowStart + ox * sw];
     }
   }
 }
 
 /** The adjoint of im2col: adds each column entry back to its input pixel. */
-export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, ld = g.outH * g.outW, offset = 0): void {
   const { inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
   let row = 0;
   for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-    const base = row * outH * outW;
+    const base = row * ld + offset;
+    const [first, end] = validColumns(g, j);
     for (let oy = 0; oy < outH; oy++) {
       const y = oy * sh + i - padTop;
       if (y < 0 || y >= inH) continue;
-      for (let ox = 0; ox < outW; ox++) {
-        const xx = ox * sw + j - padLeft;
-        if (xx >= 0 && xx < inW) dx[(c * inH + y) * inW + xx] += cols[base + oy * outW + ox];
-      }
+      const from = base + oy * outW;
+      const rowStart = (c * inH + y) * inW + j - padLeft;
+      for (let ox = first; ox < end; ox++) dx[rowStart + ox * sw] += cols[from + ox];
     }
   }
 }
@@ -85,52 +104,73 @@ export const conv2d = {
     const fans = { fanIn: K, fanOut: F * g.kh * g.kw };
     createInitializer(config.init)(weight.value.data, fans, initRng);
     createInitializer(typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias)(bias.value.data, fans, initRng);
+    // scratch kept between batches: the batch's im2col, the product, and d cols
     let cols = new Float32Array(0);
+    let product = new Float32Array(0);
+    let dcols = new Float32Array(0);
     let input: Tensor | undefined;
+    let out: Tensor | undefined;
+    let dx: Tensor | undefined;
     return {
       type: 'conv2d',
       outputShape: [F, g.outH, g.outW],
       params: [weight, bias],
       forward(x) {
         const n = x.rows;
-        if (cols.length < n * K * P) cols = new Float32Array(n * K * P);
-        const y = Tensor.zeros([n, F, g.outH, g.outW]);
         const inSize = g.inC * g.inH * g.inW;
-        for (let s = 0; s < n; s++) {
-          const c = cols.subarray(s * K * P, (s + 1) * K * P);
-          im2col(x.data.subarray(s * inSize, (s + 1) * inSize), g, c);
-          const out = y.data.subarray(s * F * P, (s + 1) * F * P);
-          backend.matmul(weight.value.data, c, out, { m: F, k: K, n: P });
-          for (let f = 0; f < F; f++) {
-            const b = bias.value.data[f];
-            for (let p = 0; p < P; p++) out[f * P + p] += b;
+        const wide = n * P; // columns of the batch's cols matrix: sample-major, then position
+        if (cols.length < K * wide) cols = new Float32Array(K * wide);
+        for (let s = 0; s < n; s++) im2col(x.data.subarray(s * inSize, (s + 1) * inSize), g, cols, wide, s * P);
+        if (product.length < F * wide) product = new Float32Array(F * wide);
+        backend.matmul(weight.value.data, cols, product, { m: F, k: K, n: wide });
+        // [F, n·P] → [n, F, P], adding the bias
+        const y = (out = Tensor.reuse(out, [n, F, g.outH, g.outW]));
+        const yd = y.data;
+        for (let f = 0; f < F; f++) {
+          const b = bias.value.data[f];
+          for (let s = 0; s < n; s++) {
+            const from = f * wide + s * P;
+            const to = (s * F + f) * P;
+            for (let p = 0; p < P; p++) yd[to + p] = product[from + p] + b;
           }
         }
         input = x;
         return y;
       },
+      backwardParamsOnly: paramGrads,
       backward(dy) {
-        if (!input) throw new Error('conv2d.backward before forward');
-        const n = input.rows;
+        paramGrads(dy);
+        const n = input!.rows;
         const inSize = g.inC * g.inH * g.inW;
-        const dx = new Tensor(input.shape);
-        const dcols = new Float32Array(K * P);
-        weight.grad.data.fill(0);
-        bias.grad.data.fill(0);
-        for (let s = 0; s < n; s++) {
-          const d = dy.data.subarray(s * F * P, (s + 1) * F * P);
-          // dW += dy_s · cols_sᵀ, db += Σ_p dy_s, dcols = Wᵀ · dy_s
-          backend.matmul(d, cols.subarray(s * K * P, (s + 1) * K * P), weight.grad.data, { m: F, k: P, n: K, transB: true, accumulate: true });
-          for (let f = 0; f < F; f++) {
-            let sum = 0;
-            for (let p = 0; p < P; p++) sum += d[f * P + p];
-            bias.grad.data[f] += sum;
-          }
-          backend.matmul(weight.value.data, d, dcols, { m: K, k: F, n: P, transA: true });
-          col2im(dcols, g, dx.data.subarray(s * inSize, (s + 1) * inSize));
-        }
+        const wide = n * P;
+        // dcols = Wᵀ·dY, then back onto the pixels
+        if (dcols.length < K * wide) dcols = new Float32Array(K * wide);
+        backend.matmul(weight.value.data, product, dcols, { m: K, k: F, n: wide, transA: true });
+        dx = Tensor.reuse(dx, input!.shape);
+        dx.data.fill(0);
+        for (let s = 0; s < n; s++) col2im(dcols, g, dx.data.subarray(s * inSize, (s + 1) * inSize), wide, s * P);
         return dx;
       },
     };
+    function paramGrads(dy: Tensor): void {
+      if (!input) throw new Error('conv2d.backward before forward');
+      const n = input.rows;
+      const wide = n * P;
+      // [n, F, P] → [F, n·P] (kept in `product` for dcols), and db = Σ over samples and positions
+      if (product.length < F * wide) product = new Float32Array(F * wide);
+      const dyd = dy.data;
+      for (let f = 0; f < F; f++) {
+        let sum = 0;
+        for (let s = 0; s < n; s++) {
+          const from = (s * F + f) * P;
+          const to = f * wide + s * P;
+          product.set(dyd.subarray(from, from + P), to);
+          for (let p = 0; p < P; p++) sum += dyd[from + p];
+        }
+        bias.grad.data[f] = sum;
+      }
+      // dW = dY·colsᵀ
+      backend.matmul(product, cols, weight.grad.data, { m: F, k: wide, n: K, transB: true });
+    }
   },
 } satisfies LayerComponent<typeof schema>;

@@ -37,6 +37,15 @@ export const dense = {
     const mask = config.sparsity && new Tensor([inputs, units], connectionMask(inputs, units, config.sparsity, initRng));
     if (mask) applyMask(weight.value.data, mask.data);
     let input: Tensor | undefined;
+    let out: Tensor | undefined;
+    let dx: Tensor | undefined;
+    const paramGrads = (dy: Tensor) => {
+      if (!input) throw new Error('dense.backward before forward');
+      // dW = xᵀ·dy, db = Σ_rows dy
+      backend.matmul(input.data, dy.data, weight.grad.data, { m: inputs, k: dy.rows, n: units, transA: true });
+      if (mask) applyMask(weight.grad.data, mask.data);
+      backend.sumRows(dy.data, units, bias.grad.data);
+    };
 
     return {
       type: 'dense',
@@ -46,20 +55,17 @@ export const dense = {
       forward(x) {
         input = x;
         const batch = x.rows;
-        const y = Tensor.zeros([batch, units]);
+        const y = (out = Tensor.reuse(out, [batch, units]));
         backend.matmul(x.data, weight.value.data, y.data, { m: batch, k: inputs, n: units });
         backend.addRowVector(y.data, bias.value.data);
         return y;
       },
+      backwardParamsOnly: paramGrads,
       backward(dy) {
-        if (!input) throw new Error('dense.backward before forward');
-        const batch = dy.rows;
-        // dW = xᵀ·dy, db = Σ_rows dy, dx = dy·Wᵀ
-        backend.matmul(input.data, dy.data, weight.grad.data, { m: inputs, k: batch, n: units, transA: true });
-        if (mask) applyMask(weight.grad.data, mask.data);
-        backend.sumRows(dy.data, units, bias.grad.data);
-        const dx = new Tensor(input.shape);
-        backend.matmul(dy.data, weight.value.data, dx.data, { m: batch, k: units, n: inputs, transB: true });
+        paramGrads(dy);
+        // dx = dy·Wᵀ
+        dx = Tensor.reuse(dx, input!.shape);
+        backend.matmul(dy.data, weight.value.data, dx.data, { m: dy.rows, k: units, n: inputs, transB: true });
         return dx;
       },
     };

@@ -21,31 +21,41 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
       const { inC: C, inH: H, inW: W, kh, kw, sh, sw, outH, outW } = g;
       let argmax = new Int32Array(0);
       let input: Tensor | undefined;
+      let out: Tensor | undefined;
+      let dx: Tensor | undefined;
       return {
         type,
         outputShape: [C, outH, outW],
         params: [],
         forward(x) {
           const n = x.rows;
-          const y = Tensor.zeros([n, C, outH, outW]);
+          const y = (out = Tensor.reuse(out, [n, C, outH, outW]));
           if (type === 'maxpool2d' && argmax.length < y.size) argmax = new Int32Array(y.size);
+          const [xd, yd, max] = [x.data, y.data, type === 'maxpool2d'];
+          const area = kh * kw;
           let o = 0;
           for (let plane = 0; plane < n * C; plane++) {
             const base = plane * H * W;
             for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
-              let best = -Infinity;
-              let at = 0;
+              const corner = base + oy * sh * W + ox * sw;
+              let best = xd[corner];
+              let at = corner;
               let sum = 0;
-              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-                const idx = base + (oy * sh + i) * W + ox * sw + j;
-                const v = x.data[idx];
-                sum += v;
-                if (v > best) [best, at] = [v, idx];
+              for (let i = 0; i < kh; i++) {
+                const row = corner + i * W;
+                for (let j = 0; j < kw; j++) {
+                  const v = xd[row + j];
+                  sum += v;
+                  if (v > best) {
+                    best = v;
+                    at = row + j;
+                  }
+                }
               }
-              if (type === 'maxpool2d') {
-                y.data[o] = best;
+              if (max) {
+                yd[o] = best;
                 argmax[o] = at;
-              } else y.data[o] = sum / (kh * kw);
+              } else yd[o] = sum / area;
             }
           }
           input = x;
@@ -53,9 +63,11 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
         },
         backward(dy) {
           if (!input) throw new Error(`${type}.backward before forward`);
-          const dx = new Tensor(input.shape);
+          dx = Tensor.reuse(dx, input.shape);
+          dx.data.fill(0);
+          const [dxd, dyd] = [dx.data, dy.data];
           if (type === 'maxpool2d') {
-            for (let o = 0; o < dy.size; o++) dx.data[argmax[o]] += dy.data[o];
+            for (let o = 0; o < dy.size; o++) dxd[argmax[o]] += dyd[o];
             return dx;
           }
           let o = 0;
