@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin', 'asc.js');
-const source = join(root, 'src/engine/wasm/assembly/gemm.ts');
+const source = join(root, 'src/engine/wasm/assembly/index.ts');
 const out = join(root, 'dist/wasm');
 mkdirSync(out, { recursive: true });
 const common = [source, '-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--sharedMemory',
   '--initialMemory', '1', '--maximumMemory', '32768'];
 const variants = { relaxed: 'simd,relaxed-simd,threads', simd: 'simd,threads' };
 for (const [name, features] of Object.entries(variants)) {
-  execFileSync(process.execPath, [asc, ...common, '--enable', features, '-o', join(out, `gemm-${name}.wasm`)], { stdio: 'inherit' });
+  execFileSync(process.execPath, [asc, ...common, '--enable', features, '-o', join(out, `kernels-${name}.wasm`)], { stdio: 'inherit' });
 }

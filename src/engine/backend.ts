@@ -12,6 +12,22 @@ export interface MatmulArgs {
   accumulate?: boolean;
 }
 
+/** Max pooling over `planes` H×W planes, kh×kw windows at strides sh, sw, no padding. */
+export interface PoolGeometry {
+  planes: number; H: number; W: number;
+  kh: number; kw: number; sh: number; sw: number;
+  outH: number; outW: number;
+}
+
+/** One Adam step's scalars: w ← w − stepSize·m / (√v / correction2 + eps). */
+export interface AdamStep {
+  stepSize: number;
+  correction2: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
 export interface Backend {
   readonly name: string;
   /** Threads the large kernels run on (results do not depend on it). */
@@ -23,4 +39,12 @@ export interface Backend {
   addRowVector(out: Float32Array, bias: Float32Array): void;
   /** out[j] = Σ_i x[i, j]: column sums of a rows×bias.length matrix (bias gradients). */
   sumRows(x: Float32Array, cols: number, out: Float32Array): void;
+  /** y = x > 0 ? x : alpha·x (relu when alpha is 0, mapping NaN to 0). */
+  leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** dx = dy · (x > 0 ? 1 : alpha). */
+  leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
+  /** y = the max of each window; argmax = the flat index in x of each window's first maximum. */
+  maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
+  /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
 }

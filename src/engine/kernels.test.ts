@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { assertClose } from '../../test/helpers.js';
 import type { Backend } from './backend.js';
 import { loadBackend } from './backends.js';
+import { adamUpdate } from './reference.js';
 import { Rng } from './rng.js';
 import { partition } from './wasm/partition.js';
 
@@ -60,6 +61,54 @@ for (const [label, load] of backends) {
     const out = new Float32Array(3);
     backend.sumRows(x, 3, out);
     assert.deepEqual([...out], [25, 47, 69]);
+  });
+
+  test(`leakyRelu, its backward and maxpool on odd lengths: ${label}`, async () => {
+    const backend = await load();
+    for (const n of [1, 3, 4, 7, 33]) {
+      const x = randoms(n);
+      x[0] = NaN;
+      const dy = randoms(n);
+      for (const alpha of [0, 0.1]) {
+        const y = randoms(n);
+        backend.leakyRelu(x, y, alpha);
+        // NaN → 0 for relu, NaN for leaky; alpha·x may round once in float32 (1 ulp)
+        assert.ok(alpha === 0 ? Object.is(y[0], 0) : Number.isNaN(y[0]), `NaN input, alpha=${alpha}`);
+        assertClose(y.subarray(1), [...x.subarray(1)].map((v) => (v > 0 ? v : alpha * v)), 1e-6, 0, `n=${n} alpha=${alpha}`);
+        const dx = randoms(n);
+        backend.leakyReluBackward(x, dy, dx, alpha);
+        assertClose(dx, [...x].map((v, i) => (v > 0 ? dy[i] : dy[i] * alpha)), 1e-6, 0, `backward n=${n} alpha=${alpha}`);
+      }
+    }
+    // 3 planes of 5×7, 2×3 windows at strides 2×2: outputs 2×3 per plane
+    const g = { planes: 3, H: 5, W: 7, kh: 2, kw: 3, sh: 2, sw: 2, outH: 2, outW: 3 };
+    const x = randoms(3 * 5 * 7);
+    x[0] = x[1]; // a tie: the first maximum wins
+    const y = new Float32Array(18);
+    const at = new Int32Array(18);
+    backend.maxpool(x, y, at, g);
+    for (let o = 0; o < 18; o++) {
+      const [plane, oy, ox] = [Math.floor(o / 6), Math.floor((o % 6) / 3), o % 3];
+      const cells = [0, 1].flatMap((i) => [0, 1, 2].map((j) => plane * 35 + (oy * 2 + i) * 7 + ox * 2 + j));
+      const best = cells.reduce((b, c) => (x[c] > x[b] ? c : b));
+      assert.equal(at[o], best, `argmax ${o}`);
+      assert.equal(y[o], x[best]);
+    }
+  });
+
+  test(`adam matches the float64 update: ${label}`, async () => {
+    const backend = await load();
+    const n = 37;
+    const [w, g, m, v] = [randoms(n), randoms(n), new Float32Array(n), new Float32Array(n)];
+    const [w64, m64, v64] = [Float64Array.from(w), new Float64Array(n), new Float64Array(n)];
+    for (let t = 1; t <= 5; t++) {
+      const step = { stepSize: 0.01 / (1 - 0.9 ** t), correction2: Math.sqrt(1 - 0.999 ** t), beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      backend.adam(w, g, m, v, step);
+      adamUpdate(w64, Float64Array.from(g), m64, v64, step);
+    }
+    assertClose(w, [...w64], 1e-5, 1e-6, 'w');
+    assertClose(m, [...m64], 1e-5, 1e-7, 'm');
+    assertClose(v, [...v64], 1e-5, 1e-7, 'v');
   });
 }
 

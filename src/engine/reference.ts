@@ -1,7 +1,21 @@
 // The reference backend: plain loops, written to be read, and the oracle the faster backends
 // are tested against. Each output element is accumulated in float64 over p = 0…k−1 in order, so
 // results are reproducible bit for bit. Loops run i-p-j so the inner loop walks memory in order.
-import type { Backend, MatmulArgs } from './backend.js';
+import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from './backend.js';
+
+type Vec = Float32Array | Float64Array;
+
+/** Adam's update in float64 arithmetic; also what the optimizer runs on float64 (golden) weights. */
+export function adamUpdate(w: Vec, g: Vec, m: Vec, v: Vec, { stepSize, correction2, beta1, beta2, eps }: AdamStep): void {
+  const [k1, k2] = [1 - beta1, 1 - beta2];
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    m[i] = beta1 * m[i] + k1 * gi;
+    v[i] = beta2 * v[i] + k2 * gi * gi;
+    // read back: in float32 training the stored (rounded) moments are the ones used
+    w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2 + eps);
+  }
+}
 
 let rowBuffer = new Float64Array(0);
 let transposed = new Float32Array(0);
@@ -48,4 +62,30 @@ export const referenceBackend: Backend = {
       for (let j = 0; j < cols; j++) out[j] += x[i + j];
     }
   },
+
+  leakyRelu(x, y, alpha) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      y[i] = v > 0 ? v : alpha === 0 ? 0 : alpha * v;
+    }
+  },
+
+  leakyReluBackward(x, dy, dx, alpha) {
+    for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * alpha;
+  },
+
+  maxpool(x, y, argmax, { planes, H, W, kh, kw, sh, sw, outH, outW }: PoolGeometry) {
+    let o = 0;
+    for (let plane = 0; plane < planes; plane++) {
+      for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
+        const corner = plane * H * W + oy * sh * W + ox * sw;
+        let at = corner;
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) if (x[corner + i * W + j] > x[at]) at = corner + i * W + j;
+        y[o] = x[at];
+        argmax[o] = at;
+      }
+    }
+  },
+
+  adam: adamUpdate,
 };

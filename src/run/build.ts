@@ -61,7 +61,7 @@ export async function build(spec: ResolvedSpec, specFile: string, compute: Compu
     data,
     model,
     augment: createAugmenter(spec.data.augment, data.sampleShape, augmentRng),
-    optimizer: createOptimizer(spec.optimizer),
+    optimizer: createOptimizer(spec.optimizer, backend),
     schedule: createSchedule(spec.schedule, Number(spec.optimizer.lr)),
     rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng, dropout: dropoutRng },
     backend,

@@ -15,12 +15,16 @@ export interface KernelExports {
   panelRows(): number;
   panelCols(): number;
   fmaProbe(x: number): number;
+  leakyRelu(x: number, y: number, n: number, alpha: number): void;
+  leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
+  maxpool(x: number, y: number, argmax: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number, eps: number): void;
 }
 
 export const MAX_PAGES = 32768; // 2 GiB, as the modules declare
 
 const fileOf = (variant: KernelVariant) =>
-  new URL(`../../../wasm/gemm-${variant === 'relaxed-simd' ? 'relaxed' : 'simd'}.wasm`, import.meta.url);
+  new URL(`../../../wasm/kernels-${variant === 'relaxed-simd' ? 'relaxed' : 'simd'}.wasm`, import.meta.url);
 
 export function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });

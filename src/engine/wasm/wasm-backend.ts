@@ -1,9 +1,10 @@
 // The default backend: matrix products (and so dense, maxout and im2col convolution) in
-// WebAssembly SIMD on a pool of threads over shared memory. Operands are copied into the
-// module's memory and the result out (3–9 % of a product's time, KERNELS.md), which keeps
-// tensors plain Float32Arrays everywhere else. Row-vector loops stay in TypeScript, where a copy
-// in and out would cost more than the loop.
-import type { Backend, MatmulArgs } from '../backend.js';
+// WebAssembly SIMD on a pool of threads over shared memory, and the element-wise kernels
+// (relu, max pooling, Adam) in SIMD on this thread. Operands are copied into the module's memory
+// and results out (3–9 % of a product's time, KERNELS.md), which keeps tensors plain
+// Float32Arrays everywhere else; a SIMD loop plus the copies still beats a JavaScript loop 2–4×.
+// Row-vector loops stay in TypeScript, where a copy in and out would cost more than the loop.
+import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from '../backend.js';
 import { referenceBackend } from '../reference.js';
 import { kernelModule, instantiate, newMemory, MAX_PAGES, type KernelExports, type KernelVariant } from './module.js';
 import { partition } from './partition.js';
@@ -20,6 +21,7 @@ export interface WasmBackend extends Backend {
 class Wasm implements WasmBackend {
   readonly name = 'wasm';
   private view: Float32Array;
+  private ints: Int32Array;
   private readonly mr: number;
   private readonly nr: number;
   private readonly local: (args: GemmArgs) => void;
@@ -31,6 +33,7 @@ class Wasm implements WasmBackend {
     private readonly pool: KernelPool,
   ) {
     this.view = new Float32Array(memory.buffer);
+    this.ints = new Int32Array(memory.buffer);
     this.mr = kernels.panelRows();
     this.nr = kernels.panelCols();
     this.local = (a) => kernels.gemm(...a);
@@ -73,8 +76,53 @@ class Wasm implements WasmBackend {
     referenceBackend.sumRows(x, cols, out);
   }
 
+  leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
+    const [px, py] = this.place([x, x.length]);
+    this.kernels.leakyRelu(px, py, x.length, alpha);
+    this.fetch(py, y);
+  }
+
+  leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
+    const [px, pdy, pdx] = this.place([x, dy, x.length]);
+    this.kernels.leakyReluBackward(px, pdy, pdx, x.length, alpha);
+    this.fetch(pdx, dx);
+  }
+
+  maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
+    const n = g.planes * g.outH * g.outW;
+    const [px, py, pa] = this.place([x.subarray(0, g.planes * g.H * g.W), n, n]);
+    this.kernels.maxpool(px, py, pa, g.planes, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW);
+    this.fetch(py, y.subarray(0, n));
+    argmax.set(this.ints.subarray(pa / 4, pa / 4 + n));
+  }
+
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
+    const [pw, pg, pm, pv] = this.place([w, g, m, v]);
+    this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps);
+    this.fetch(pw, w);
+    this.fetch(pm, m);
+    this.fetch(pv, v);
+  }
+
   stop(): Promise<void> {
     return this.pool.stop();
+  }
+
+  /** Lays arrays (copied in) and sizes (space for that many values) out from byte 64; their offsets. */
+  private place(items: (Float32Array | number)[]): number[] {
+    const offsets: number[] = [];
+    let at = 64;
+    for (const item of items) {
+      offsets.push(at);
+      at = align(at + 4 * (typeof item === 'number' ? item : item.length));
+    }
+    this.reserve(at);
+    items.forEach((item, i) => typeof item !== 'number' && this.view.set(item, offsets[i] / 4));
+    return offsets;
+  }
+
+  private fetch(offset: number, into: Float32Array): void {
+    into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
   }
 
   private reserve(bytes: number): void {
@@ -84,7 +132,10 @@ class Wasm implements WasmBackend {
       if (have / PAGE + pages > MAX_PAGES) throw new Error(`a product needs ${bytes} bytes, more than the 2 GiB WebAssembly memory`);
       this.memory.grow(pages);
     }
-    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.view = new Float32Array(this.memory.buffer);
+      this.ints = new Int32Array(this.memory.buffer);
+    }
   }
 }
 

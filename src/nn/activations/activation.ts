@@ -9,6 +9,8 @@ export interface ElementwiseActivation<S extends z.ZodObject = z.ZodObject> {
   readonly schema: S;
   /** Returns y = f(x) and the derivative f'(x) given x and y, for this config. */
   make(config: z.output<S>): { f: (x: number) => number; df: (x: number, y: number) => number };
+  /** For rectifiers: the slope below 0, so that the backend's leakyRelu kernel runs them. */
+  slopeBelowZero?(config: z.output<S>): number;
 }
 
 export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<S>): LayerComponent<S> {
@@ -16,8 +18,9 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
     type: a.type,
     summary: a.summary,
     schema: a.schema,
-    create(config, { inputShape }): Layer {
+    create(config, { inputShape, backend }): Layer {
       const { f, df } = a.make(config);
+      const slope = a.slopeBelowZero?.(config);
       let input: Tensor | undefined;
       let output: Tensor | undefined;
       let y: Tensor | undefined;
@@ -30,7 +33,8 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
           y = Tensor.reuse(y, x.shape);
           const xd = x.data;
           const yd = y.data;
-          for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
+          if (slope !== undefined) backend.leakyRelu(xd, yd, slope);
+          else for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
           input = x;
           output = y;
           return y;
@@ -39,7 +43,8 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
           if (!input || !output) throw new Error(`${a.type}.backward before forward`);
           dx = Tensor.reuse(dx, dy.shape);
           const [xd, yd, dyd, dxd] = [input.data, output.data, dy.data, dx.data];
-          for (let i = 0; i < xd.length; i++) dxd[i] = dyd[i] * df(xd[i], yd[i]);
+          if (slope !== undefined) backend.leakyReluBackward(xd, dyd, dxd, slope);
+          else for (let i = 0; i < xd.length; i++) dxd[i] = dyd[i] * df(xd[i], yd[i]);
           return dx;
         },
       };

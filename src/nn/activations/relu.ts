@@ -9,6 +9,7 @@ export const relu = activationLayer({
   summary: 'max(0, x)',
   schema: strictObject({ type: z.literal('relu') }),
   make: () => ({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) }),
+  slopeBelowZero: () => 0,
 });
 
 export const leakyRelu = activationLayer({
@@ -16,4 +17,5 @@ export const leakyRelu = activationLayer({
   summary: 'x for x > 0, else `alpha`·x (alpha 0.01)',
   schema: strictObject({ type: z.literal('leaky-relu'), alpha: z.number().finite().min(0).default(0.01) }),
   make: ({ alpha }) => ({ f: (x) => (x > 0 ? x : alpha * x), df: (x) => (x > 0 ? 1 : alpha) }),
+  slopeBelowZero: ({ alpha }) => alpha,
 });

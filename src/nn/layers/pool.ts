@@ -16,7 +16,7 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
     type,
     summary,
     schema: poolSchema(type),
-    create(config, { inputShape }): Layer {
+    create(config, { inputShape, backend }): Layer {
       const g = convGeometry(inputShape, config.size, config.stride ?? config.size, 'valid', type);
       const { inC: C, inH: H, inW: W, kh, kw, sh, sw, outH, outW } = g;
       let argmax = new Int32Array(0);
@@ -31,31 +31,21 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
           const n = x.rows;
           const y = (out = Tensor.reuse(out, [n, C, outH, outW]));
           if (type === 'maxpool2d' && argmax.length < y.size) argmax = new Int32Array(y.size);
-          const [xd, yd, max] = [x.data, y.data, type === 'maxpool2d'];
+          if (type === 'maxpool2d') {
+            backend.maxpool(x.data, y.data, argmax, { planes: n * C, H, W, kh, kw, sh, sw, outH, outW });
+            input = x;
+            return y;
+          }
+          const [xd, yd] = [x.data, y.data];
           const area = kh * kw;
           let o = 0;
           for (let plane = 0; plane < n * C; plane++) {
             const base = plane * H * W;
             for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
               const corner = base + oy * sh * W + ox * sw;
-              let best = xd[corner];
-              let at = corner;
               let sum = 0;
-              for (let i = 0; i < kh; i++) {
-                const row = corner + i * W;
-                for (let j = 0; j < kw; j++) {
-                  const v = xd[row + j];
-                  sum += v;
-                  if (v > best) {
-                    best = v;
-                    at = row + j;
-                  }
-                }
-              }
-              if (max) {
-                yd[o] = best;
-                argmax[o] = at;
-              } else yd[o] = sum / area;
+              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) sum += xd[corner + i * W + j];
+              yd[o] = sum / area;
             }
           }
           input = x;

@@ -2,6 +2,7 @@
 // w ← w − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
 import * as z from 'zod';
 import { positive } from '../../common/schema.js';
+import { adamUpdate } from '../../engine/reference.js';
 import { defineOptimizer, optimizerSchema } from './optimizer.js';
 
 export const betas = {
@@ -16,17 +17,10 @@ export const adam = defineOptimizer({
   schema: optimizerSchema('adam', 0.001, betas),
   create: ({ beta1, beta2, eps }) => ({
     slots: ['m', 'v'],
-    update(w, g, [m, v], lr, t) {
-      const stepSize = lr / (1 - beta1 ** t);
-      const correction2 = Math.sqrt(1 - beta2 ** t);
-      const [k1, k2] = [1 - beta1, 1 - beta2];
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        m[i] = beta1 * m[i] + k1 * gi;
-        v[i] = beta2 * v[i] + k2 * gi * gi;
-        // read back: in float32 training the stored (rounded) moments are the ones used
-        w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2 + eps);
-      }
+    update(w, g, [m, v], lr, t, backend) {
+      const step = { stepSize: lr / (1 - beta1 ** t), correction2: Math.sqrt(1 - beta2 ** t), beta1, beta2, eps };
+      if (backend && w instanceof Float32Array) backend.adam(w, g as Float32Array, m as Float32Array, v as Float32Array, step);
+      else adamUpdate(w, g, m, v, step);
     },
   }),
 });

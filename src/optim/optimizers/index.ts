@@ -1,4 +1,5 @@
 // Every optimizer a spec's `optimizer` may name.
+import type { Backend } from '../../engine/backend.js';
 import { componentSchema, type ComponentConfig } from '../../common/schema.js';
 import { adadelta } from './adadelta.js';
 import { adagrad } from './adagrad.js';
@@ -19,6 +20,7 @@ export function findOptimizer(type: string): OptimizerComponent {
 }
 
 /** The optimizer of a validated config: its rule inside the shared transforms. */
-export function createOptimizer(config: ComponentConfig): Optimizer {
-  return new Optimizer(findOptimizer(config.type).create(config as never), config as unknown as SharedOptions);
+/** The optimizer a spec names; with a backend, rules that have a kernel use it. */
+export function createOptimizer(config: ComponentConfig, backend?: Backend): Optimizer {
+  return new Optimizer(findOptimizer(config.type).create(config as never), config as unknown as SharedOptions, backend);
 }

@@ -2,6 +2,7 @@
 // spirit), wrapped by transforms that every rule shares: gradient clipping and decoupled weight
 // decay. Rules run on float32 weights in training and on float64 in the golden tests.
 import * as z from 'zod';
+import type { Backend } from '../../engine/backend.js';
 import { positive, strictObject, type Component } from '../../common/schema.js';
 import { clipByGlobalNorm, clipByValue, decayWeights } from './transforms.js';
 
@@ -10,8 +11,11 @@ export type Vec = Float32Array | Float64Array;
 export interface UpdateRule {
   /** Names of the state slots each parameter keeps (e.g. ['velocity']), zero at start. */
   readonly slots: readonly string[];
-  /** Updates w in place from its gradient g; `t` counts updates from 1. */
-  update(w: Vec, g: Vec, state: Vec[], lr: number, t: number): void;
+  /**
+   * Updates w in place from its gradient g; `t` counts updates from 1. A rule may hand float32
+   * work to the backend's kernel (Adam does); float64 weights (the golden tests) never go there.
+   */
+  update(w: Vec, g: Vec, state: Vec[], lr: number, t: number, backend?: Backend): void;
 }
 
 /** Options every optimizer has, applied by the Optimizer around its rule. */
@@ -49,7 +53,7 @@ export interface ParamRef {
 export class Optimizer {
   private readonly state = new Map<string, Vec[]>();
 
-  constructor(readonly rule: UpdateRule, readonly options: SharedOptions = { weightDecay: 0 }) {}
+  constructor(readonly rule: UpdateRule, readonly options: SharedOptions = { weightDecay: 0 }, readonly backend?: Backend) {}
 
   step(params: readonly ParamRef[], lr: number, t: number): void {
     if (this.options.clipNorm !== undefined) clipByGlobalNorm(params, this.options.clipNorm);
@@ -61,7 +65,7 @@ export class Optimizer {
         slots = this.rule.slots.map(() => (p.value instanceof Float64Array ? new Float64Array(p.value.length) : new Float32Array(p.value.length)));
         this.state.set(p.name, slots);
       }
-      this.rule.update(p.value, p.grad, slots, lr, t);
+      this.rule.update(p.value, p.grad, slots, lr, t, this.backend);
     }
   }
 

@@ -1,0 +1,3 @@
+// The kernel module's entry: every kernel dlx compiles to WebAssembly.
+export * from './gemm';
+export * from './elementwise';
