@@ -1,5 +1,6 @@
 // The kernels a backend provides. The reference backend (reference.ts) is the readable
 // oracle; faster backends implement the same interface and pass the same test table.
+import type { ConvGeometry } from './conv.js';
 
 export interface MatmulArgs {
   /** a is m×k (or k×m when transA), b is k×n (or n×k when transB), out is m×n. */
@@ -47,4 +48,9 @@ export interface Backend {
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
+  /** A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. */
+  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void;
+  /** The convolution's weight and bias gradients, and its input gradient when dx is given. */
+  conv2dBackward(x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+    dx: Float32Array | undefined, g: ConvGeometry, n: number): void;
 }

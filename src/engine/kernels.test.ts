@@ -80,19 +80,22 @@ for (const [label, load] of backends) {
         assertClose(dx, [...x].map((v, i) => (v > 0 ? dy[i] : dy[i] * alpha)), 1e-6, 0, `backward n=${n} alpha=${alpha}`);
       }
     }
-    // 3 planes of 5×7, 2×3 windows at strides 2×2: outputs 2×3 per plane
-    const g = { planes: 3, H: 5, W: 7, kh: 2, kw: 3, sh: 2, sw: 2, outH: 2, outW: 3 };
-    const x = randoms(3 * 5 * 7);
-    x[0] = x[1]; // a tie: the first maximum wins
-    const y = new Float32Array(18);
-    const at = new Int32Array(18);
-    backend.maxpool(x, y, at, g);
-    for (let o = 0; o < 18; o++) {
-      const [plane, oy, ox] = [Math.floor(o / 6), Math.floor((o % 6) / 3), o % 3];
-      const cells = [0, 1].flatMap((i) => [0, 1, 2].map((j) => plane * 35 + (oy * 2 + i) * 7 + ox * 2 + j));
-      const best = cells.reduce((b, c) => (x[c] > x[b] ? c : b));
-      assert.equal(at[o], best, `argmax ${o}`);
-      assert.equal(y[o], x[best]);
+    // 3 planes of 5×7: 2×3 windows at strides 2×2, and the unrolled 2×2 windows at strides 2×2 and 1×1
+    for (const [kh, kw, sh, sw] of [[2, 3, 2, 2], [2, 2, 2, 2], [2, 2, 1, 1]]) {
+      const [outH, outW] = [Math.floor((5 - kh) / sh) + 1, Math.floor((7 - kw) / sw) + 1];
+      const g = { planes: 3, H: 5, W: 7, kh, kw, sh, sw, outH, outW };
+      const x = randoms(3 * 5 * 7).map((v) => Math.round(v * 2)); // ties: the first maximum wins
+      const count = 3 * outH * outW;
+      const y = new Float32Array(count);
+      const at = new Int32Array(count);
+      backend.maxpool(x, y, at, g);
+      for (let o = 0; o < count; o++) {
+        const [plane, oy, ox] = [Math.floor(o / (outH * outW)), Math.floor((o % (outH * outW)) / outW), o % outW];
+        const cells = Array.from({ length: kh }, (_, i) => Array.from({ length: kw }, (_, j) => plane * 35 + (oy * sh + i) * 7 + ox * sw + j)).flat();
+        const best = cells.reduce((b, c) => (x[c] > x[b] ? c : b));
+        assert.equal(at[o], best, `${kh}×${kw}/${sh}×${sw} argmax ${o}`);
+        assert.equal(y[o], x[best]);
+      }
     }
   });
 
@@ -111,6 +114,32 @@ for (const [label, load] of backends) {
     assertClose(v, [...v64], 1e-5, 1e-7, 'v');
   });
 }
+
+test('conv2dForward and conv2dBackward agree with the reference backend on odd geometries', async () => {
+  const reference = (await loadBackend('reference', 1))!;
+  for (const threads of [1, 2]) {
+    const wasm = (await loadBackend('wasm', threads))!;
+    // 3 samples of 2×9×7, 4 filters 3×2, stride 2×1, padding 1 top / 0 left (as 'same' gives)
+    for (const g of [
+      { inC: 2, inH: 9, inW: 7, kh: 3, kw: 2, sh: 2, sw: 1, outH: 5, outW: 7, padTop: 1, padLeft: 0 },
+      { inC: 3, inH: 12, inW: 12, kh: 3, kw: 3, sh: 1, sw: 1, outH: 12, outW: 12, padTop: 1, padLeft: 1 },
+    ]) {
+      const [n, F, K, P] = [3, 4, g.inC * g.kh * g.kw, g.outH * g.outW];
+      const [x, w, b, dy] = [randoms(n * g.inC * g.inH * g.inW), randoms(F * K), randoms(F), randoms(n * F * P)];
+      const run = (backend: Backend) => {
+        const y = randoms(n * F * P);
+        backend.conv2dForward(x, w, b, y, g, n);
+        const [dw, db, dx] = [randoms(F * K), randoms(F), randoms(x.length)];
+        backend.conv2dBackward(x, w, dy, dw, db, dx, g, n);
+        const [dw2, db2] = [randoms(F * K), randoms(F)];
+        backend.conv2dBackward(x, w, dy, dw2, db2, undefined, g, n);
+        return { y, dw, db, dx, dw2, db2 };
+      };
+      const [want, got] = [run(reference), run(wasm)];
+      for (const key of ['y', 'dw', 'db', 'dx', 'dw2', 'db2'] as const) assertClose(got[key], [...want[key]], 1e-5, 1e-5, `${threads} threads ${g.inH}×${g.inW} ${key}`);
+    }
+  }
+});
 
 test('the wasm backend gives bit-identical products on 1 and 2 threads', async () => {
   const one = (await loadBackend('wasm', 1))!;

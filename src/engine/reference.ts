@@ -2,6 +2,7 @@
 // are tested against. Each output element is accumulated in float64 over p = 0…k−1 in order, so
 // results are reproducible bit for bit. Loops run i-p-j so the inner loop walks memory in order.
 import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from './backend.js';
+import { conv2dBackward, conv2dForward } from './conv.js';
 
 type Vec = Float32Array | Float64Array;
 
@@ -88,4 +89,12 @@ export const referenceBackend: Backend = {
   },
 
   adam: adamUpdate,
+
+  conv2dForward(x, weight, bias, y, g, n) {
+    conv2dForward(referenceBackend.matmul, x, weight, bias, y, g, n);
+  },
+
+  conv2dBackward(x, weight, dy, dWeight, dBias, dx, g, n) {
+    conv2dBackward(referenceBackend.matmul, x, weight, dy, dWeight, dBias, dx, g, n);
+  },
 };

@@ -19,7 +19,14 @@ export interface KernelExports {
   leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
   maxpool(x: number, y: number, argmax: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number, eps: number): void;
+  im2col(x: number, cols: number, n: number, ...geometry: ConvArgs): void;
+  col2im(dcols: number, dx: number, n: number, ...geometry: ConvArgs): void;
+  unfold(product: number, bias: number, y: number, F: number, n: number, P: number): void;
+  fold(dy: number, dyT: number, dbias: number, F: number, n: number, P: number): void;
 }
+
+/** inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft */
+type ConvArgs = readonly [number, number, number, number, number, number, number, number, number, number, number];
 
 export const MAX_PAGES = 32768; // 2 GiB, as the modules declare
 

@@ -5,6 +5,7 @@
 // Float32Arrays everywhere else; a SIMD loop plus the copies still beats a JavaScript loop 2–4×.
 // Row-vector loops stay in TypeScript, where a copy in and out would cost more than the loop.
 import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from '../backend.js';
+import type { ConvGeometry } from '../conv.js';
 import { referenceBackend } from '../reference.js';
 import { kernelModule, instantiate, newMemory, MAX_PAGES, type KernelExports, type KernelVariant } from './module.js';
 import { partition } from './partition.js';
@@ -45,27 +46,26 @@ class Wasm implements WasmBackend {
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
     if (m === 0 || n === 0) return;
+    const { at: [A, B, C], end } = this.place([a.subarray(0, m * k), b.subarray(0, k * n), accumulate ? out.subarray(0, m * n) : m * n]);
+    this.gemm({ m, k, n, transA, transB, accumulate }, A, B, C, end);
+    this.fetch(C, out.subarray(0, m * n));
+  }
+
+  /** C (=|+=) op(A)·op(B) on operands already in memory (byte offsets); scratch from `free` on. */
+  private gemm({ m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs, A: number, B: number, C: number, free: number): void {
     const parts = partition(m, n, k, this.threads, this.mr, this.nr);
     const scratch = align(this.kernels.scratchBytes(Math.max(...parts.map(([, , j0, j1]) => j1 - j0))));
-    const A = 64 + scratch * parts.length;
-    const B = align(A + 4 * m * k);
-    const C = align(B + 4 * k * n);
-    this.reserve(C + 4 * m * n);
-    const f32 = this.view;
-    f32.set(a.subarray(0, m * k), A / 4);
-    f32.set(b.subarray(0, k * n), B / 4);
-    if (accumulate) f32.set(out.subarray(0, m * n), C / 4);
+    this.reserve(free + scratch * parts.length);
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const args = parts.map(([i0, i1, j0, j1], t): GemmArgs => [
       i1 - i0, j1 - j0, k,
       A + 4 * (transA ? i0 : i0 * k), lda, Number(transA),
       B + 4 * (transB ? j0 * k : j0), ldb, Number(transB),
-      C + 4 * (i0 * n + j0), n, Number(accumulate), 64 + t * scratch,
+      C + 4 * (i0 * n + j0), n, Number(accumulate), free + t * scratch,
     ]);
     if (args.length === 1) this.local(args[0]);
     else this.pool.run(args, this.local);
-    out.set(f32.subarray(C / 4, C / 4 + m * n));
   }
 
   addRowVector(out: Float32Array, bias: Float32Array): void {
@@ -77,48 +77,78 @@ class Wasm implements WasmBackend {
   }
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
-    const [px, py] = this.place([x, x.length]);
+    const { at: [px, py] } = this.place([x, x.length]);
     this.kernels.leakyRelu(px, py, x.length, alpha);
     this.fetch(py, y);
   }
 
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
-    const [px, pdy, pdx] = this.place([x, dy, x.length]);
+    const { at: [px, pdy, pdx] } = this.place([x, dy, x.length]);
     this.kernels.leakyReluBackward(px, pdy, pdx, x.length, alpha);
     this.fetch(pdx, dx);
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     const n = g.planes * g.outH * g.outW;
-    const [px, py, pa] = this.place([x.subarray(0, g.planes * g.H * g.W), n, n]);
+    const { at: [px, py, pa] } = this.place([x.subarray(0, g.planes * g.H * g.W), n, n]);
     this.kernels.maxpool(px, py, pa, g.planes, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW);
     this.fetch(py, y.subarray(0, n));
     argmax.set(this.ints.subarray(pa / 4, pa / 4 + n));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
-    const [pw, pg, pm, pv] = this.place([w, g, m, v]);
+    const { at: [pw, pg, pm, pv] } = this.place([w, g, m, v]);
     this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps);
     this.fetch(pw, w);
     this.fetch(pm, m);
     this.fetch(pv, v);
   }
 
+  // Convolution: the gathers and both products run in the module's memory, so the im2col
+  // columns (9 times the input for a 3×3 kernel) are never copied out.
+  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void {
+    const { F, K, P, wide, inSize } = convSizes(g, bias.length, n);
+    const { at: [px, pw, pb, cols, product, py], end } = this.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, n * F * P]);
+    this.kernels.im2col(px, cols, n, ...geometryArgs(g));
+    this.gemm({ m: F, k: K, n: wide }, pw, cols, product, end);
+    this.kernels.unfold(product, pb, py, F, n, P);
+    this.fetch(py, y.subarray(0, n * F * P));
+  }
+
+  conv2dBackward(x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+    dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
+    const { F, K, P, wide, inSize } = convSizes(g, dBias.length, n);
+    const { at: [px, pw, pdy, cols, dyT, pdw, pdb, dcols, pdx], end } = this.place([
+      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, F * K, F, dx ? K * wide : 0, dx ? n * inSize : 0]);
+    this.kernels.im2col(px, cols, n, ...geometryArgs(g));
+    this.kernels.fold(pdy, dyT, pdb, F, n, P);
+    this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, cols, pdw, end);
+    this.fetch(pdw, dWeight);
+    this.fetch(pdb, dBias);
+    if (!dx) return;
+    this.gemm({ m: K, k: F, n: wide, transA: true }, pw, dyT, dcols, end);
+    this.kernels.col2im(dcols, pdx, n, ...geometryArgs(g));
+    this.fetch(pdx, dx.subarray(0, n * inSize));
+  }
+
   stop(): Promise<void> {
     return this.pool.stop();
   }
 
-  /** Lays arrays (copied in) and sizes (space for that many values) out from byte 64; their offsets. */
-  private place(items: (Float32Array | number)[]): number[] {
-    const offsets: number[] = [];
-    let at = 64;
+  /**
+   * Lays arrays (copied in) and sizes (space for that many values) out one after another from
+   * byte 64; their byte offsets, and the first byte after them.
+   */
+  private place(items: (Float32Array | number)[]): { at: number[]; end: number } {
+    const at: number[] = [];
+    let end = 64;
     for (const item of items) {
-      offsets.push(at);
-      at = align(at + 4 * (typeof item === 'number' ? item : item.length));
+      at.push(end);
+      end = align(end + 4 * (typeof item === 'number' ? item : item.length));
     }
-    this.reserve(at);
-    items.forEach((item, i) => typeof item !== 'number' && this.view.set(item, offsets[i] / 4));
-    return offsets;
+    this.reserve(end);
+    items.forEach((item, i) => typeof item !== 'number' && this.view.set(item, at[i] / 4));
+    return { at, end };
   }
 
   private fetch(offset: number, into: Float32Array): void {
@@ -138,6 +168,14 @@ class Wasm implements WasmBackend {
     }
   }
 }
+
+const convSizes = (g: ConvGeometry, F: number, n: number) => {
+  const P = g.outH * g.outW;
+  return { F, K: g.inC * g.kh * g.kw, P, wide: n * P, inSize: g.inC * g.inH * g.inW };
+};
+
+const geometryArgs = (g: ConvGeometry) =>
+  [g.inC, g.inH, g.inW, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW, g.padTop, g.padLeft] as const;
 
 const started = new Map<string, Promise<WasmBackend>>();
 

@@ -43,6 +43,10 @@ export function leakyReluBackward(x: usize, dy: usize, dx: usize, n: i32, alpha:
  * the flat index (into x) of the window's first maximum.
  */
 export function maxpool(x: usize, y: usize, argmax: usize, planes: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+  if (kh == 2 && kw == 2) {
+    maxpool2x2(x, y, argmax, planes, H, W, sh, sw, outH, outW);
+    return;
+  }
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -95,5 +99,31 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     store<f32>(w + o, load<f32>(w + o) - (stepSize * mi) / (Mathf.sqrt(vi) / correction2 + eps));
+  }
+}
+
+/** maxpool for 2×2 windows, the common case, unrolled: the same first maximum as above. */
+function maxpool2x2(x: usize, y: usize, argmax: usize, planes: i32, H: i32, W: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+  let o: usize = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let oy = 0; oy < outH; oy++) {
+      let at = base + oy * sh * W;
+      for (let ox = 0; ox < outW; ox++, at += sw) {
+        const p = x + (<usize>at << 2);
+        const q = p + (<usize>W << 2);
+        let best = load<f32>(p);
+        let index = at;
+        const b = load<f32>(p, 4);
+        if (b > best) { best = b; index = at + 1; }
+        const c = load<f32>(q);
+        if (c > best) { best = c; index = at + W; }
+        const d = load<f32>(q, 4);
+        if (d > best) { best = d; index = at + W + 1; }
+        store<f32>(y + (o << 2), best);
+        store<i32>(argmax + (o << 2), index);
+        o++;
+      }
+    }
   }
 }

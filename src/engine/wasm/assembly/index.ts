@@ -1,3 +1,4 @@
 // The kernel module's entry: every kernel dlx compiles to WebAssembly.
 export * from './gemm';
 export * from './elementwise';
+export * from './conv';
