@@ -35,6 +35,11 @@ export interface Backend {
   readonly threads: number;
   /** Which kernels run: 'typescript', 'relaxed-simd' (fused multiply-add) or 'simd'. */
   readonly variant: string;
+  /**
+   * A zeroed buffer for long-lived tensors (parameters, their gradients, optimizer state) that
+   * the kernels use in place, without copying; the reference backend returns a plain array.
+   */
+  alloc(length: number): Float32Array;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, args: MatmulArgs): void;
   /** out[i, j] += bias[j] over rows of length bias.length. */
   addRowVector(out: Float32Array, bias: Float32Array): void;

@@ -141,6 +141,44 @@ test('conv2dForward and conv2dBackward agree with the reference backend on odd g
   }
 });
 
+test('resident buffers from alloc() are used in place and give the same results as plain arrays', async () => {
+  for (const threads of [1, 2]) {
+    const backend = (await loadBackend('wasm', threads))!;
+    const resident = (values: Float32Array) => {
+      const r = backend.alloc(values.length);
+      assert.ok(r.every((v) => v === 0), 'alloc gives zeros');
+      r.set(values);
+      return r;
+    };
+    const [m, k, n] = [70, 300, 90];
+    const [a, b] = [randoms(m * k), randoms(k * n)];
+    const plain = new Float32Array(m * n);
+    backend.matmul(a, b, plain, { m, k, n });
+    const out = backend.alloc(m * n);
+    backend.matmul(resident(a), b, out, { m, k, n });
+    assert.deepEqual(out, plain, `${threads} threads: resident a and out`);
+    const twice = plain.slice();
+    backend.matmul(a, b, twice, { m, k, n, accumulate: true });
+    backend.matmul(a, resident(b), out, { m, k, n, accumulate: true });
+    assert.deepEqual(out, twice, `${threads} threads: resident b, accumulating into resident out`);
+
+    const [w, g, mo, v] = [randoms(41), randoms(41), randoms(41).map(Math.abs), randoms(41).map(Math.abs)];
+    const step = { stepSize: 0.01, correction2: 0.5, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    const rw = [resident(w), resident(g), resident(mo), resident(v)] as const;
+    backend.adam(w, g, mo, v, step);
+    backend.adam(rw[0], rw[1], rw[2], rw[3], step);
+    assert.deepEqual([rw[0], rw[2], rw[3]], [w, mo, v], `${threads} threads: adam in place`);
+
+    const geometry = { inC: 2, inH: 6, inW: 5, kh: 3, kw: 3, sh: 1, sw: 1, outH: 6, outW: 5, padTop: 1, padLeft: 1 };
+    const [x, weight, dy] = [randoms(3 * 60), randoms(4 * 18), randoms(3 * 4 * 30)];
+    const [dw, db, dx] = [new Float32Array(72), new Float32Array(4), new Float32Array(180)];
+    backend.conv2dBackward(x, weight, dy, dw, db, dx, geometry, 3);
+    const [rdw, rdb] = [backend.alloc(72), backend.alloc(4)];
+    backend.conv2dBackward(x, resident(weight), dy, rdw, rdb, dx, geometry, 3);
+    assert.deepEqual([rdw, rdb], [dw, db], `${threads} threads: conv gradients in place`);
+  }
+});
+
 test('the wasm backend gives bit-identical products on 1 and 2 threads', async () => {
   const one = (await loadBackend('wasm', 1))!;
   const two = (await loadBackend('wasm', 2))!;

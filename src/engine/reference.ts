@@ -26,6 +26,8 @@ export const referenceBackend: Backend = {
   threads: 1,
   variant: 'typescript',
 
+  alloc: (length) => new Float32Array(length),
+
   matmul(a, b, out, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs) {
     // b as k×n row-major: transpose it once when it comes as n×k
     let bk = b;

@@ -2,7 +2,7 @@
 // gradients. Shapes exclude the batch axis ("per-sample shapes").
 import type { Backend } from '../engine/backend.js';
 import type { Rng } from '../engine/rng.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import type { Component } from '../common/schema.js';
 import type * as z from 'zod';
 
@@ -48,6 +48,12 @@ export interface LayerContext {
 
 export interface LayerComponent<S extends z.ZodObject = z.ZodObject> extends Component<S> {
   create(config: z.output<S>, context: LayerContext): Layer;
+}
+
+/** A parameter's value and gradient, in buffers the backend's kernels use in place. */
+export function param(name: string, shape: readonly number[], backend: Backend, penalized: boolean): Param {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { name, value: new Tensor(shape, backend.alloc(size)), grad: new Tensor(shape, backend.alloc(size)), penalized };
 }
 
 /** A layer does not fit its input; Model.build names the layer and turns it into a spec error. */

@@ -23,6 +23,10 @@ class Wasm implements WasmBackend {
   readonly name = 'wasm';
   private view: Float32Array;
   private ints: Int32Array;
+  /** Buffers from alloc() live in [64, residentEnd); each call's operands are staged above. */
+  private residentEnd = 64;
+  /** The SharedArrayBuffer objects alloc() made views on: how a resident array is recognized. */
+  private readonly ours = new WeakSet<ArrayBufferLike>();
   private readonly mr: number;
   private readonly nr: number;
   private readonly local: (args: GemmArgs) => void;
@@ -44,11 +48,22 @@ class Wasm implements WasmBackend {
     return this.pool.size + 1;
   }
 
+  alloc(length: number): Float32Array {
+    const at = this.residentEnd;
+    this.residentEnd = align(at + 4 * length);
+    this.reserve(this.residentEnd);
+    const buffer = new Float32Array(this.memory.buffer, at, length);
+    buffer.fill(0); // the space may have held staged operands
+    this.ours.add(buffer.buffer);
+    return buffer;
+  }
+
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
     if (m === 0 || n === 0) return;
-    const { at: [A, B, C], end } = this.place([a.subarray(0, m * k), b.subarray(0, k * n), accumulate ? out.subarray(0, m * n) : m * n]);
+    const c = out.subarray(0, m * n);
+    const { at: [A, B, C], end } = this.place([a.subarray(0, m * k), b.subarray(0, k * n), accumulate || this.resident(c) ? c : m * n]);
     this.gemm({ m, k, n, transA, transB, accumulate }, A, B, C, end);
-    this.fetch(C, out.subarray(0, m * n));
+    this.fetch(C, c);
   }
 
   /** C (=|+=) op(A)·op(B) on operands already in memory (byte offsets); scratch from `free` on. */
@@ -77,20 +92,20 @@ class Wasm implements WasmBackend {
   }
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
-    const { at: [px, py] } = this.place([x, x.length]);
+    const { at: [px, py] } = this.place([x, this.out(y)]);
     this.kernels.leakyRelu(px, py, x.length, alpha);
     this.fetch(py, y);
   }
 
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
-    const { at: [px, pdy, pdx] } = this.place([x, dy, x.length]);
+    const { at: [px, pdy, pdx] } = this.place([x, dy, this.out(dx)]);
     this.kernels.leakyReluBackward(px, pdy, pdx, x.length, alpha);
     this.fetch(pdx, dx);
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     const n = g.planes * g.outH * g.outW;
-    const { at: [px, py, pa] } = this.place([x.subarray(0, g.planes * g.H * g.W), n, n]);
+    const { at: [px, py, pa] } = this.place([x.subarray(0, g.planes * g.H * g.W), this.out(y.subarray(0, n)), n]);
     this.kernels.maxpool(px, py, pa, g.planes, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW);
     this.fetch(py, y.subarray(0, n));
     argmax.set(this.ints.subarray(pa / 4, pa / 4 + n));
@@ -108,7 +123,7 @@ class Wasm implements WasmBackend {
   // columns (9 times the input for a 3×3 kernel) are never copied out.
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, bias.length, n);
-    const { at: [px, pw, pb, cols, product, py], end } = this.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, n * F * P]);
+    const { at: [px, pw, pb, cols, product, py], end } = this.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, this.out(y.subarray(0, n * F * P))]);
     this.kernels.im2col(px, cols, n, ...geometryArgs(g));
     this.gemm({ m: F, k: K, n: wide }, pw, cols, product, end);
     this.kernels.unfold(product, pb, py, F, n, P);
@@ -119,7 +134,8 @@ class Wasm implements WasmBackend {
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, dBias.length, n);
     const { at: [px, pw, pdy, cols, dyT, pdw, pdb, dcols, pdx], end } = this.place([
-      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, F * K, F, dx ? K * wide : 0, dx ? n * inSize : 0]);
+      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, this.out(dWeight), this.out(dBias),
+      dx ? K * wide : 0, dx ? this.out(dx.subarray(0, n * inSize)) : 0]);
     this.kernels.im2col(px, cols, n, ...geometryArgs(g));
     this.kernels.fold(pdy, dyT, pdb, F, n, P);
     this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, cols, pdw, end);
@@ -135,24 +151,39 @@ class Wasm implements WasmBackend {
     return this.pool.stop();
   }
 
+  private resident(a: Float32Array): boolean {
+    return this.ours.has(a.buffer);
+  }
+
+  /** An output for place(): where it is when resident, else space for its values. */
+  private out(a: Float32Array): Float32Array | number {
+    return this.resident(a) ? a : a.length;
+  }
+
   /**
-   * Lays arrays (copied in) and sizes (space for that many values) out one after another from
-   * byte 64; their byte offsets, and the first byte after them.
+   * Byte offsets for arrays (resident ones where they are, others copied in) and sizes (space
+   * for that many values), staged one after another above the resident buffers; and the first
+   * free byte after them.
    */
   private place(items: (Float32Array | number)[]): { at: number[]; end: number } {
     const at: number[] = [];
-    let end = 64;
+    let end = this.residentEnd;
     for (const item of items) {
+      if (typeof item !== 'number' && this.resident(item)) {
+        at.push(item.byteOffset);
+        continue;
+      }
       at.push(end);
       end = align(end + 4 * (typeof item === 'number' ? item : item.length));
     }
     this.reserve(end);
-    items.forEach((item, i) => typeof item !== 'number' && this.view.set(item, at[i] / 4));
+    items.forEach((item, i) => typeof item !== 'number' && !this.resident(item) && this.view.set(item, at[i] / 4));
     return { at, end };
   }
 
+  /** Copies a result out, unless it was computed in place in a resident buffer. */
   private fetch(offset: number, into: Float32Array): void {
-    into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
+    if (!this.resident(into)) into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
   }
 
   private reserve(bytes: number): void {

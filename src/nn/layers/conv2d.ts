@@ -7,7 +7,7 @@ import { count, strictObject } from '../../common/schema.js';
 import type { ConvGeometry } from '../../engine/conv.js';
 import { Tensor, shapeText } from '../../engine/tensor.js';
 import { createInitializer, initializerSchema } from '../initializers/index.js';
-import { LayerShapeError, type Layer, type LayerComponent, type Param } from '../layer.js';
+import { LayerShapeError, param, type Layer, type LayerComponent } from '../layer.js';
 
 const size = z.union([count(), z.tuple([count(), count()])]);
 
@@ -41,8 +41,8 @@ export const conv2d = {
     const g = convGeometry(inputShape, config.kernel, config.stride, config.padding);
     const K = g.inC * g.kh * g.kw;
     const F = config.filters;
-    const weight: Param = { name: 'weight', value: Tensor.zeros([F, g.inC, g.kh, g.kw]), grad: Tensor.zeros([F, g.inC, g.kh, g.kw]), penalized: true };
-    const bias: Param = { name: 'bias', value: Tensor.zeros([F]), grad: Tensor.zeros([F]), penalized: false };
+    const weight = param('weight', [F, g.inC, g.kh, g.kw], backend, true);
+    const bias = param('bias', [F], backend, false);
     const fans = { fanIn: K, fanOut: F * g.kh * g.kw };
     createInitializer(config.init)(weight.value.data, fans, initRng);
     createInitializer(typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias)(bias.value.data, fans, initRng);

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { count, strictObject } from '../../common/schema.js';
 import { Tensor } from '../../engine/tensor.js';
 import { createInitializer, initializerSchema } from '../initializers/index.js';
-import type { Layer, LayerComponent, Param } from '../layer.js';
+import { param, type Layer, type LayerComponent } from '../layer.js';
 import { applyMask, connectionMask, sparsitySchema } from '../sparsity.js';
 
 const schema = strictObject({
@@ -23,13 +23,8 @@ export const dense = {
   create(config, { inputShape, backend, initRng }): Layer {
     const inputs = inputShape.reduce((a, b) => a * b, 1);
     const units = config.units;
-    const weight: Param = {
-      name: 'weight',
-      value: Tensor.zeros([inputs, units]),
-      grad: Tensor.zeros([inputs, units]),
-      penalized: true,
-    };
-    const bias: Param = { name: 'bias', value: Tensor.zeros([units]), grad: Tensor.zeros([units]), penalized: false };
+    const weight = param('weight', [inputs, units], backend, true);
+    const bias = param('bias', [units], backend, false);
     createInitializer(config.init)(weight.value.data, { fanIn: inputs, fanOut: units }, initRng);
     const biasInit = typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias;
     createInitializer(biasInit)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { count, strictObject } from '../../common/schema.js';
 import { Tensor } from '../../engine/tensor.js';
 import { createInitializer, initializerSchema } from '../initializers/index.js';
-import type { Layer, LayerComponent, Param } from '../layer.js';
+import { param, type Layer, type LayerComponent } from '../layer.js';
 
 const schema = strictObject({
   type: z.literal('maxout'),
@@ -23,8 +23,8 @@ export const maxout = {
     const inputs = inputShape.reduce((a, b) => a * b, 1);
     const { units, pieces } = config;
     const width = units * pieces;
-    const weight: Param = { name: 'weight', value: Tensor.zeros([inputs, units, pieces]), grad: Tensor.zeros([inputs, units, pieces]), penalized: true };
-    const bias: Param = { name: 'bias', value: Tensor.zeros([units, pieces]), grad: Tensor.zeros([units, pieces]), penalized: false };
+    const weight = param('weight', [inputs, units, pieces], backend, true);
+    const bias = param('bias', [units, pieces], backend, false);
     const fans = { fanIn: inputs, fanOut: units };
     createInitializer(config.init)(weight.value.data, fans, initRng);
     createInitializer(typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias)(bias.value.data, fans, initRng);

@@ -62,11 +62,17 @@ export class Optimizer {
     for (const p of params) {
       let slots = this.state.get(p.name);
       if (!slots) {
-        slots = this.rule.slots.map(() => (p.value instanceof Float64Array ? new Float64Array(p.value.length) : new Float32Array(p.value.length)));
+        slots = this.rule.slots.map(() => this.zeros(p.value));
         this.state.set(p.name, slots);
       }
       this.rule.update(p.value, p.grad, slots, lr, t, this.backend);
     }
+  }
+
+  /** A zero slot like `like`: float64 for float64 weights, else in the backend's own buffers. */
+  private zeros(like: Vec): Vec {
+    if (like instanceof Float64Array) return new Float64Array(like.length);
+    return this.backend ? this.backend.alloc(like.length) : new Float32Array(like.length);
   }
 
   /** State tensors named `<param>.<slot>`. */
@@ -80,7 +86,13 @@ export class Optimizer {
     this.state.clear();
     for (const p of params) {
       const slots = this.rule.slots.map((slot) => saved.get(`${p.name}.${slot}`));
-      if (slots.every((s) => s !== undefined)) this.state.set(p.name, slots.map((s) => s!.slice()));
+      if (slots.every((s) => s !== undefined)) {
+        this.state.set(p.name, slots.map((s) => {
+          const copy = this.zeros(s!);
+          copy.set(s!);
+          return copy;
+        }));
+      }
     }
   }
 }
