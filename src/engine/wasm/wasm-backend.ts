@@ -1,18 +1,17 @@
 // The default backend: matrix products (and so dense, maxout and im2col convolution) in
 // WebAssembly SIMD on a pool of threads over shared memory, and the element-wise kernels
-// (relu, max pooling, Adam) in SIMD on this thread. Operands are copied into the module's memory
-// and results out (3–9 % of a product's time, KERNELS.md), which keeps tensors plain
-// Float32Arrays everywhere else; a SIMD loop plus the copies still beats a JavaScript loop 2–4×.
+// (relu, max pooling, Adam) in SIMD on this thread. Parameters, gradients and optimizer state
+// live in the module's memory (alloc) and are used in place; other operands (activations, which
+// the layers keep as plain Float32Arrays) are copied in and results out (arena.ts), which costs
+// 3–9 % of a product's time (KERNELS.md) and still leaves SIMD 2–4× ahead of a JavaScript loop.
 // Row-vector loops stay in TypeScript, where a copy in and out would cost more than the loop.
 import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
 import { referenceBackend } from '../reference.js';
-import { kernelModule, instantiate, newMemory, MAX_PAGES, type KernelExports, type KernelVariant } from './module.js';
+import { align, Arena } from './arena.js';
+import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
 import { partition } from './partition.js';
 import { KernelPool, type GemmArgs } from './pool.js';
-
-const PAGE = 65536;
-const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 export interface WasmBackend extends Backend {
   readonly variant: KernelVariant;
@@ -21,24 +20,18 @@ export interface WasmBackend extends Backend {
 
 class Wasm implements WasmBackend {
   readonly name = 'wasm';
-  private view: Float32Array;
-  private ints: Int32Array;
-  /** Buffers from alloc() live in [64, residentEnd); each call's operands are staged above. */
-  private residentEnd = 64;
-  /** The SharedArrayBuffer objects alloc() made views on: how a resident array is recognized. */
-  private readonly ours = new WeakSet<ArrayBufferLike>();
+  private readonly arena: Arena;
   private readonly mr: number;
   private readonly nr: number;
   private readonly local: (args: GemmArgs) => void;
 
   constructor(
     readonly variant: KernelVariant,
-    private readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     private readonly kernels: KernelExports,
     private readonly pool: KernelPool,
   ) {
-    this.view = new Float32Array(memory.buffer);
-    this.ints = new Int32Array(memory.buffer);
+    this.arena = new Arena(memory);
     this.mr = kernels.panelRows();
     this.nr = kernels.panelCols();
     this.local = (a) => kernels.gemm(...a);
@@ -49,28 +42,22 @@ class Wasm implements WasmBackend {
   }
 
   alloc(length: number): Float32Array {
-    const at = this.residentEnd;
-    this.residentEnd = align(at + 4 * length);
-    this.reserve(this.residentEnd);
-    const buffer = new Float32Array(this.memory.buffer, at, length);
-    buffer.fill(0); // the space may have held staged operands
-    this.ours.add(buffer.buffer);
-    return buffer;
+    return this.arena.alloc(length);
   }
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
     if (m === 0 || n === 0) return;
     const c = out.subarray(0, m * n);
-    const { at: [A, B, C], end } = this.place([a.subarray(0, m * k), b.subarray(0, k * n), accumulate || this.resident(c) ? c : m * n]);
+    const { at: [A, B, C], end } = this.arena.place([a.subarray(0, m * k), b.subarray(0, k * n), accumulate || this.arena.resident(c) ? c : m * n]);
     this.gemm({ m, k, n, transA, transB, accumulate }, A, B, C, end);
-    this.fetch(C, c);
+    this.arena.fetch(C, c);
   }
 
   /** C (=|+=) op(A)·op(B) on operands already in memory (byte offsets); scratch from `free` on. */
   private gemm({ m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs, A: number, B: number, C: number, free: number): void {
     const parts = partition(m, n, k, this.threads, this.mr, this.nr);
     const scratch = align(this.kernels.scratchBytes(Math.max(...parts.map(([, , j0, j1]) => j1 - j0))));
-    this.reserve(free + scratch * parts.length);
+    this.arena.reserve(free + scratch * parts.length);
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     const args = parts.map(([i0, i1, j0, j1], t): GemmArgs => [
@@ -92,111 +79,63 @@ class Wasm implements WasmBackend {
   }
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
-    const { at: [px, py] } = this.place([x, this.out(y)]);
+    const { at: [px, py] } = this.arena.place([x, this.arena.out(y)]);
     this.kernels.leakyRelu(px, py, x.length, alpha);
-    this.fetch(py, y);
+    this.arena.fetch(py, y);
   }
 
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
-    const { at: [px, pdy, pdx] } = this.place([x, dy, this.out(dx)]);
+    const { at: [px, pdy, pdx] } = this.arena.place([x, dy, this.arena.out(dx)]);
     this.kernels.leakyReluBackward(px, pdy, pdx, x.length, alpha);
-    this.fetch(pdx, dx);
+    this.arena.fetch(pdx, dx);
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     const n = g.planes * g.outH * g.outW;
-    const { at: [px, py, pa] } = this.place([x.subarray(0, g.planes * g.H * g.W), this.out(y.subarray(0, n)), n]);
+    const { at: [px, py, pa] } = this.arena.place([x.subarray(0, g.planes * g.H * g.W), this.arena.out(y.subarray(0, n)), n]);
     this.kernels.maxpool(px, py, pa, g.planes, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW);
-    this.fetch(py, y.subarray(0, n));
-    argmax.set(this.ints.subarray(pa / 4, pa / 4 + n));
+    this.arena.fetch(py, y.subarray(0, n));
+    this.arena.fetchInts(pa, argmax.subarray(0, n));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
-    const { at: [pw, pg, pm, pv] } = this.place([w, g, m, v]);
+    const { at: [pw, pg, pm, pv] } = this.arena.place([w, g, m, v]);
     this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps);
-    this.fetch(pw, w);
-    this.fetch(pm, m);
-    this.fetch(pv, v);
+    this.arena.fetch(pw, w);
+    this.arena.fetch(pm, m);
+    this.arena.fetch(pv, v);
   }
 
   // Convolution: the gathers and both products run in the module's memory, so the im2col
   // columns (9 times the input for a 3×3 kernel) are never copied out.
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, bias.length, n);
-    const { at: [px, pw, pb, cols, product, py], end } = this.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, this.out(y.subarray(0, n * F * P))]);
+    const { at: [px, pw, pb, cols, product, py], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, this.arena.out(y.subarray(0, n * F * P))]);
     this.kernels.im2col(px, cols, n, ...geometryArgs(g));
     this.gemm({ m: F, k: K, n: wide }, pw, cols, product, end);
     this.kernels.unfold(product, pb, py, F, n, P);
-    this.fetch(py, y.subarray(0, n * F * P));
+    this.arena.fetch(py, y.subarray(0, n * F * P));
   }
 
   conv2dBackward(x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, dBias.length, n);
-    const { at: [px, pw, pdy, cols, dyT, pdw, pdb, dcols, pdx], end } = this.place([
-      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, this.out(dWeight), this.out(dBias),
-      dx ? K * wide : 0, dx ? this.out(dx.subarray(0, n * inSize)) : 0]);
+    const { at: [px, pw, pdy, cols, dyT, pdw, pdb, dcols, pdx], end } = this.arena.place([
+      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, this.arena.out(dWeight), this.arena.out(dBias),
+      dx ? K * wide : 0, dx ? this.arena.out(dx.subarray(0, n * inSize)) : 0]);
     this.kernels.im2col(px, cols, n, ...geometryArgs(g));
     this.kernels.fold(pdy, dyT, pdb, F, n, P);
     this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, cols, pdw, end);
-    this.fetch(pdw, dWeight);
-    this.fetch(pdb, dBias);
+    this.arena.fetch(pdw, dWeight);
+    this.arena.fetch(pdb, dBias);
     if (!dx) return;
     this.gemm({ m: K, k: F, n: wide, transA: true }, pw, dyT, dcols, end);
     this.kernels.col2im(dcols, pdx, n, ...geometryArgs(g));
-    this.fetch(pdx, dx.subarray(0, n * inSize));
+    this.arena.fetch(pdx, dx.subarray(0, n * inSize));
   }
 
   stop(): Promise<void> {
     return this.pool.stop();
-  }
-
-  private resident(a: Float32Array): boolean {
-    return this.ours.has(a.buffer);
-  }
-
-  /** An output for place(): where it is when resident, else space for its values. */
-  private out(a: Float32Array): Float32Array | number {
-    return this.resident(a) ? a : a.length;
-  }
-
-  /**
-   * Byte offsets for arrays (resident ones where they are, others copied in) and sizes (space
-   * for that many values), staged one after another above the resident buffers; and the first
-   * free byte after them.
-   */
-  private place(items: (Float32Array | number)[]): { at: number[]; end: number } {
-    const at: number[] = [];
-    let end = this.residentEnd;
-    for (const item of items) {
-      if (typeof item !== 'number' && this.resident(item)) {
-        at.push(item.byteOffset);
-        continue;
-      }
-      at.push(end);
-      end = align(end + 4 * (typeof item === 'number' ? item : item.length));
-    }
-    this.reserve(end);
-    items.forEach((item, i) => typeof item !== 'number' && !this.resident(item) && this.view.set(item, at[i] / 4));
-    return { at, end };
-  }
-
-  /** Copies a result out, unless it was computed in place in a resident buffer. */
-  private fetch(offset: number, into: Float32Array): void {
-    if (!this.resident(into)) into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
-  }
-
-  private reserve(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new Error(`a product needs ${bytes} bytes, more than the 2 GiB WebAssembly memory`);
-      this.memory.grow(pages);
-    }
-    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
-      this.view = new Float32Array(this.memory.buffer);
-      this.ints = new Int32Array(this.memory.buffer);
-    }
   }
 }
 

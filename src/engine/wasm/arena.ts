@@ -1,0 +1,86 @@
+// The WebAssembly memory as the backend uses it, managed from TypeScript (the kernels allocate
+// nothing): resident buffers from alloc() at the bottom, for tensors that live as long as the
+// model (the kernels use them in place), and above them a staging area that each kernel call
+// lays its operands out in afresh. Shared memory never moves when it grows, so views made
+// before a grow stay valid.
+import { MAX_PAGES } from './module.js';
+
+const PAGE = 65536;
+export const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+export class Arena {
+  private view: Float32Array;
+  private ints: Int32Array;
+  /** Buffers from alloc() live in [64, residentEnd); each call's operands are staged above. */
+  private residentEnd = 64;
+  /** The SharedArrayBuffer objects alloc() made views on: how a resident array is recognized. */
+  private readonly ours = new WeakSet<ArrayBufferLike>();
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.view = new Float32Array(memory.buffer);
+    this.ints = new Int32Array(memory.buffer);
+  }
+
+  alloc(length: number): Float32Array {
+    const at = this.residentEnd;
+    this.residentEnd = align(at + 4 * length);
+    this.reserve(this.residentEnd);
+    const buffer = new Float32Array(this.memory.buffer, at, length);
+    buffer.fill(0); // the space may have held staged operands
+    this.ours.add(buffer.buffer);
+    return buffer;
+  }
+
+  resident(a: Float32Array): boolean {
+    return this.ours.has(a.buffer);
+  }
+
+  /** An output for place(): where it is when resident, else space for its values. */
+  out(a: Float32Array): Float32Array | number {
+    return this.resident(a) ? a : a.length;
+  }
+
+  /**
+   * Byte offsets for arrays (resident ones where they are, others copied in) and sizes (space
+   * for that many values), staged one after another above the resident buffers; and the first
+   * free byte after them.
+   */
+  place(items: (Float32Array | number)[]): { at: number[]; end: number } {
+    const at: number[] = [];
+    let end = this.residentEnd;
+    for (const item of items) {
+      if (typeof item !== 'number' && this.resident(item)) {
+        at.push(item.byteOffset);
+        continue;
+      }
+      at.push(end);
+      end = align(end + 4 * (typeof item === 'number' ? item : item.length));
+    }
+    this.reserve(end);
+    items.forEach((item, i) => typeof item !== 'number' && !this.resident(item) && this.view.set(item, at[i] / 4));
+    return { at, end };
+  }
+
+  /** Copies a result out, unless it was computed in place in a resident buffer. */
+  fetch(offset: number, into: Float32Array): void {
+    if (!this.resident(into)) into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
+  }
+
+  fetchInts(offset: number, into: Int32Array): void {
+    into.set(this.ints.subarray(offset / 4, offset / 4 + into.length));
+  }
+
+  /** Grows the memory to hold `bytes`. */
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) throw new Error(`a kernel needs ${bytes} bytes, more than the 2 GiB WebAssembly memory`);
+      this.memory.grow(pages);
+    }
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
+      this.view = new Float32Array(this.memory.buffer);
+      this.ints = new Int32Array(this.memory.buffer);
+    }
+  }
+}
