@@ -35,7 +35,13 @@ export interface Compute {
 
 export async function backendFor({ backend: name, threads = defaultThreads() }: Compute): Promise<Backend> {
   if (!Number.isInteger(threads) || threads < 1) throw new SpecError([`--threads ${threads}: expected a whole number ≥ 1`]);
-  const backend = await loadBackend(name, threads);
+  let backend: Backend | undefined;
+  try {
+    backend = await loadBackend(name, threads);
+  } catch (e) {
+    // the kernels are not built, or this runtime lacks WebAssembly SIMD: an installation problem
+    throw new SpecError([`--backend ${name}: ${(e as Error).message}; --backend reference runs without WebAssembly`]);
+  }
   if (!backend) throw new SpecError([`--backend ${name}: expected one of ${backendNames.join(', ')}`]);
   return backend;
 }

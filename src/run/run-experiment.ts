@@ -26,7 +26,7 @@ export interface TrainOptions {
   argv: string[];
   signal?: AbortSignal;
   /** Called once the model is built, before training. */
-  onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number }): void;
+  onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number; compute: string }): void;
   events?: TrainEvents;
 }
 
@@ -93,7 +93,9 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
     await rm(firstCreated ?? staging, { recursive: true, force: true });
     throw e;
   }
-  options.onReady?.({ runDir, spec, summary, totalParams: params });
+  const { name, variant, threads } = built.backend;
+  const compute = `${name} backend (${variant} kernels), ${threads} thread${threads === 1 ? '' : 's'}`;
+  options.onReady?.({ runDir, spec, summary, totalParams: params, compute });
   const result = await trainInFolder({
     spec, built, metrics, state: freshState(), curve: [],
     folder: { dir: staging, runDir, promoted: false },

@@ -42,13 +42,13 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     argv,
     signal,
     events: progressEvents(io, mode),
-    onReady({ runDir, summary, totalParams }) {
+    onReady({ runDir, summary, totalParams, compute }) {
       if (mode !== 'tty' && mode !== 'plain') return;
       line(io.out, `run folder ${runDir}`);
       const density = (d?: number) => (d === undefined ? '' : ` (${(100 * d).toFixed(1)} % dense)`);
       const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, `${r.params}${density(r.density)}`]);
       line(io.out, table(['#', 'layer', 'output', 'params'], rows));
-      line(io.out, `total parameters ${totalParams}`);
+      line(io.out, `total parameters ${totalParams}; ${compute}`);
     },
   });
   printOutcome(io, mode, result.runDir, result.metrics);
