@@ -40,6 +40,8 @@ export interface Backend {
    * the kernels use in place, without copying; the reference backend returns a plain array.
    */
   alloc(length: number): Float32Array;
+  /** Gives back a buffer from alloc() that nothing uses any more. */
+  free(buffer: Float32Array): void;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, args: MatmulArgs): void;
   /** out[i, j] += bias[j] over rows of length bias.length. */
   addRowVector(out: Float32Array, bias: Float32Array): void;

@@ -27,6 +27,7 @@ export const referenceBackend: Backend = {
   variant: 'typescript',
 
   alloc: (length) => new Float32Array(length),
+  free: () => {},
 
   matmul(a, b, out, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs) {
     // b as k×n row-major: transpose it once when it comes as n×k

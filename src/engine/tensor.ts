@@ -2,6 +2,12 @@
 
 export class ShapeError extends Error {}
 
+/** Where a layer's long-lived buffers come from (a backend: resident memory its kernels use in place). */
+export interface TensorMemory {
+  alloc(length: number): Float32Array;
+  free(buffer: Float32Array): void;
+}
+
 export class Tensor {
   readonly size: number;
 
@@ -35,11 +41,15 @@ export class Tensor {
   /**
    * `previous` when it already has this shape, else a new zero tensor: a layer's output buffer
    * kept from batch to batch, since allocating (and faulting in) megabytes per batch costs more
-   * than the loops that fill them. A reused buffer holds the last batch's values.
+   * than the loops that fill them. A reused buffer holds the last batch's values. With `memory`,
+   * buffers come from it, and a buffer replaced by one of another shape goes back to it.
    */
-  static reuse(previous: Tensor | undefined, shape: readonly number[]): Tensor {
+  static reuse(previous: Tensor | undefined, shape: readonly number[], memory?: TensorMemory): Tensor {
     const same = previous && previous.shape.length === shape.length && previous.shape.every((d, i) => d === shape[i]);
-    return same ? previous : new Tensor(shape);
+    if (same) return previous;
+    if (!memory) return new Tensor(shape);
+    if (previous) memory.free(previous.data);
+    return new Tensor(shape, memory.alloc(shape.reduce((a, b) => a * b, 1)));
   }
 
   reshape(shape: readonly number[]): Tensor {

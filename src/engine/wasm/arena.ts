@@ -1,7 +1,7 @@
 // The WebAssembly memory as the backend uses it, managed from TypeScript (the kernels allocate
-// nothing): resident buffers from alloc() at the bottom, for tensors that live as long as the
-// model (the kernels use them in place), and above them a staging area that each kernel call
-// lays its operands out in afresh. Shared memory never moves when it grows, so views made
+// nothing): resident buffers from alloc() at the bottom, for tensors the kernels use in place
+// (parameters, optimizer state, the layers' output buffers; first fit, freed blocks merged),
+// and above them a staging area that each kernel call lays its other operands out in afresh. Shared memory never moves when it grows, so views made
 // before a grow stay valid.
 import { MAX_PAGES } from './module.js';
 
@@ -15,6 +15,8 @@ export class Arena {
   private residentEnd = 64;
   /** The SharedArrayBuffer objects alloc() made views on: how a resident array is recognized. */
   private readonly ours = new WeakSet<ArrayBufferLike>();
+  /** Freed blocks below residentEnd, [offset, bytes], by offset. */
+  private holes: [number, number][] = [];
 
   constructor(private readonly memory: WebAssembly.Memory) {
     this.view = new Float32Array(memory.buffer);
@@ -22,13 +24,41 @@ export class Arena {
   }
 
   alloc(length: number): Float32Array {
-    const at = this.residentEnd;
-    this.residentEnd = align(at + 4 * length);
-    this.reserve(this.residentEnd);
+    const bytes = align(4 * length);
+    const hole = this.holes.findIndex(([, size]) => size >= bytes);
+    let at: number;
+    if (hole >= 0) {
+      at = this.holes[hole][0];
+      if (this.holes[hole][1] === bytes) this.holes.splice(hole, 1);
+      else this.holes[hole] = [at + bytes, this.holes[hole][1] - bytes];
+    } else {
+      at = this.residentEnd;
+      this.residentEnd = at + bytes;
+      this.reserve(this.residentEnd);
+    }
     const buffer = new Float32Array(this.memory.buffer, at, length);
     buffer.fill(0); // the space may have held staged operands
     this.ours.add(buffer.buffer);
     return buffer;
+  }
+
+  /** Returns a buffer from alloc() (a whole one, not a subarray); using it afterwards is a bug. */
+  free(buffer: Float32Array): void {
+    if (!this.resident(buffer)) return;
+    const block: [number, number] = [buffer.byteOffset, align(buffer.byteLength)];
+    const holes = [...this.holes, block].sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const [at, size] of holes) {
+      const last = merged[merged.length - 1];
+      if (last && last[0] + last[1] === at) last[1] += size;
+      else merged.push([at, size]);
+    }
+    const top = merged[merged.length - 1];
+    if (top && top[0] + top[1] === this.residentEnd) {
+      this.residentEnd = top[0];
+      merged.pop();
+    }
+    this.holes = merged;
   }
 
   resident(a: Float32Array): boolean {

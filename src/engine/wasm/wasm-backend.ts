@@ -45,6 +45,10 @@ class Wasm implements WasmBackend {
     return this.arena.alloc(length);
   }
 
+  free(buffer: Float32Array): void {
+    this.arena.free(buffer);
+  }
+
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
     if (m === 0 || n === 0) return;
     const c = out.subarray(0, m * n);

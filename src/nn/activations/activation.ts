@@ -30,7 +30,7 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
         outputShape: inputShape,
         params: [],
         forward(x) {
-          y = Tensor.reuse(y, x.shape);
+          y = Tensor.reuse(y, x.shape, backend);
           const xd = x.data;
           const yd = y.data;
           if (slope !== undefined) backend.leakyRelu(xd, yd, slope);
@@ -41,7 +41,7 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
         },
         backward(dy) {
           if (!input || !output) throw new Error(`${a.type}.backward before forward`);
-          dx = Tensor.reuse(dx, dy.shape);
+          dx = Tensor.reuse(dx, dy.shape, backend);
           const [xd, yd, dyd, dxd] = [input.data, output.data, dy.data, dx.data];
           if (slope !== undefined) backend.leakyReluBackward(xd, dyd, dxd, slope);
           else for (let i = 0; i < xd.length; i++) dxd[i] = dyd[i] * df(xd[i], yd[i]);

@@ -58,14 +58,14 @@ export const conv2d = {
       outputShape: [F, g.outH, g.outW],
       params: [weight, bias],
       forward(x) {
-        out = Tensor.reuse(out, [x.rows, F, g.outH, g.outW]);
+        out = Tensor.reuse(out, [x.rows, F, g.outH, g.outW], backend);
         backend.conv2dForward(x.data, weight.value.data, bias.value.data, out.data, g, x.rows);
         input = x;
         return out;
       },
       backwardParamsOnly: (dy) => paramGrads(dy),
       backward(dy) {
-        dx = Tensor.reuse(dx, input!.shape);
+        dx = Tensor.reuse(dx, input!.shape, backend);
         paramGrads(dy, dx.data);
         return dx;
       },

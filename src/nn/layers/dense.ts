@@ -50,7 +50,7 @@ export const dense = {
       forward(x) {
         input = x;
         const batch = x.rows;
-        const y = (out = Tensor.reuse(out, [batch, units]));
+        const y = (out = Tensor.reuse(out, [batch, units], backend));
         backend.matmul(x.data, weight.value.data, y.data, { m: batch, k: inputs, n: units });
         backend.addRowVector(y.data, bias.value.data);
         return y;
@@ -59,7 +59,7 @@ export const dense = {
       backward(dy) {
         paramGrads(dy);
         // dx = dy·Wᵀ
-        dx = Tensor.reuse(dx, input!.shape);
+        dx = Tensor.reuse(dx, input!.shape, backend);
         backend.matmul(dy.data, weight.value.data, dx.data, { m: dy.rows, k: units, n: inputs, transB: true });
         return dx;
       },

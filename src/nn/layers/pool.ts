@@ -29,7 +29,7 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
         params: [],
         forward(x) {
           const n = x.rows;
-          const y = (out = Tensor.reuse(out, [n, C, outH, outW]));
+          const y = (out = Tensor.reuse(out, [n, C, outH, outW], backend));
           if (type === 'maxpool2d' && argmax.length < y.size) argmax = new Int32Array(y.size);
           if (type === 'maxpool2d') {
             backend.maxpool(x.data, y.data, argmax, { planes: n * C, H, W, kh, kw, sh, sw, outH, outW });
@@ -53,7 +53,7 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
         },
         backward(dy) {
           if (!input) throw new Error(`${type}.backward before forward`);
-          dx = Tensor.reuse(dx, input.shape);
+          dx = Tensor.reuse(dx, input.shape, backend);
           dx.data.fill(0);
           const [dxd, dyd] = [dx.data, dy.data];
           if (type === 'maxpool2d') {
