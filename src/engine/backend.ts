@@ -53,6 +53,8 @@ export interface Backend {
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
   /** y = the max of each window; argmax = the flat index in x of each window's first maximum. */
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
+  /** dx = 0, then dx[argmax[o]] += dy[o]: each window's gradient to its maximum. */
+  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /** A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. */

@@ -91,6 +91,11 @@ export const referenceBackend: Backend = {
     }
   },
 
+  maxpoolBackward(dy, argmax, dx) {
+    dx.fill(0);
+    for (let o = 0; o < dy.length; o++) dx[argmax[o]] += dy[o];
+  },
+
   adam: adamUpdate,
 
   conv2dForward(x, weight, bias, y, g, n) {

@@ -75,11 +75,11 @@ export class Arena {
    * for that many values), staged one after another above the resident buffers; and the first
    * free byte after them.
    */
-  place(items: (Float32Array | number)[]): { at: number[]; end: number } {
+  place(items: (Float32Array | Int32Array | number)[]): { at: number[]; end: number } {
     const at: number[] = [];
     let end = this.residentEnd;
     for (const item of items) {
-      if (typeof item !== 'number' && this.resident(item)) {
+      if (item instanceof Float32Array && this.resident(item)) {
         at.push(item.byteOffset);
         continue;
       }
@@ -87,7 +87,10 @@ export class Arena {
       end = align(end + 4 * (typeof item === 'number' ? item : item.length));
     }
     this.reserve(end);
-    items.forEach((item, i) => typeof item !== 'number' && !this.resident(item) && this.view.set(item, at[i] / 4));
+    items.forEach((item, i) => {
+      if (item instanceof Int32Array) this.ints.set(item, at[i] / 4);
+      else if (item instanceof Float32Array && !this.resident(item)) this.view.set(item, at[i] / 4);
+    });
     return { at, end };
   }
 

@@ -18,7 +18,9 @@ export interface KernelExports {
   leakyRelu(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
   maxpool(x: number, y: number, argmax: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
-  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number, eps: number): void;
+  maxpoolBackward(dy: number, argmax: number, dx: number, n: number, dxLength: number): void;
+  adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number,
+    oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
   im2col(x: number, cols: number, n: number, ...geometry: ConvArgs): void;
   col2im(dcols: number, dx: number, n: number, ...geometry: ConvArgs): void;
   unfold(product: number, bias: number, y: number, F: number, n: number, P: number): void;

@@ -102,9 +102,15 @@ class Wasm implements WasmBackend {
     this.arena.fetchInts(pa, argmax.subarray(0, n));
   }
 
+  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
+    const { at: [pdy, pa, pdx] } = this.arena.place([dy, argmax.subarray(0, dy.length), this.arena.out(dx)]);
+    this.kernels.maxpoolBackward(pdy, pa, pdx, dy.length, dx.length);
+    this.arena.fetch(pdx, dx);
+  }
+
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
     const { at: [pw, pg, pm, pv] } = this.arena.place([w, g, m, v]);
-    this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps);
+    this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, 1 - s.beta1, 1 - s.beta2, s.eps);
     this.arena.fetch(pw, w);
     this.arena.fetch(pm, m);
     this.arena.fetch(pv, v);

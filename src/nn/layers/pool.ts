@@ -54,12 +54,11 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
         backward(dy) {
           if (!input) throw new Error(`${type}.backward before forward`);
           dx = Tensor.reuse(dx, input.shape, backend);
-          dx.data.fill(0);
-          const [dxd, dyd] = [dx.data, dy.data];
           if (type === 'maxpool2d') {
-            for (let o = 0; o < dy.size; o++) dxd[argmax[o]] += dyd[o];
+            backend.maxpoolBackward(dy.data, argmax, dx.data);
             return dx;
           }
+          dx.data.fill(0);
           let o = 0;
           for (let plane = 0; plane < input.rows * C; plane++) {
             const base = plane * H * W;

@@ -73,12 +73,23 @@ export function maxpool(x: usize, y: usize, argmax: usize, planes: i32, H: i32, 
   }
 }
 
+/** dx = 0, then dx[argmax[o]] += dy[o]. */
+export function maxpoolBackward(dy: usize, argmax: usize, dx: usize, n: i32, dxLength: i32): void {
+  memory.fill(dx, 0, <usize>dxLength << 2);
+  for (let o = 0; o < n; o++) {
+    const at = dx + (<usize>load<i32>(argmax + (<usize>o << 2)) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(dy + (<usize>o << 2)));
+  }
+}
+
 /**
  * Adam's update (PyTorch's arithmetic, in float32): m ← β1m + (1−β1)g; v ← β2v + (1−β2)g²;
  * w ← w − stepSize·m / (√v / correction2 + ε).
  */
-export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f32, correction2: f32, beta1: f32, beta2: f32, eps: f32): void {
-  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2), k1 = f32x4.splat(1 - beta1), k2 = f32x4.splat(1 - beta2);
+export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f32, correction2: f32, beta1: f32, beta2: f32,
+  oneMinusBeta1: f32, oneMinusBeta2: f32, eps: f32): void {
+  // 1 − β come in from float64: 1 − f32(0.999) would be 1.3e-5 off in relative terms
+  const b1 = f32x4.splat(beta1), b2 = f32x4.splat(beta2), k1 = f32x4.splat(oneMinusBeta1), k2 = f32x4.splat(oneMinusBeta2);
   const step = f32x4.splat(stepSize), c2 = f32x4.splat(correction2), e = f32x4.splat(eps);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -94,8 +105,8 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o);
-    const mi = beta1 * load<f32>(m + o) + (1 - beta1) * gi;
-    const vi = beta2 * load<f32>(v + o) + (1 - beta2) * gi * gi;
+    const mi = beta1 * load<f32>(m + o) + oneMinusBeta1 * gi;
+    const vi = beta2 * load<f32>(v + o) + oneMinusBeta2 * gi * gi;
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     store<f32>(w + o, load<f32>(w + o) - (stepSize * mi) / (Mathf.sqrt(vi) / correction2 + eps));
