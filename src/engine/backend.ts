@@ -57,9 +57,12 @@ export interface Backend {
   maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
-  /** A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. */
-  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void;
-  /** The convolution's weight and bias gradients, and its input gradient when dx is given. */
-  conv2dBackward(x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+  /**
+   * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. The
+   * batch's im2col columns (K × n·P) are left in `cols` for the backward pass.
+   */
+  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void;
+  /** The convolution's weight and bias gradients, and its input gradient when dx is given, from the forward pass's `cols`. */
+  conv2dBackward(cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void;
 }

@@ -69,10 +69,10 @@ const sizes = (g: ConvGeometry, n: number) => {
 };
 
 /** y[s, f, p] = Σ_k W[f, k]·cols[k, s·P + p] + b[f]. */
-export function conv2dForward(matmul: Matmul, x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void {
+export function conv2dForward(matmul: Matmul, x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array,
+  g: ConvGeometry, n: number): void {
   const { K, P, wide, inSize } = sizes(g, n);
   const F = bias.length;
-  const cols = new Float32Array(K * wide);
   for (let s = 0; s < n; s++) im2col(x.subarray(s * inSize, (s + 1) * inSize), g, cols, wide, s * P);
   const product = new Float32Array(F * wide);
   matmul(weight, cols, product, { m: F, k: K, n: wide });
@@ -84,12 +84,10 @@ export function conv2dForward(matmul: Matmul, x: Float32Array, weight: Float32Ar
 }
 
 /** dW = dY·colsᵀ, db = Σ dY over samples and positions, and dx = col2im(Wᵀ·dY) when dx is given. */
-export function conv2dBackward(matmul: Matmul, x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+export function conv2dBackward(matmul: Matmul, cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
   dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
   const { K, P, wide, inSize } = sizes(g, n);
   const F = dBias.length;
-  const cols = new Float32Array(K * wide);
-  for (let s = 0; s < n; s++) im2col(x.subarray(s * inSize, (s + 1) * inSize), g, cols, wide, s * P);
   const dyT = new Float32Array(F * wide);
   for (let f = 0; f < F; f++) {
     let sum = 0;

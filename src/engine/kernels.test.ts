@@ -133,16 +133,16 @@ test('conv2dForward and conv2dBackward agree with the reference backend on odd g
       const [n, F, K, P] = [3, 4, g.inC * g.kh * g.kw, g.outH * g.outW];
       const [x, w, b, dy] = [randoms(n * g.inC * g.inH * g.inW), randoms(F * K), randoms(F), randoms(n * F * P)];
       const run = (backend: Backend) => {
-        const y = randoms(n * F * P);
-        backend.conv2dForward(x, w, b, y, g, n);
+        const [y, cols] = [randoms(n * F * P), randoms(K * n * P)];
+        backend.conv2dForward(x, w, b, y, cols, g, n);
         const [dw, db, dx] = [randoms(F * K), randoms(F), randoms(x.length)];
-        backend.conv2dBackward(x, w, dy, dw, db, dx, g, n);
+        backend.conv2dBackward(cols, w, dy, dw, db, dx, g, n);
         const [dw2, db2] = [randoms(F * K), randoms(F)];
-        backend.conv2dBackward(x, w, dy, dw2, db2, undefined, g, n);
-        return { y, dw, db, dx, dw2, db2 };
+        backend.conv2dBackward(cols, w, dy, dw2, db2, undefined, g, n);
+        return { y, cols, dw, db, dx, dw2, db2 };
       };
       const [want, got] = [run(reference), run(wasm)];
-      for (const key of ['y', 'dw', 'db', 'dx', 'dw2', 'db2'] as const) assertClose(got[key], [...want[key]], 1e-5, 1e-5, `${threads} threads ${g.inH}×${g.inW} ${key}`);
+      for (const key of ['y', 'cols', 'dw', 'db', 'dx', 'dw2', 'db2'] as const) assertClose(got[key], [...want[key]], 1e-5, 1e-5, `${threads} threads ${g.inH}×${g.inW} ${key}`);
     }
   }
 });
@@ -176,12 +176,17 @@ test('resident buffers from alloc() are used in place and give the same results 
     assert.deepEqual([rw[0], rw[2], rw[3]], [w, mo, v], `${threads} threads: adam in place`);
 
     const geometry = { inC: 2, inH: 6, inW: 5, kh: 3, kw: 3, sh: 1, sw: 1, outH: 6, outW: 5, padTop: 1, padLeft: 1 };
-    const [x, weight, dy] = [randoms(3 * 60), randoms(4 * 18), randoms(3 * 4 * 30)];
+    const [x, weight, bias, dy] = [randoms(3 * 60), randoms(4 * 18), randoms(4), randoms(3 * 4 * 30)];
+    const [y, cols] = [new Float32Array(3 * 4 * 30), new Float32Array(18 * 90)];
+    backend.conv2dForward(x, weight, bias, y, cols, geometry, 3);
+    const [ry, rcols] = [backend.alloc(y.length), backend.alloc(cols.length)];
+    backend.conv2dForward(x, resident(weight), bias, ry, rcols, geometry, 3);
+    assert.deepEqual([ry, rcols], [y, cols], `${threads} threads: conv output and columns in place`);
     const [dw, db, dx] = [new Float32Array(72), new Float32Array(4), new Float32Array(180)];
-    backend.conv2dBackward(x, weight, dy, dw, db, dx, geometry, 3);
-    const [rdw, rdb] = [backend.alloc(72), backend.alloc(4)];
-    backend.conv2dBackward(x, resident(weight), dy, rdw, rdb, dx, geometry, 3);
-    assert.deepEqual([rdw, rdb], [dw, db], `${threads} threads: conv gradients in place`);
+    backend.conv2dBackward(cols, weight, dy, dw, db, dx, geometry, 3);
+    const [rdw, rdb, rdx] = [backend.alloc(72), backend.alloc(4), backend.alloc(180)];
+    backend.conv2dBackward(rcols, resident(weight), dy, rdw, rdb, rdx, geometry, 3);
+    assert.deepEqual([rdw, rdb, rdx], [dw, db, dx], `${threads} threads: conv gradients in place`);
   }
 });
 

@@ -98,11 +98,11 @@ export const referenceBackend: Backend = {
 
   adam: adamUpdate,
 
-  conv2dForward(x, weight, bias, y, g, n) {
-    conv2dForward(referenceBackend.matmul, x, weight, bias, y, g, n);
+  conv2dForward(x, weight, bias, y, cols, g, n) {
+    conv2dForward(referenceBackend.matmul, x, weight, bias, y, cols, g, n);
   },
 
-  conv2dBackward(x, weight, dy, dWeight, dBias, dx, g, n) {
-    conv2dBackward(referenceBackend.matmul, x, weight, dy, dWeight, dBias, dx, g, n);
+  conv2dBackward(cols, weight, dy, dWeight, dBias, dx, g, n) {
+    conv2dBackward(referenceBackend.matmul, cols, weight, dy, dWeight, dBias, dx, g, n);
   },
 };

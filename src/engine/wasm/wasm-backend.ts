@@ -118,24 +118,26 @@ class Wasm implements WasmBackend {
 
   // Convolution: the gathers and both products run in the module's memory, so the im2col
   // columns (9 times the input for a 3×3 kernel) are never copied out.
-  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, g: ConvGeometry, n: number): void {
+  conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, bias.length, n);
-    const { at: [px, pw, pb, cols, product, py], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, K * wide, F * wide, this.arena.out(y.subarray(0, n * F * P))]);
-    this.kernels.im2col(px, cols, n, ...geometryArgs(g));
-    this.gemm({ m: F, k: K, n: wide }, pw, cols, product, end);
+    const c = cols.subarray(0, K * wide);
+    const { at: [px, pw, pb, pc, product, py], end } = this.arena.place([
+      x.subarray(0, n * inSize), weight, bias, this.arena.out(c), F * wide, this.arena.out(y.subarray(0, n * F * P))]);
+    this.kernels.im2col(px, pc, n, ...geometryArgs(g));
+    this.gemm({ m: F, k: K, n: wide }, pw, pc, product, end);
     this.kernels.unfold(product, pb, py, F, n, P);
     this.arena.fetch(py, y.subarray(0, n * F * P));
+    this.arena.fetch(pc, c);
   }
 
-  conv2dBackward(x: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
+  conv2dBackward(cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
     const { F, K, P, wide, inSize } = convSizes(g, dBias.length, n);
-    const { at: [px, pw, pdy, cols, dyT, pdw, pdb, dcols, pdx], end } = this.arena.place([
-      x.subarray(0, n * inSize), weight, dy.subarray(0, n * F * P), K * wide, F * wide, this.arena.out(dWeight), this.arena.out(dBias),
+    const { at: [pc, pw, pdy, dyT, pdw, pdb, dcols, pdx], end } = this.arena.place([
+      cols.subarray(0, K * wide), weight, dy.subarray(0, n * F * P), F * wide, this.arena.out(dWeight), this.arena.out(dBias),
       dx ? K * wide : 0, dx ? this.arena.out(dx.subarray(0, n * inSize)) : 0]);
-    this.kernels.im2col(px, cols, n, ...geometryArgs(g));
     this.kernels.fold(pdy, dyT, pdb, F, n, P);
-    this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, cols, pdw, end);
+    this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, pc, pdw, end);
     this.arena.fetch(pdw, dWeight);
     this.arena.fetch(pdb, dBias);
     if (!dx) return;

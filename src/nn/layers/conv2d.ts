@@ -47,11 +47,12 @@ export const conv2d = {
     createInitializer(config.init)(weight.value.data, fans, initRng);
     createInitializer(typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias)(bias.value.data, fans, initRng);
     let input: Tensor | undefined;
+    let cols: Tensor | undefined; // the batch's im2col columns, from forward to backward
     let out: Tensor | undefined;
     let dx: Tensor | undefined;
     const paramGrads = (dy: Tensor, inputGrad?: Float32Array) => {
       if (!input) throw new Error('conv2d.backward before forward');
-      backend.conv2dBackward(input.data, weight.value.data, dy.data, weight.grad.data, bias.grad.data, inputGrad, g, input.rows);
+      backend.conv2dBackward(cols!.data, weight.value.data, dy.data, weight.grad.data, bias.grad.data, inputGrad, g, input.rows);
     };
     return {
       type: 'conv2d',
@@ -59,7 +60,8 @@ export const conv2d = {
       params: [weight, bias],
       forward(x) {
         out = Tensor.reuse(out, [x.rows, F, g.outH, g.outW], backend);
-        backend.conv2dForward(x.data, weight.value.data, bias.value.data, out.data, g, x.rows);
+        cols = Tensor.reuse(cols, [K, x.rows * g.outH * g.outW], backend);
+        backend.conv2dForward(x.data, weight.value.data, bias.value.data, out.data, cols.data, g, x.rows);
         input = x;
         return out;
       },
