@@ -17,47 +17,43 @@ function validColumns(g: ConvGeometry, j: number): [number, number] {
 }
 
 /**
- * cols[(c·kh + i)·kw + j][offset + oy·outW + ox] = x[c][oy·sh + i − padTop][ox·sw + j − padLeft],
- * 0 outside; rows are `ld` long (several samples side by side), by default one sample's.
- * The inner loop runs only over valid columns, without bounds tests.
+ * Visits the runs of the im2col matrix: for input channel c, kernel offset (i, j) and output row
+ * oy, the run of outW columns starting at `run` (rows `ld` long, this sample from `offset`), the
+ * input row's index shifted so that output column ox reads `input + ox·sw` (undefined when the
+ * row lies in the padding), and the output columns [first, end) that read inside the image.
  */
-export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array, ld = g.outH * g.outW, offset = 0): void {
-  const { inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
+function eachRun(g: ConvGeometry, ld: number, offset: number, visit: (run: number, input: number | undefined, first: number, end: number) => void): void {
+  const { inC, inH, inW, kh, kw, sh, outH, outW, padTop, padLeft } = g;
   let row = 0;
   for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-    const base = row * ld + offset;
     const [first, end] = validColumns(g, j);
     for (let oy = 0; oy < outH; oy++) {
       const y = oy * sh + i - padTop;
-      const to = base + oy * outW;
-      if (y < 0 || y >= inH) {
-        for (let ox = 0; ox < outW; ox++) cols[to + ox] = 0;
-        continue;
-      }
-      for (let ox = 0; ox < first; ox++) cols[to + ox] = 0;
-      for (let ox = end; ox < outW; ox++) cols[to + ox] = 0;
-      // x index of output column ox: rowStart + ox·sw (rows are short: plain loops beat subarray copies)
-      const rowStart = (c * inH + y) * inW + j - padLeft;
-      for (let ox = first; ox < end; ox++) cols[to + ox] = x[rowStart + ox * sw];
+      visit(row * ld + offset + oy * outW, y < 0 || y >= inH ? undefined : (c * inH + y) * inW + j - padLeft, first, end);
     }
   }
 }
 
+/**
+ * cols[(c·kh + i)·kw + j][offset + oy·outW + ox] = x[c][oy·sh + i − padTop][ox·sw + j − padLeft],
+ * 0 outside; rows are `ld` long (several samples side by side), by default one sample's.
+ */
+export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array, ld = g.outH * g.outW, offset = 0): void {
+  const { outW, sw } = g;
+  eachRun(g, ld, offset, (run, input, first, end) => {
+    if (input === undefined) [first, end] = [0, 0];
+    for (let ox = 0; ox < first; ox++) cols[run + ox] = 0;
+    for (let ox = first; ox < end; ox++) cols[run + ox] = x[input! + ox * sw];
+    for (let ox = end; ox < outW; ox++) cols[run + ox] = 0;
+  });
+}
+
 /** The adjoint of im2col: adds each column entry back to its input pixel. */
 export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array, ld = g.outH * g.outW, offset = 0): void {
-  const { inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
-  let row = 0;
-  for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-    const base = row * ld + offset;
-    const [first, end] = validColumns(g, j);
-    for (let oy = 0; oy < outH; oy++) {
-      const y = oy * sh + i - padTop;
-      if (y < 0 || y >= inH) continue;
-      const from = base + oy * outW;
-      const rowStart = (c * inH + y) * inW + j - padLeft;
-      for (let ox = first; ox < end; ox++) dx[rowStart + ox * sw] += cols[from + ox];
-    }
-  }
+  const { sw } = g;
+  eachRun(g, ld, offset, (run, input, first, end) => {
+    if (input !== undefined) for (let ox = first; ox < end; ox++) dx[input + ox * sw] += cols[run + ox];
+  });
 }
 
 type Matmul = (a: Float32Array, b: Float32Array, out: Float32Array, args: MatmulArgs) => void;
