@@ -105,6 +105,10 @@ test('1 and 2 threads give bit-identical curves and checkpoints; the reference b
   assert.equal(ref.code, 0, ref.stderr);
   const env = JSON.parse(readFileSync(join(onlyRun(runs, 'ref'), 'env.json'), 'utf8'));
   assert.deepEqual([env.backend, env.threads, env.kernels], ['reference', 1, 'typescript']);
+  // eval runs on the run's own backend by default, so it reproduces the run's metrics exactly
+  const refRun = onlyRun(runs, 'ref');
+  const ev = JSON.parse(dlx(['eval', refRun, '--json']).stdout);
+  assert.equal(ev.loss, JSON.parse(readFileSync(join(refRun, 'metrics.json'), 'utf8')).final.val_loss);
   const bad = dlx(['train', digits, '--runs-dir', runs, '--threads', '0']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--threads 0: expected a whole number ≥ 1/);

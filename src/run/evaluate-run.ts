@@ -14,11 +14,13 @@ export interface EvalResult extends Report {
   epoch: number;
 }
 
-export async function evaluateRun(target: string, split: SplitName, compute: Compute, topK = 5): Promise<EvalResult> {
+/** A checkpoint's metrics on a split; by default on the backend the run trained on, so they match it exactly. */
+export async function evaluateRun(target: string, split: SplitName, compute: Partial<Compute> = {}, topK = 5): Promise<EvalResult> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
-  const built = await build(spec, env.specFile, compute, await readPreprocessing(runDir));
+  const backend = compute.backend ?? env.backend;
+  const built = await build(spec, env.specFile, { backend, threads: compute.threads ?? (backend === env.backend ? env.threads : undefined) }, await readPreprocessing(runDir));
   const ckpt = await readCheckpoint(checkpoint);
   loadWeights(built.model, ckpt, checkpoint);
   const examples = built.data[split];

@@ -1,7 +1,6 @@
 // dlx eval RUN_OR_CHECKPOINT: a checkpoint's metrics on a split.
 import type { Command } from 'commander';
 import * as z from 'zod';
-import { defaultBackendName } from '../../engine/backends.js';
 import { evaluateRun } from '../../run/evaluate-run.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
@@ -9,7 +8,7 @@ import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
 interface EvalFlags {
   split: string;
   json?: boolean;
-  backend: string;
+  backend?: string;
   threads?: string;
   topK: string;
 }
@@ -38,7 +37,7 @@ export function registerEval(program: Command, io: Io, run: (action: () => Promi
     .argument('<run>', 'a run folder (its last checkpoint) or a .safetensors checkpoint in one')
     .option('--split <split>', 'train, val or test', 'val')
     .option('--top-k <k>', 'k of the top-k accuracy (at most the class count)', '5')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference (default: the run\'s own)')
     .option('--threads <n>', threadsHelp)
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx eval runs/quickstart/20261125-101500-a1b2c3 --split val --json')
