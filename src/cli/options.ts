@@ -25,8 +25,8 @@ export const splitOption = z.enum(['train', 'val', 'test'], { message: 'expected
 
 const threadsSchema = z.coerce.number().int({ message: 'expected a whole number ≥ 1' }).min(1, { message: 'expected a whole number ≥ 1' });
 
-/** --threads N: undefined (one per core) when absent. */
+/** --threads N: undefined (one per core, at most 8) when absent. */
 export const threadsFrom = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : checked(threadsSchema, value, '--threads');
 
-export const threadsHelp = 'threads for the large kernels (default: one per core; results do not depend on it)';
+export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; results do not depend on it)';

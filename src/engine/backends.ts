@@ -8,8 +8,8 @@ import { wasmBackend } from './wasm/wasm-backend.js';
 export const backendNames = ['wasm', 'reference'];
 export const defaultBackendName = 'wasm';
 
-/** One thread per core. */
-export const defaultThreads = (): number => availableParallelism();
+/** One thread per core, at most 8: the products of typical specs stop scaling well before that. */
+export const defaultThreads = (): number => Math.min(availableParallelism(), 8);
 
 /** The backend called `name` on `threads` threads, or undefined for an unknown name. */
 export async function loadBackend(name: string, threads: number): Promise<Backend | undefined> {

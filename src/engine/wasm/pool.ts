@@ -15,19 +15,14 @@ export class KernelPool {
 
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<KernelPool> {
     const control = new SharedArrayBuffer(64 * Math.max(count, 1));
-    const workers: Worker[] = [];
-    const slots: Int32Array[] = [];
-    for (let slot = 0; slot < count; slot++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control, slot } });
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-      });
-      worker.unref(); // an idle pool never keeps the process alive
-      workers.push(worker);
-      slots.push(new Int32Array(control, slot * 64, 16));
-    }
-    return new KernelPool(workers, slots);
+    const workers = Array.from({ length: count }, (_, slot) =>
+      new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control, slot } }));
+    await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    })));
+    for (const worker of workers) worker.unref(); // an idle pool never keeps the process alive
+    return new KernelPool(workers, workers.map((_, slot) => new Int32Array(control, slot * 64, 16)));
   }
 
   get size(): number {
