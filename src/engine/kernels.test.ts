@@ -80,18 +80,20 @@ for (const [label, load] of backends) {
         assertClose(dx, [...x].map((v, i) => (v > 0 ? dy[i] : dy[i] * alpha)), 1e-6, 0, `backward n=${n} alpha=${alpha}`);
       }
     }
-    // 3 planes of 5×7: 2×3 windows at strides 2×2, and the unrolled 2×2 windows at strides 2×2 and 1×1
+    // 3 planes of 5×13: 2×3 windows at strides 2×2, and the unrolled 2×2 windows at strides 2×2
+    // (four at a time in SIMD, then a tail) and 1×1
+    const [H, W] = [5, 13];
     for (const [kh, kw, sh, sw] of [[2, 3, 2, 2], [2, 2, 2, 2], [2, 2, 1, 1]]) {
-      const [outH, outW] = [Math.floor((5 - kh) / sh) + 1, Math.floor((7 - kw) / sw) + 1];
-      const g = { planes: 3, H: 5, W: 7, kh, kw, sh, sw, outH, outW };
-      const x = randoms(3 * 5 * 7).map((v) => Math.round(v * 2)); // ties: the first maximum wins
+      const [outH, outW] = [Math.floor((H - kh) / sh) + 1, Math.floor((W - kw) / sw) + 1];
+      const g = { planes: 3, H, W, kh, kw, sh, sw, outH, outW };
+      const x = randoms(3 * H * W).map((v) => Math.round(v * 2)); // ties: the first maximum wins
       const count = 3 * outH * outW;
       const y = new Float32Array(count);
       const at = new Int32Array(count);
       backend.maxpool(x, y, at, g);
       for (let o = 0; o < count; o++) {
         const [plane, oy, ox] = [Math.floor(o / (outH * outW)), Math.floor((o % (outH * outW)) / outW), o % outW];
-        const cells = Array.from({ length: kh }, (_, i) => Array.from({ length: kw }, (_, j) => plane * 35 + (oy * sh + i) * 7 + ox * sw + j)).flat();
+        const cells = Array.from({ length: kh }, (_, i) => Array.from({ length: kw }, (_, j) => plane * H * W + (oy * sh + i) * W + ox * sw + j)).flat();
         const best = cells.reduce((b, c) => (x[c] > x[b] ? c : b));
         assert.equal(at[o], best, `${kh}×${kw}/${sh}×${sw} argmax ${o}`);
         assert.equal(y[o], x[best]);

@@ -113,14 +113,43 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f
   }
 }
 
-/** maxpool for 2×2 windows, the common case, unrolled: the same first maximum as above. */
+/**
+ * maxpool for 2×2 windows, the common case, unrolled: the same first maximum as above. With
+ * stride 2, four windows at a time in SIMD: the even and odd columns of two rows, compared in
+ * window order with strict >, so ties keep the first.
+ */
 function maxpool2x2(x: usize, y: usize, argmax: usize, planes: i32, H: i32, W: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
   let o: usize = 0;
+  const right = i32x4.splat(1), below = i32x4.splat(W), diagonal = i32x4.splat(W + 1), lanes = i32x4(0, 2, 4, 6);
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
     for (let oy = 0; oy < outH; oy++) {
       let at = base + oy * sh * W;
-      for (let ox = 0; ox < outW; ox++, at += sw) {
+      let ox = 0;
+      if (sw == 2) {
+        for (; ox + 4 <= outW; ox += 4, at += 8, o += 4) {
+          const p = x + (<usize>at << 2);
+          const q = p + (<usize>W << 2);
+          const u0 = v128.load(p), u1 = v128.load(p, 16), w0 = v128.load(q), w1 = v128.load(q, 16);
+          let best = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6);
+          let index = i32x4.splat(0);
+          const b = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+          let more = f32x4.gt(b, best);
+          best = v128.bitselect(b, best, more);
+          index = v128.bitselect(right, index, more);
+          const c = v128.shuffle<f32>(w0, w1, 0, 2, 4, 6);
+          more = f32x4.gt(c, best);
+          best = v128.bitselect(c, best, more);
+          index = v128.bitselect(below, index, more);
+          const d = v128.shuffle<f32>(w0, w1, 1, 3, 5, 7);
+          more = f32x4.gt(d, best);
+          best = v128.bitselect(d, best, more);
+          index = v128.bitselect(diagonal, index, more);
+          v128.store(y + (o << 2), best);
+          v128.store(argmax + (o << 2), i32x4.add(i32x4.add(i32x4.splat(at), lanes), index));
+        }
+      }
+      for (; ox < outW; ox++, at += sw) {
         const p = x + (<usize>at << 2);
         const q = p + (<usize>W << 2);
         let best = load<f32>(p);
