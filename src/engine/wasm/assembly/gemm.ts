@@ -52,6 +52,10 @@ function packA(A: usize, lda: i32, transA: i32, m0: i32, mc: i32, k0: i32, kc: i
       for (let p = 0; p < kc; p++) {
         const src = A + (<usize>(k0 + p) * <usize>lda + <usize>(m0 + i0)) * 4;
         const d = panel + <usize>(p * MR) * 4;
+        if (mr == MR) {
+          v128.store(d, v128.load(src)); // MR is 4: one vector per k
+          continue;
+        }
         let r = 0;
         for (; r < mr; r++) store<f32>(d + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
         for (; r < MR; r++) store<f32>(d + (<usize>r << 2), 0);
@@ -67,6 +71,19 @@ function packA(A: usize, lda: i32, transA: i32, m0: i32, mc: i32, k0: i32, kc: i
       }
     }
   }
+}
+
+/** Rows r0…r3 (4 floats each, `ld` bytes apart) written as columns: d + q·NR·4 gets [r0[q] … r3[q]]. */
+// @ts-ignore: decorator
+@inline function transpose4(src: usize, ld: usize, d: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + ld), r2 = v128.load(src + 2 * ld), r3 = v128.load(src + 3 * ld);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  const row = <usize>NR * 4;
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d + row, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(d + 2 * row, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * row, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** op(B)[k0.., 0..n] into NR-column panels laid out [panel][p][NR], zero padded. */
@@ -87,12 +104,24 @@ function packB(B: usize, ldb: i32, transB: i32, k0: i32, kc: i32, n: i32, dst: u
         }
       }
     } else {
+      let p0 = 0;
+      if (nr == NR) {
+        // 4 depths of all 8 columns at a time: two 4×4 transposes of vectors read along k
+        const row = B + (<usize>j0 * <usize>ldb + <usize>k0) * 4;
+        const ld = <usize>ldb * 4;
+        for (; p0 + 4 <= kc; p0 += 4) {
+          const at = row + (<usize>p0 << 2);
+          const d = panel + <usize>(p0 * NR) * 4;
+          transpose4(at, ld, d);
+          transpose4(at + 4 * ld, ld, d + 16);
+        }
+      }
       for (let j = 0; j < NR; j++) {
         if (j < nr) {
           const src = B + (<usize>(j0 + j) * <usize>ldb + <usize>k0) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, load<f32>(src + (<usize>p << 2)));
+          for (let p = p0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, load<f32>(src + (<usize>p << 2)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, 0);
+          for (let p = p0; p < kc; p++) store<f32>(panel + <usize>(p * NR + j) * 4, 0);
         }
       }
     }
