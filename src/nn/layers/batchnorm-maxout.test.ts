@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradientError } from '../../../test/gradcheck.js';
 import { assertClose, golden } from '../../../test/helpers.js';
+import { checkLayerGolden } from '../../../test/golden-layer.js';
 import { context } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
@@ -14,14 +15,7 @@ for (const name of ['batchnorm_train_dense', 'batchnorm_train_conv']) {
   test(`${name} matches PyTorch in training mode`, () => {
     const g = G[name];
     const layer = batchnorm.create(batchnorm.schema.parse({ type: 'batchnorm', eps: g.eps }), context(g.inputs.x.shape.slice(1)));
-    layer.params[0].value.data.set(g.params.gamma.data);
-    layer.params[1].value.data.set(g.params.beta.data);
-    const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
-    assertClose(y.data, g.output.data, 1e-4, 1e-5, 'y');
-    const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
-    assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-5, 'dx');
-    assertClose(layer.params[0].grad.data, g.grad_params.gamma.data, 1e-4, 1e-5, 'dgamma');
-    assertClose(layer.params[1].grad.data, g.grad_params.beta.data, 1e-4, 1e-5, 'dbeta');
+    checkLayerGolden(layer, g, ['gamma', 'beta'], 1e-4, 1e-5, name);
   });
 }
 
@@ -44,14 +38,7 @@ test('batchnorm running statistics match PyTorch (momentum 0.1, unbiased varianc
 test('maxout matches PyTorch (k = 2, weights [in, out, k])', () => {
   const g = G.maxout_dense;
   const layer = maxout.create(maxout.schema.parse({ type: 'maxout', units: 3, pieces: 2 }), context([6]));
-  layer.params[0].value.data.set(g.params.w.data);
-  layer.params[1].value.data.set(g.params.b.data);
-  const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
-  assertClose(y.data, g.output.data, 1e-4, 1e-6, 'y');
-  const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
-  assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-6, 'dx');
-  assertClose(layer.params[0].grad.data, g.grad_params.w.data, 1e-4, 1e-6, 'dw');
-  assertClose(layer.params[1].grad.data, g.grad_params.b.data, 1e-4, 1e-6, 'db');
+  checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, 'maxout');
 });
 
 test('batchnorm and maxout gradients agree with finite differences', () => {

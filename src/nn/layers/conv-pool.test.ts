@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradientError } from '../../../test/gradcheck.js';
 import { assertClose, golden } from '../../../test/helpers.js';
+import { checkLayerGolden } from '../../../test/golden-layer.js';
 import { context } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
@@ -19,15 +20,7 @@ const G = golden.layers.cases;
 function checkGolden(name: string, component: LayerComponent, options: Record<string, unknown>) {
   const g = G[name];
   const layer = component.create(component.schema.parse({ type: component.type, ...options }) as never, context(g.inputs.x.shape.slice(1)));
-  if (g.params.w) layer.params[0].value.data.set(g.params.w.data);
-  if (g.params.b) layer.params[1].value.data.set(g.params.b.data);
-  const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
-  assert.deepEqual([...y.shape], g.output.shape);
-  assertClose(y.data, g.output.data, 1e-4, 1e-5, `${name} y`);
-  const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
-  assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-5, `${name} dx`);
-  if (g.grad_params.w) assertClose(layer.params[0].grad.data, g.grad_params.w.data, 1e-4, 1e-5, `${name} dw`);
-  if (g.grad_params.b) assertClose(layer.params[1].grad.data, g.grad_params.b.data, 1e-4, 1e-5, `${name} db`);
+  checkLayerGolden(layer, g, ['w', 'b'].filter((p) => g.params[p]), 1e-4, 1e-5, name);
 }
 
 const c2d = conv2d as unknown as LayerComponent;

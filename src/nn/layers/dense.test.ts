@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertClose, golden } from '../../../test/helpers.js';
+import { golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
+import { checkLayerGolden } from '../../../test/golden-layer.js';
 import { context } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
@@ -9,22 +10,9 @@ import { dense } from './dense.js';
 
 const g = golden.layers.cases.dense;
 
-function goldenDense() {
-  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), context([6], Rng.stream(1, 'init')));
-  layer.params[0].value.data.set(g.params.w.data);
-  layer.params[1].value.data.set(g.params.b.data);
-  return layer;
-}
-
 test('dense forward and backward match PyTorch (golden.json) within 1e-4 relative', () => {
-  const layer = goldenDense();
-  const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
-  assert.deepEqual([...y.shape], g.output.shape);
-  assertClose(y.data, g.output.data, 1e-4, 1e-6, 'y');
-  const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
-  assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-6, 'dx');
-  assertClose(layer.params[0].grad.data, g.grad_params.w.data, 1e-4, 1e-6, 'dw');
-  assertClose(layer.params[1].grad.data, g.grad_params.b.data, 1e-4, 1e-6, 'db');
+  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), context([6], Rng.stream(1, 'init')));
+  checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, 'dense');
 });
 
 test('dense gradients agree with finite differences', () => {
