@@ -53,13 +53,13 @@ export interface Backend {
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
   /** y = the max of each window; argmax = the flat index in x of each window's first maximum. */
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
-  /** dx = 0, then dx[argmax[o]] += dy[o]: each window's gradient to its maximum. */
-  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  /** dx = 0, then dx[argmax[o]] += dy[o]: each window's gradient to its maximum (g as in maxpool). */
+  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: PoolGeometry): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**
-   * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. The
-   * batch's im2col columns (K × n·P) are left in `cols` for the backward pass.
+   * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. Each
+   * sample's im2col columns (K × P, sample after sample) are left in `cols` for the backward pass.
    */
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void;
   /** The convolution's weight and bias gradients, and its input gradient when dx is given, from the forward pass's `cols`. */

@@ -8,7 +8,7 @@ import type { Backend } from './backend.js';
 import { loadBackend } from './backends.js';
 import { adamUpdate } from './reference.js';
 import { Rng } from './rng.js';
-import { partition } from './wasm/partition.js';
+import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './wasm/partition.js';
 
 const rng = Rng.stream(9, 'kernels');
 const randoms = (length: number) => Float32Array.from({ length }, () => rng.normal());
@@ -100,7 +100,7 @@ for (const [label, load] of backends) {
       }
       const dy = randoms(count);
       const dx = randoms(x.length); // stale values must be cleared
-      backend.maxpoolBackward(dy, at, dx);
+      backend.maxpoolBackward(dy, at, dx, g);
       const expected = new Array<number>(x.length).fill(0);
       for (let o = 0; o < count; o++) expected[at[o]] += dy[o];
       assertClose(dx, expected, 1e-6, 0, `${kh}×${kw}/${sh}×${sw} backward`);
@@ -209,6 +209,53 @@ test('the wasm backend gives bit-identical products on 1 and 2 threads', async (
       }
     }
   }
+});
+
+test('element-wise kernels and convolutions split across 2 threads give bit-identical results and match the reference', async () => {
+  const reference = (await loadBackend('reference', 1))!;
+  const one = (await loadBackend('wasm', 1))!;
+  const two = (await loadBackend('wasm', 2))!;
+  const bits = (a: Float32Array | Int32Array) => [...new Uint32Array(a.buffer, a.byteOffset, a.length)];
+  const same = (run: (b: Backend) => (Float32Array | Int32Array)[], what: string, tolerance = 1e-6) => {
+    const [want, x, y] = [run(reference), run(one), run(two)];
+    x.forEach((v, i) => {
+      assert.deepEqual(bits(y[i]), bits(v), `${what} [${i}]: 2 threads as 1`);
+      if (v instanceof Float32Array) assertClose(v, [...want[i]], tolerance, tolerance, `${what} [${i}] vs reference`);
+      else assert.deepEqual([...v], [...want[i]], `${what} [${i}] vs reference`);
+    });
+  };
+  // sizes past 2 × MIN_VALUES_PER_THREAD and not a multiple of the SIMD width
+  const count = 300_001;
+  assert.equal(split(count, 2, MIN_VALUES_PER_THREAD, 16).length, 2, 'the values split');
+  const [x, dy] = [randoms(count), randoms(count)];
+  same((b) => { const y = new Float32Array(count); b.leakyRelu(x, y, 0.1); return [y]; }, 'leaky relu');
+  same((b) => { const dx = new Float32Array(count); b.leakyReluBackward(x, dy, dx, 0); return [dx]; }, 'relu backward');
+  same((b) => {
+    const [w, g, m, v] = [x.slice(), dy.slice(), new Float32Array(count), new Float32Array(count)];
+    b.adam(w, g, m, v, { stepSize: 0.01, correction2: 0.3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+    return [w, m, v];
+  }, 'adam', 2e-6);
+  const g = { planes: 37, H: 90, W: 91, kh: 2, kw: 2, sh: 2, sw: 2, outH: 45, outW: 45 };
+  const pooled = g.planes * g.outH * g.outW;
+  assert.equal(split(g.planes, 2, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W))).length, 2, 'the planes split');
+  const [image, dPooled] = [randoms(g.planes * g.H * g.W), randoms(pooled)];
+  same((b) => {
+    const [y, at, dx] = [new Float32Array(pooled), new Int32Array(pooled), randoms(image.length)];
+    b.maxpool(image, y, at, g);
+    b.maxpoolBackward(dPooled, at, dx, g);
+    return [y, at, dx];
+  }, 'maxpool');
+  // enough samples that the convolution splits by samples, the weight gradient by its columns
+  const c = { inC: 3, inH: 16, inW: 15, kh: 3, kw: 3, sh: 1, sw: 1, outH: 16, outW: 15, padTop: 1, padLeft: 1 };
+  const [n, F, K, P] = [41, 24, 27, 240];
+  assert.equal(split(n, 2, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P))).length, 2, 'the samples split');
+  const [input, w, bias, dOut] = [randoms(n * 3 * 16 * 15), randoms(F * K), randoms(F), randoms(n * F * P)];
+  same((b) => {
+    const [y, cols, dw, db, dx] = [new Float32Array(n * F * P), new Float32Array(n * K * P), new Float32Array(F * K), new Float32Array(F), new Float32Array(input.length)];
+    b.conv2dForward(input, w, bias, y, cols, c, n);
+    b.conv2dBackward(cols, w, dOut, dw, db, dx, c, n);
+    return [y, dw, db, dx];
+  }, 'conv2d', 1e-4);
 });
 
 test('partition covers the output once, in whole panels, and keeps small products on one thread', () => {

@@ -91,9 +91,9 @@ export const referenceBackend: Backend = {
     }
   },
 
-  maxpoolBackward(dy, argmax, dx) {
-    dx.fill(0);
-    for (let o = 0; o < dy.length; o++) dx[argmax[o]] += dy[o];
+  maxpoolBackward(dy, argmax, dx, g) {
+    dx.subarray(0, g.planes * g.H * g.W).fill(0);
+    for (let o = 0; o < g.planes * g.outH * g.outW; o++) dx[argmax[o]] += dy[o];
   },
 
   adam: adamUpdate,

@@ -17,14 +17,16 @@ export interface KernelExports {
   fmaProbe(x: number): number;
   leakyRelu(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
-  maxpool(x: number, y: number, argmax: number, planes: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
-  maxpoolBackward(dy: number, argmax: number, dx: number, n: number, dxLength: number): void;
+  maxpool(x: number, y: number, argmax: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
+  maxpoolBackward(dy: number, argmax: number, dx: number, p0: number, p1: number, outPerPlane: number, inPerPlane: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number,
     oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
-  im2col(x: number, cols: number, n: number, ...geometry: ConvArgs): void;
-  col2im(dcols: number, dx: number, n: number, ...geometry: ConvArgs): void;
-  unfold(product: number, bias: number, y: number, F: number, n: number, P: number): void;
-  fold(dy: number, dyT: number, dbias: number, F: number, n: number, P: number): void;
+  gemmSamples(count: number, m: number, n: number, k: number, a: number, lda: number, strideA: number, transA: number,
+    b: number, ldb: number, strideB: number, transB: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+  convForward(x: number, w: number, b: number, y: number, cols: number, s0: number, s1: number, F: number, ...rest: [...ConvArgs, number]): void;
+  convBackwardData(w: number, dy: number, dx: number, s0: number, s1: number, F: number, ...rest: [...ConvArgs, number]): void;
+  convBackwardScratch(K: number, P: number, gemmScratch: number): number;
+  biasGrad(dy: number, db: number, f0: number, f1: number, F: number, n: number, P: number): void;
 }
 
 /** inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft */

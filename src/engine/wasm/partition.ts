@@ -26,3 +26,21 @@ export function partition(m: number, n: number, k: number, threads: number, mr: 
   }
   return parts;
 }
+
+/** Element-wise work: fewer values than this per thread stay on one thread. */
+export const MIN_VALUES_PER_THREAD = 1 << 16;
+
+/**
+ * `count` items (values, planes, samples) in contiguous runs [from, to), one per thread, each of
+ * at least `minPerThread` items and (but the last) a multiple of `quantum` long.
+ */
+export function split(count: number, threads: number, minPerThread: number, quantum = 1): [number, number][] {
+  const parts = Math.max(1, Math.min(threads, Math.floor(count / Math.max(minPerThread, 1))));
+  const runs: [number, number][] = [];
+  for (let t = 0, from = 0; t < parts; t++) {
+    const to = t === parts - 1 ? count : Math.min(count, Math.round(((t + 1) * count) / parts / quantum) * quantum);
+    if (to > from) runs.push([from, to]);
+    from = Math.max(from, to);
+  }
+  return runs.length > 0 ? runs : [[0, count]];
+}

@@ -1,20 +1,21 @@
-// Kernel threads over one shared WebAssembly memory. The main thread hands each worker a part of
-// a product through the worker's slot of a shared control block, computes its own part, and
-// waits; no messages, no copies. Which thread computes an element never changes how it is
-// summed (gemm.ts), so results do not depend on the thread count.
+// Kernel threads over one shared WebAssembly memory. The main thread hands each worker a kernel
+// call through the worker's slot of a shared control block, makes its own call, and waits; no
+// messages, no copies. Callers split work so that which thread computes an element never
+// changes how it is computed (gemm.ts, partition.ts), so results do not depend on the thread count.
 import { Worker } from 'node:worker_threads';
-import { ARGS, DONE, FAILED, SEQ, SPIN } from './slots.js';
-
-export type GemmArgs = [m: number, n: number, k: number, a: number, lda: number, transA: number, b: number, ldb: number,
-  transB: number, c: number, ldc: number, accumulate: number, scratch: number];
+import { ARGS_BYTE, DONE, FAILED, MAX_ARGS, OP, OPS, SEQ, SLOT_BYTES, SPIN, type Task } from './slots.js';
 
 export class KernelPool {
   private seq = 0;
 
-  private constructor(private readonly workers: Worker[], private readonly slots: Int32Array[]) {}
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly slots: Int32Array[],
+    private readonly args: Float64Array[],
+  ) {}
 
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<KernelPool> {
-    const control = new SharedArrayBuffer(64 * Math.max(count, 1));
+    const control = new SharedArrayBuffer(SLOT_BYTES * Math.max(count, 1));
     const workers = Array.from({ length: count }, (_, slot) =>
       new Worker(new URL('./worker.js', import.meta.url), { workerData: { module, memory, control, slot } }));
     await Promise.all(workers.map((worker) => new Promise<void>((resolve, reject) => {
@@ -22,25 +23,30 @@ export class KernelPool {
       worker.once('error', reject);
     })));
     for (const worker of workers) worker.unref(); // an idle pool never keeps the process alive
-    return new KernelPool(workers, workers.map((_, slot) => new Int32Array(control, slot * 64, 16)));
+    return new KernelPool(workers,
+      workers.map((_, slot) => new Int32Array(control, slot * SLOT_BYTES, ARGS_BYTE / 4)),
+      workers.map((_, slot) => new Float64Array(control, slot * SLOT_BYTES + ARGS_BYTE, MAX_ARGS)));
   }
 
   get size(): number {
     return this.workers.length;
   }
 
-  /** Runs parts[0] here via `local` and parts[1…] on the workers; returns when all are done. */
-  run(parts: GemmArgs[], local: (args: GemmArgs) => void): void {
+  /** Runs tasks[0] here via `local` and tasks[1…] on the workers; returns when all are done. */
+  run(tasks: Task[], local: (task: Task) => void): void {
+    if (tasks.length - 1 > this.workers.length) throw new Error(`${tasks.length} tasks for ${this.workers.length + 1} threads`);
     const seq = ++this.seq;
-    for (let w = 0; w + 1 < parts.length; w++) {
+    for (let w = 0; w + 1 < tasks.length; w++) {
+      const { op, args } = tasks[w + 1];
       const ctl = this.slots[w];
-      ctl.set(parts[w + 1], ARGS);
+      ctl[OP] = OPS.indexOf(op);
+      this.args[w].set(args);
       Atomics.store(ctl, SEQ, seq);
       Atomics.notify(ctl, SEQ);
     }
-    local(parts[0]);
+    local(tasks[0]);
     let failed = false;
-    for (let w = 0; w + 1 < parts.length; w++) {
+    for (let w = 0; w + 1 < tasks.length; w++) {
       const ctl = this.slots[w];
       for (let spins = 0; Atomics.load(ctl, DONE) !== seq; ) {
         if (++spins > SPIN) Atomics.wait(ctl, DONE, seq - 1, 100);

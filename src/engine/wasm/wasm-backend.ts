@@ -1,17 +1,17 @@
-// The default backend: matrix products (and so dense, maxout and im2col convolution) in
-// WebAssembly SIMD on a pool of threads over shared memory, and the element-wise kernels
-// (relu, max pooling, Adam) in SIMD on this thread. Parameters, gradients and optimizer state
-// live in the module's memory (alloc) and are used in place; other operands (activations, which
-// the layers keep as plain Float32Arrays) are copied in and results out (arena.ts), which costs
-// 3–9 % of a product's time (KERNELS.md) and still leaves SIMD 2–4× ahead of a JavaScript loop.
-// Row-vector loops stay in TypeScript, where a copy in and out would cost more than the loop.
+// The default backend: matrix products (and so dense, maxout and convolution) and the
+// element-wise kernels (relu, max pooling, Adam) in WebAssembly SIMD, split across a pool of
+// threads over shared memory when large enough to gain from it. Parameters, gradients, optimizer
+// state and the layers' outputs live in the module's memory (alloc) and are used in place; other
+// operands (a batch's inputs) are copied in and results out (arena.ts). Row-vector loops stay in
+// TypeScript, where a copy in and out would cost more than the loop.
 import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
 import { referenceBackend } from '../reference.js';
 import { align, Arena } from './arena.js';
 import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
-import { partition } from './partition.js';
-import { KernelPool, type GemmArgs } from './pool.js';
+import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
+import { KernelPool } from './pool.js';
+import type { Op, Task } from './slots.js';
 
 export interface WasmBackend extends Backend {
   readonly variant: KernelVariant;
@@ -23,7 +23,7 @@ class Wasm implements WasmBackend {
   private readonly arena: Arena;
   private readonly mr: number;
   private readonly nr: number;
-  private readonly local: (args: GemmArgs) => void;
+  private readonly local: (task: Task) => void;
 
   constructor(
     readonly variant: KernelVariant,
@@ -34,7 +34,8 @@ class Wasm implements WasmBackend {
     this.arena = new Arena(memory);
     this.mr = kernels.panelRows();
     this.nr = kernels.panelCols();
-    this.local = (a) => kernels.gemm(...a);
+    const calls = kernels as unknown as Record<Op, (...args: number[]) => void>;
+    this.local = ({ op, args }) => calls[op](...args);
   }
 
   get threads(): number {
@@ -60,18 +61,32 @@ class Wasm implements WasmBackend {
   /** C (=|+=) op(A)·op(B) on operands already in memory (byte offsets); scratch from `free` on. */
   private gemm({ m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs, A: number, B: number, C: number, free: number): void {
     const parts = partition(m, n, k, this.threads, this.mr, this.nr);
-    const scratch = align(this.kernels.scratchBytes(Math.max(...parts.map(([, , j0, j1]) => j1 - j0))));
-    this.arena.reserve(free + scratch * parts.length);
+    const scratch = this.scratch(free, parts.length, Math.max(...parts.map(([, , j0, j1]) => j1 - j0)));
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
-    const args = parts.map(([i0, i1, j0, j1], t): GemmArgs => [
-      i1 - i0, j1 - j0, k,
-      A + 4 * (transA ? i0 : i0 * k), lda, Number(transA),
-      B + 4 * (transB ? j0 * k : j0), ldb, Number(transB),
-      C + 4 * (i0 * n + j0), n, Number(accumulate), free + t * scratch,
-    ]);
-    if (args.length === 1) this.local(args[0]);
-    else this.pool.run(args, this.local);
+    this.run(parts.map(([i0, i1, j0, j1], t) => ({
+      op: 'gemm',
+      args: [i1 - i0, j1 - j0, k, A + 4 * (transA ? i0 : i0 * k), lda, Number(transA),
+        B + 4 * (transB ? j0 * k : j0), ldb, Number(transB), C + 4 * (i0 * n + j0), n, Number(accumulate), scratch(t)],
+    })));
+  }
+
+  /** Reserves `parts` scratch areas for products `cols` wide (plus `extra` bytes each) from `free` on. */
+  private scratch(free: number, parts: number, cols: number, extra = 0): (t: number) => number {
+    const bytes = align(this.kernels.scratchBytes(cols) + extra);
+    this.arena.reserve(free + bytes * parts);
+    return (t) => free + t * bytes;
+  }
+
+  /** One task here, more on the pool. */
+  private run(tasks: Task[]): void {
+    if (tasks.length === 1) this.local(tasks[0]);
+    else this.pool.run(tasks, this.local);
+  }
+
+  /** Element-wise work over `count` values in runs of whole cache lines, one per thread. */
+  private eachRun(count: number, task: (from: number, to: number) => Task): void {
+    this.run(split(count, this.threads, MIN_VALUES_PER_THREAD, 16).map(([from, to]) => task(from, to)));
   }
 
   addRowVector(out: Float32Array, bias: Float32Array): void {
@@ -84,65 +99,81 @@ class Wasm implements WasmBackend {
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
     const { at: [px, py] } = this.arena.place([x, this.arena.out(y)]);
-    this.kernels.leakyRelu(px, py, x.length, alpha);
+    this.eachRun(x.length, (from, to) => ({ op: 'leakyRelu', args: [px + 4 * from, py + 4 * from, to - from, alpha] }));
     this.arena.fetch(py, y);
   }
 
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
     const { at: [px, pdy, pdx] } = this.arena.place([x, dy, this.arena.out(dx)]);
-    this.kernels.leakyReluBackward(px, pdy, pdx, x.length, alpha);
+    this.eachRun(x.length, (from, to) => ({ op: 'leakyReluBackward', args: [px + 4 * from, pdy + 4 * from, pdx + 4 * from, to - from, alpha] }));
     this.arena.fetch(pdx, dx);
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     const n = g.planes * g.outH * g.outW;
     const { at: [px, py, pa] } = this.arena.place([x.subarray(0, g.planes * g.H * g.W), this.arena.out(y.subarray(0, n)), n]);
-    this.kernels.maxpool(px, py, pa, g.planes, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW);
+    const planes = split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W)));
+    this.run(planes.map(([p0, p1]) => ({ op: 'maxpool', args: [px, py, pa, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] })));
     this.arena.fetch(py, y.subarray(0, n));
     this.arena.fetchInts(pa, argmax.subarray(0, n));
   }
 
-  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
-    const { at: [pdy, pa, pdx] } = this.arena.place([dy, argmax.subarray(0, dy.length), this.arena.out(dx)]);
-    this.kernels.maxpoolBackward(pdy, pa, pdx, dy.length, dx.length);
-    this.arena.fetch(pdx, dx);
+  maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: PoolGeometry): void {
+    const [outs, ins] = [g.outH * g.outW, g.H * g.W];
+    const n = g.planes * outs;
+    const { at: [pdy, pa, pdx] } = this.arena.place([dy.subarray(0, n), argmax.subarray(0, n), this.arena.out(dx.subarray(0, g.planes * ins))]);
+    const planes = split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / ins));
+    this.run(planes.map(([p0, p1]) => ({ op: 'maxpoolBackward', args: [pdy, pa, pdx, p0, p1, outs, ins] })));
+    this.arena.fetch(pdx, dx.subarray(0, g.planes * ins));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
     const { at: [pw, pg, pm, pv] } = this.arena.place([w, g, m, v]);
-    this.kernels.adam(pw, pg, pm, pv, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, 1 - s.beta1, 1 - s.beta2, s.eps);
+    this.eachRun(w.length, (from, to) => ({
+      op: 'adam',
+      args: [pw + 4 * from, pg + 4 * from, pm + 4 * from, pv + 4 * from, to - from,
+        s.stepSize, s.correction2, s.beta1, s.beta2, 1 - s.beta1, 1 - s.beta2, s.eps],
+    }));
     this.arena.fetch(pw, w);
     this.arena.fetch(pm, m);
     this.arena.fetch(pv, v);
   }
 
-  // Convolution: the gathers and both products run in the module's memory, so the im2col
-  // columns (9 times the input for a 3×3 kernel) are never copied out.
+  // Convolution one sample at a time (assembly/conv.ts), each thread a run of whole samples; the
+  // columns stay in the module's memory between forward and backward when `cols` is resident.
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {
-    const { F, K, P, wide, inSize } = convSizes(g, bias.length, n);
-    const c = cols.subarray(0, K * wide);
-    const { at: [px, pw, pb, pc, product, py], end } = this.arena.place([
-      x.subarray(0, n * inSize), weight, bias, this.arena.out(c), F * wide, this.arena.out(y.subarray(0, n * F * P))]);
-    this.kernels.im2col(px, pc, n, ...geometryArgs(g));
-    this.gemm({ m: F, k: K, n: wide }, pw, pc, product, end);
-    this.kernels.unfold(product, pb, py, F, n, P);
-    this.arena.fetch(py, y.subarray(0, n * F * P));
+    const { F, K, P, inSize } = convSizes(g, bias.length, n);
+    const c = cols.subarray(0, n * K * P);
+    const out = y.subarray(0, n * F * P);
+    const { at: [px, pw, pb, pc, py], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, this.arena.out(c), this.arena.out(out)]);
+    const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
+    const scratch = this.scratch(end, samples.length, P);
+    this.run(samples.map(([s0, s1], t) => ({ op: 'convForward', args: [px, pw, pb, py, pc, s0, s1, F, ...geometryArgs(g), scratch(t)] })));
+    this.arena.fetch(py, out);
     this.arena.fetch(pc, c);
   }
 
   conv2dBackward(cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
-    const { F, K, P, wide, inSize } = convSizes(g, dBias.length, n);
-    const { at: [pc, pw, pdy, dyT, pdw, pdb, dcols, pdx], end } = this.arena.place([
-      cols.subarray(0, K * wide), weight, dy.subarray(0, n * F * P), F * wide, this.arena.out(dWeight), this.arena.out(dBias),
-      dx ? K * wide : 0, dx ? this.arena.out(dx.subarray(0, n * inSize)) : 0]);
-    this.kernels.fold(pdy, dyT, pdb, F, n, P);
-    this.gemm({ m: F, k: wide, n: K, transB: true }, dyT, pc, pdw, end);
+    const { F, K, P, inSize } = convSizes(g, dBias.length, n);
+    const { at: [pc, pw, pdy, pdw, pdb, pdx], end } = this.arena.place([
+      cols.subarray(0, n * K * P), weight, dy.subarray(0, n * F * P), this.arena.out(dWeight), this.arena.out(dBias),
+      dx ? this.arena.out(dx.subarray(0, n * inSize)) : 0]);
+    // dW[F, K] = Σ_s dy_s[F, P]·cols_sᵀ, split over dW like any product
+    const parts = partition(F, K, n * P, this.threads, this.mr, this.nr);
+    const scratch = this.scratch(end, parts.length, Math.max(...parts.map(([, , j0, j1]) => j1 - j0)));
+    this.run(parts.map(([i0, i1, j0, j1], t) => ({
+      op: 'gemmSamples',
+      args: [n, i1 - i0, j1 - j0, P, pdy + 4 * i0 * P, P, F * P, 0, pc + 4 * j0 * P, P, K * P, 1, pdw + 4 * (i0 * K + j0), K, 0, scratch(t)],
+    })));
+    const filters = split(F, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (n * P)));
+    this.run(filters.map(([f0, f1]) => ({ op: 'biasGrad', args: [pdy, pdb, f0, f1, F, n, P] })));
     this.arena.fetch(pdw, dWeight);
     this.arena.fetch(pdb, dBias);
     if (!dx) return;
-    this.gemm({ m: K, k: F, n: wide, transA: true }, pw, dyT, dcols, end);
-    this.kernels.col2im(dcols, pdx, n, ...geometryArgs(g));
+    const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
+    const dcols = this.scratch(end, samples.length, P, this.kernels.convBackwardScratch(K, P, 0));
+    this.run(samples.map(([s0, s1], t) => ({ op: 'convBackwardData', args: [pw, pdy, pdx, s0, s1, F, ...geometryArgs(g), dcols(t)] })));
     this.arena.fetch(pdx, dx.subarray(0, n * inSize));
   }
 

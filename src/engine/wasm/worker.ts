@@ -1,14 +1,16 @@
 // A kernel thread: runs the same module as the main thread on the shared memory, and waits on
-// its slot of the control block for products to compute (pool.ts describes the slot).
+// its slot of the control block for kernel calls (pool.ts describes the slot).
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiate } from './module.js';
-import { ARGS, DONE, FAILED, SEQ, SPIN } from './slots.js';
+import { ARGS_BYTE, DONE, FAILED, MAX_ARGS, OP, OPS, SEQ, SLOT_BYTES, SPIN } from './slots.js';
 
 const { module, memory, control, slot } = workerData as {
   module: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; slot: number;
 };
-const kernels = instantiate(module, memory);
-const ctl = new Int32Array(control, slot * 64, 16);
+const kernels = instantiate(module, memory) as unknown as Record<string, (...args: number[]) => void>;
+const calls = OPS.map((name) => kernels[name]);
+const ctl = new Int32Array(control, slot * SLOT_BYTES, ARGS_BYTE / 4);
+const args = new Float64Array(control, slot * SLOT_BYTES + ARGS_BYTE, MAX_ARGS);
 parentPort!.postMessage('ready');
 
 let seen = 0;
@@ -20,8 +22,8 @@ for (;;) {
   seen = Atomics.load(ctl, SEQ);
   if (seen < 0) break;
   try {
-    const a = ctl.subarray(ARGS, ARGS + 13);
-    kernels.gemm(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+    const call = calls[ctl[OP]];
+    call(...args.subarray(0, call.length));
   } catch {
     Atomics.store(ctl, FAILED, 1);
   }

@@ -1,5 +1,5 @@
 // 2-D convolution on NCHW images (LeCun et al. 1998), run by the backend as im2col followed by
-// one matrix product for the whole batch (engine/conv.ts): Y = W·[cols(x_1) … cols(x_n)] + b with
+// a matrix product per sample (engine/conv.ts): Y_s = W·cols(x_s) + b with
 // W of shape [out, in·kh·kw] ([out, in, kh, kw] as PyTorch stores it). `same` padding splits the total as TensorFlow does (extra on the bottom
 // and right); `valid` uses none.
 import * as z from 'zod';
@@ -60,7 +60,7 @@ export const conv2d = {
       params: [weight, bias],
       forward(x) {
         out = Tensor.reuse(out, [x.rows, F, g.outH, g.outW], backend);
-        cols = Tensor.reuse(cols, [K, x.rows * g.outH * g.outW], backend);
+        cols = Tensor.reuse(cols, [x.rows, K, g.outH * g.outW], backend);
         backend.conv2dForward(x.data, weight.value.data, bias.value.data, out.data, cols.data, g, x.rows);
         input = x;
         return out;

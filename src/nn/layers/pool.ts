@@ -55,7 +55,7 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
           if (!input) throw new Error(`${type}.backward before forward`);
           dx = Tensor.reuse(dx, input.shape, backend);
           if (type === 'maxpool2d') {
-            backend.maxpoolBackward(dy.data, argmax, dx.data);
+            backend.maxpoolBackward(dy.data, argmax, dx.data, { planes: input.rows * C, H, W, kh, kw, sh, sw, outH, outW });
             return dx;
           }
           dx.data.fill(0);

@@ -1,9 +1,15 @@
-// The gathers around a batched convolution's matrix products (../../conv.ts has their TypeScript
-// twins): im2col and its adjoint col2im for n samples side by side (rows of n·P columns), and
-// the reorderings between the product's [F, n·P] and the images' [n, F, P].
+// A convolution one sample at a time (Chellapilla et al. 2006, "High performance convolutional
+// neural networks for document processing": https://hal.inria.fr/inria-00112631): the sample's
+// im2col columns [K, P] (K = inC·kh·kw, P = outH·outW), then y_s[F, P] = W[F, K]·cols_s, written
+// straight into the NCHW output. A thread takes a run of samples, so each output is computed
+// whole by one thread and the columns of a sample stay in its cache between the two steps.
+// ../../conv.ts is the TypeScript twin.
+import { gemm } from './gemm';
 
 // @ts-ignore: decorator
 @inline function f32At(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+// @ts-ignore: decorator
+@inline function align64(x: usize): usize { return (x + 63) & ~(<usize>63); }
 
 /** Output columns [first, end) whose input column ox·sw + j − padLeft lies in [0, inW). */
 // @ts-ignore: decorator
@@ -17,97 +23,119 @@
   return last < 0 ? 0 : min(outW, last / sw + 1);
 }
 
-export function im2col(x: usize, cols: usize, n: i32, inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
+/** cols[K, P] of one sample xs (zero where the window hangs over the padding). */
+function im2colSample(xs: usize, cols: usize, inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
   outH: i32, outW: i32, padTop: i32, padLeft: i32): void {
   const P = outH * outW;
-  const ld = n * P;
-  const inSize = inC * inH * inW;
-  for (let s = 0; s < n; s++) {
-    const xs = f32At(x, s * inSize);
-    let row = 0;
-    for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-      const first = firstColumn(j, sw, padLeft);
-      const end = max(first, endColumn(j, sw, padLeft, inW, outW));
-      for (let oy = 0; oy < outH; oy++) {
-        const to = f32At(cols, row * ld + s * P + oy * outW);
-        const y = oy * sh + i - padTop;
-        if (y < 0 || y >= inH) {
-          for (let ox = 0; ox < outW; ox++) store<f32>(f32At(to, ox), 0);
-          continue;
-        }
-        // rows are short (tens of values): plain loops beat bulk-memory calls here
-        for (let ox = 0; ox < first; ox++) store<f32>(f32At(to, ox), 0);
-        for (let ox = end; ox < outW; ox++) store<f32>(f32At(to, ox), 0);
-        const rowStart = (c * inH + y) * inW + j - padLeft;
-        if (sw == 1) {
-          const src = f32At(xs, rowStart);
-          let ox = first;
-          for (; ox + 4 <= end; ox += 4) v128.store(f32At(to, ox), v128.load(f32At(src, ox)));
-          for (; ox < end; ox++) store<f32>(f32At(to, ox), load<f32>(f32At(src, ox)));
-        } else {
-          for (let ox = first; ox < end; ox++) store<f32>(f32At(to, ox), load<f32>(f32At(xs, rowStart + ox * sw)));
-        }
+  let row = 0;
+  for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
+    const first = firstColumn(j, sw, padLeft);
+    const end = max(first, endColumn(j, sw, padLeft, inW, outW));
+    for (let oy = 0; oy < outH; oy++) {
+      const to = f32At(cols, row * P + oy * outW);
+      const y = oy * sh + i - padTop;
+      if (y < 0 || y >= inH) {
+        memory.fill(to, 0, <usize>outW << 2);
+        continue;
       }
-    }
-  }
-}
-
-/** dx = col2im(dcols): each column entry added back onto its input pixel (dx is zeroed first). */
-export function col2im(dcols: usize, dx: usize, n: i32, inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
-  outH: i32, outW: i32, padTop: i32, padLeft: i32): void {
-  const P = outH * outW;
-  const ld = n * P;
-  const inSize = inC * inH * inW;
-  memory.fill(dx, 0, <usize>(n * inSize) << 2);
-  for (let s = 0; s < n; s++) {
-    const dxs = f32At(dx, s * inSize);
-    let row = 0;
-    for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
-      const first = firstColumn(j, sw, padLeft);
-      const end = endColumn(j, sw, padLeft, inW, outW);
-      for (let oy = 0; oy < outH; oy++) {
-        const y = oy * sh + i - padTop;
-        if (y < 0 || y >= inH) continue;
-        const from = f32At(dcols, row * ld + s * P + oy * outW);
-        const rowStart = (c * inH + y) * inW + j - padLeft;
+      // rows are short (tens of values): plain loops beat bulk-memory calls here
+      for (let ox = 0; ox < first; ox++) store<f32>(f32At(to, ox), 0);
+      for (let ox = end; ox < outW; ox++) store<f32>(f32At(to, ox), 0);
+      const rowStart = (c * inH + y) * inW + j - padLeft;
+      if (sw == 1) {
+        const src = f32At(xs, rowStart);
         let ox = first;
-        if (sw == 1) {
-          const to = f32At(dxs, rowStart);
-          for (; ox + 4 <= end; ox += 4) v128.store(f32At(to, ox), f32x4.add(v128.load(f32At(to, ox)), v128.load(f32At(from, ox))));
-        }
-        for (; ox < end; ox++) {
-          const at = f32At(dxs, rowStart + ox * sw);
-          store<f32>(at, load<f32>(at) + load<f32>(f32At(from, ox)));
-        }
+        for (; ox + 4 <= end; ox += 4) v128.store(f32At(to, ox), v128.load(f32At(src, ox)));
+        for (; ox < end; ox++) store<f32>(f32At(to, ox), load<f32>(f32At(src, ox)));
+      } else {
+        for (let ox = first; ox < end; ox++) store<f32>(f32At(to, ox), load<f32>(f32At(xs, rowStart + ox * sw)));
       }
     }
   }
 }
 
-/** y[s, f, p] = product[f, s·P + p] + bias[f]. */
-export function unfold(product: usize, bias: usize, y: usize, F: i32, n: i32, P: i32): void {
-  for (let f = 0; f < F; f++) {
-    const b = f32x4.splat(load<f32>(f32At(bias, f)));
-    const bs = load<f32>(f32At(bias, f));
-    for (let s = 0; s < n; s++) {
-      const from = f32At(product, f * n * P + s * P);
-      const to = f32At(y, (s * F + f) * P);
-      let p = 0;
-      for (; p + 4 <= P; p += 4) v128.store(f32At(to, p), f32x4.add(v128.load(f32At(from, p)), b));
-      for (; p < P; p++) store<f32>(f32At(to, p), load<f32>(f32At(from, p)) + bs);
+/** dxs = col2im(dcols): each column entry of one sample added back onto its input pixel. */
+function col2imSample(dcols: usize, dxs: usize, inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
+  outH: i32, outW: i32, padTop: i32, padLeft: i32): void {
+  const P = outH * outW;
+  memory.fill(dxs, 0, <usize>(inC * inH * inW) << 2);
+  let row = 0;
+  for (let c = 0; c < inC; c++) for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++, row++) {
+    const first = firstColumn(j, sw, padLeft);
+    const end = endColumn(j, sw, padLeft, inW, outW);
+    for (let oy = 0; oy < outH; oy++) {
+      const y = oy * sh + i - padTop;
+      if (y < 0 || y >= inH) continue;
+      const from = f32At(dcols, row * P + oy * outW);
+      const rowStart = (c * inH + y) * inW + j - padLeft;
+      let ox = first;
+      if (sw == 1) {
+        const to = f32At(dxs, rowStart);
+        for (; ox + 4 <= end; ox += 4) v128.store(f32At(to, ox), f32x4.add(v128.load(f32At(to, ox)), v128.load(f32At(from, ox))));
+      }
+      for (; ox < end; ox++) {
+        const at = f32At(dxs, rowStart + ox * sw);
+        store<f32>(at, load<f32>(at) + load<f32>(f32At(from, ox)));
+      }
     }
   }
 }
 
-/** dyT[f, s·P + p] = dy[s, f, p], and dbias[f] = Σ over s, p (summed in float64, in that order). */
-export function fold(dy: usize, dyT: usize, dbias: usize, F: i32, n: i32, P: i32): void {
-  for (let f = 0; f < F; f++) {
-    let sum: f64 = 0;
-    for (let s = 0; s < n; s++) {
-      const from = f32At(dy, (s * F + f) * P);
-      memory.copy(f32At(dyT, f * n * P + s * P), from, <usize>P << 2);
-      for (let p = 0; p < P; p++) sum += <f64>load<f32>(f32At(from, p));
+/** Samples [s0, s1): cols[s] = im2col(x[s]) and y[s] = W·cols[s] + b; scratch holds scratchBytes(P). */
+export function convForward(x: usize, w: usize, b: usize, y: usize, cols: usize, s0: i32, s1: i32, F: i32,
+  inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32,
+  scratch: usize): void {
+  const P = outH * outW, K = inC * kh * kw, inSize = inC * inH * inW;
+  for (let s = s0; s < s1; s++) {
+    const cs = f32At(cols, s * K * P);
+    const ys = f32At(y, s * F * P);
+    im2colSample(f32At(x, s * inSize), cs, inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft);
+    gemm(F, P, K, w, K, 0, cs, P, 0, ys, P, 0, scratch);
+    for (let f = 0; f < F; f++) {
+      const bf = load<f32>(f32At(b, f));
+      const bias = f32x4.splat(bf);
+      const row = f32At(ys, f * P);
+      let p = 0;
+      for (; p + 4 <= P; p += 4) v128.store(f32At(row, p), f32x4.add(v128.load(f32At(row, p)), bias));
+      for (; p < P; p++) store<f32>(f32At(row, p), load<f32>(f32At(row, p)) + bf);
     }
-    store<f32>(f32At(dbias, f), <f32>sum);
+  }
+}
+
+/** Bytes of scratch convBackwardData needs: one sample's dcols, then the product's scratch. */
+export function convBackwardScratch(K: i32, P: i32, gemmScratch: usize): usize {
+  return align64(<usize>(K * P) << 2) + gemmScratch;
+}
+
+/** Samples [s0, s1): dx[s] = col2im(Wᵀ·dy[s]). */
+export function convBackwardData(w: usize, dy: usize, dx: usize, s0: i32, s1: i32, F: i32,
+  inC: i32, inH: i32, inW: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32,
+  scratch: usize): void {
+  const P = outH * outW, K = inC * kh * kw, inSize = inC * inH * inW;
+  const dcols = scratch;
+  const rest = scratch + align64(<usize>(K * P) << 2);
+  for (let s = s0; s < s1; s++) {
+    gemm(K, P, F, w, K, 1, f32At(dy, s * F * P), P, 0, dcols, P, 0, rest);
+    col2imSample(dcols, f32At(dx, s * inSize), inC, inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft);
+  }
+}
+
+/** db[f] = Σ over samples and positions of dy[s, f, p] for f in [f0, f1), in float64 pairs, in a fixed order. */
+export function biasGrad(dy: usize, db: usize, f0: i32, f1: i32, F: i32, n: i32, P: i32): void {
+  for (let f = f0; f < f1; f++) {
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    let tail: f64 = 0;
+    for (let s = 0; s < n; s++) {
+      const row = f32At(dy, (s * F + f) * P);
+      let p = 0;
+      for (; p + 4 <= P; p += 4) {
+        const v = v128.load(f32At(row, p));
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+        hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
+      }
+      for (; p < P; p++) tail += <f64>load<f32>(f32At(row, p));
+    }
+    const sum = f64x2.add(lo, hi);
+    store<f32>(f32At(db, f), <f32>(f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1) + tail));
   }
 }

@@ -39,16 +39,16 @@ export function leakyReluBackward(x: usize, dy: usize, dx: usize, n: i32, alpha:
 }
 
 /**
- * Max pooling of `planes` H×W planes with kh×kw windows at strides sh, sw: y and, per output,
- * the flat index (into x) of the window's first maximum.
+ * Max pooling of the H×W planes [p0, p1) with kh×kw windows at strides sh, sw: y and, per
+ * output, the flat index (into all of x) of the window's first maximum.
  */
-export function maxpool(x: usize, y: usize, argmax: usize, planes: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+export function maxpool(x: usize, y: usize, argmax: usize, p0: i32, p1: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
   if (kh == 2 && kw == 2) {
-    maxpool2x2(x, y, argmax, planes, H, W, sh, sw, outH, outW);
+    maxpool2x2(x, y, argmax, p0, p1, H, W, sh, sw, outH, outW);
     return;
   }
-  let o: usize = 0;
-  for (let plane = 0; plane < planes; plane++) {
+  let o = <usize>(p0 * outH * outW);
+  for (let plane = p0; plane < p1; plane++) {
     const base = plane * H * W;
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
@@ -73,10 +73,10 @@ export function maxpool(x: usize, y: usize, argmax: usize, planes: i32, H: i32, 
   }
 }
 
-/** dx = 0, then dx[argmax[o]] += dy[o]. */
-export function maxpoolBackward(dy: usize, argmax: usize, dx: usize, n: i32, dxLength: i32): void {
-  memory.fill(dx, 0, <usize>dxLength << 2);
-  for (let o = 0; o < n; o++) {
+/** For the planes [p0, p1): dx = 0, then dx[argmax[o]] += dy[o] (a plane's outputs point into its own input plane). */
+export function maxpoolBackward(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, outPerPlane: i32, inPerPlane: i32): void {
+  memory.fill(dx + (<usize>(p0 * inPerPlane) << 2), 0, <usize>((p1 - p0) * inPerPlane) << 2);
+  for (let o = p0 * outPerPlane; o < p1 * outPerPlane; o++) {
     const at = dx + (<usize>load<i32>(argmax + (<usize>o << 2)) << 2);
     store<f32>(at, load<f32>(at) + load<f32>(dy + (<usize>o << 2)));
   }
@@ -118,10 +118,10 @@ export function adam(w: usize, g: usize, m: usize, v: usize, n: i32, stepSize: f
  * stride 2, four windows at a time in SIMD: the even and odd columns of two rows, compared in
  * window order with strict >, so ties keep the first.
  */
-function maxpool2x2(x: usize, y: usize, argmax: usize, planes: i32, H: i32, W: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
-  let o: usize = 0;
+function maxpool2x2(x: usize, y: usize, argmax: usize, p0: i32, p1: i32, H: i32, W: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+  let o = <usize>(p0 * outH * outW);
   const right = i32x4.splat(1), below = i32x4.splat(W), diagonal = i32x4.splat(W + 1), lanes = i32x4(0, 2, 4, 6);
-  for (let plane = 0; plane < planes; plane++) {
+  for (let plane = p0; plane < p1; plane++) {
     const base = plane * H * W;
     for (let oy = 0; oy < outH; oy++) {
       let at = base + oy * sh * W;

@@ -12,7 +12,7 @@
 // Every element of C is summed over p in the same order whatever rows or columns a call covers,
 // so splitting a product across threads by rows or by columns gives bit-identical results.
 
-const KC: i32 = 256; // depth of a packed block
+const KC: i32 = 512; // depth of a packed block
 const MC: i32 = 64; // rows of A packed at once
 const MR: i32 = 4; // rows of a micro-kernel tile
 const NR: i32 = 8; // columns: two f32x4
@@ -196,5 +196,19 @@ export function gemm(m: i32, n: i32, k: i32, A: usize, lda: i32, transA: i32, B:
         }
       }
     }
+  }
+}
+
+/**
+ * C (=|+=) Σ_s op(A_s)·op(B_s) over `count` pairs, A_s at A + s·strideA values and B_s at
+ * B + s·strideB: a product whose depth runs over samples (a convolution's weight gradient).
+ * Each sample's sum is added onto C in sample order, whatever part of C a call covers.
+ */
+export function gemmSamples(count: i32, m: i32, n: i32, k: i32, A: usize, lda: i32, strideA: i32, transA: i32,
+  B: usize, ldb: i32, strideB: i32, transB: i32, C: usize, ldc: i32, accumulate: i32, scratch: usize): void {
+  if (count == 0) gemm(m, n, 0, A, lda, transA, B, ldb, transB, C, ldc, accumulate, scratch); // C = 0 unless accumulating
+  for (let s = 0; s < count; s++) {
+    gemm(m, n, k, A + (<usize>s * <usize>strideA << 2), lda, transA, B + (<usize>s * <usize>strideB << 2), ldb, transB,
+      C, ldc, s > 0 || accumulate != 0 ? 1 : 0, scratch);
   }
 }
