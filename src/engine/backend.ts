@@ -55,6 +55,10 @@ export interface Backend {
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void;
   /** dx = 0, then dx[argmax[o]] += dy[o]: each window's gradient to its maximum (g as in maxpool). */
   maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: PoolGeometry): void;
+  /** Average pooling (g as in maxpool, planes of x to planes of y): y = the mean of each window. */
+  avgpool(x: Float32Array, y: Float32Array, g: PoolGeometry): void;
+  /** dx = 0, then each window's dy / (kh·kw) added onto its cells. */
+  avgpoolBackward(dy: Float32Array, dx: Float32Array, g: PoolGeometry): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**

@@ -103,7 +103,34 @@ for (const [label, load] of backends) {
       backend.maxpoolBackward(dy, at, dx, g);
       const expected = new Array<number>(x.length).fill(0);
       for (let o = 0; o < count; o++) expected[at[o]] += dy[o];
-      assertClose(dx, expected, 1e-6, 0, `${kh}×${kw}/${sh}×${sw} backward`);
+      assertClose(dx, expected, 1e-6, 1e-6, `${kh}×${kw}/${sh}×${sw} backward`);
+    }
+  });
+
+  test(`avgpool and its backward against their definition: ${label}`, async () => {
+    const backend = await load();
+    // 3 planes of 5×13: 2×3 windows at strides 2×2, 2×2 windows at strides 2×2 (four at a time
+    // in SIMD, then a tail) and overlapping 2×2 windows at strides 1×1
+    const [H, W] = [5, 13];
+    for (const [kh, kw, sh, sw] of [[2, 3, 2, 2], [2, 2, 2, 2], [2, 2, 1, 1]]) {
+      const [outH, outW] = [Math.floor((H - kh) / sh) + 1, Math.floor((W - kw) / sw) + 1];
+      const g = { planes: 3, H, W, kh, kw, sh, sw, outH, outW };
+      const x = randoms(3 * H * W);
+      const count = 3 * outH * outW;
+      const [y, dy, dx] = [new Float32Array(count), randoms(count), randoms(x.length)]; // stale dx values must be cleared
+      backend.avgpool(x, y, g);
+      backend.avgpoolBackward(dy, dx, g);
+      const [expectedY, expectedDx] = [new Array<number>(count).fill(0), new Array<number>(x.length).fill(0)];
+      for (let o = 0; o < count; o++) {
+        const [plane, oy, ox] = [Math.floor(o / (outH * outW)), Math.floor((o % (outH * outW)) / outW), o % outW];
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
+          const cell = plane * H * W + (oy * sh + i) * W + ox * sw + j;
+          expectedY[o] += x[cell] / (kh * kw);
+          expectedDx[cell] += dy[o] / (kh * kw);
+        }
+      }
+      assertClose(y, expectedY, 1e-6, 1e-6, `${kh}×${kw}/${sh}×${sw} forward`);
+      assertClose(dx, expectedDx, 1e-6, 1e-6, `${kh}×${kw}/${sh}×${sw} backward`);
     }
   });
 
@@ -245,6 +272,12 @@ test('element-wise kernels and convolutions split across 2 threads give bit-iden
     b.maxpoolBackward(dPooled, at, dx, g);
     return [y, at, dx];
   }, 'maxpool');
+  same((b) => {
+    const [y, dx] = [new Float32Array(pooled), randoms(image.length)];
+    b.avgpool(image, y, g);
+    b.avgpoolBackward(dPooled, dx, g);
+    return [y, dx];
+  }, 'avgpool');
   // enough samples that the convolution splits by samples, the weight gradient by its columns
   const c = { inC: 3, inH: 16, inW: 15, kh: 3, kw: 3, sh: 1, sw: 1, outH: 16, outW: 15, padTop: 1, padLeft: 1 };
   const [n, F, K, P] = [41, 24, 27, 240];

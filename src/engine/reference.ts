@@ -96,6 +96,30 @@ export const referenceBackend: Backend = {
     for (let o = 0; o < g.planes * g.outH * g.outW; o++) dx[argmax[o]] += dy[o];
   },
 
+  avgpool(x, y, { planes, H, W, kh, kw, sh, sw, outH, outW }) {
+    let o = 0;
+    for (let plane = 0; plane < planes; plane++) {
+      for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
+        const corner = plane * H * W + oy * sh * W + ox * sw;
+        let sum = 0;
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) sum += x[corner + i * W + j];
+        y[o] = sum / (kh * kw);
+      }
+    }
+  },
+
+  avgpoolBackward(dy, dx, { planes, H, W, kh, kw, sh, sw, outH, outW }) {
+    dx.subarray(0, planes * H * W).fill(0);
+    let o = 0;
+    for (let plane = 0; plane < planes; plane++) {
+      for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
+        const corner = plane * H * W + oy * sh * W + ox * sw;
+        const share = dy[o] / (kh * kw);
+        for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) dx[corner + i * W + j] += share;
+      }
+    }
+  },
+
   adam: adamUpdate,
 
   conv2dForward(x, weight, bias, y, cols, g, n) {

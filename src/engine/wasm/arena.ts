@@ -61,12 +61,12 @@ export class Arena {
     this.holes = merged;
   }
 
-  resident(a: Float32Array): boolean {
+  resident(a: Float32Array | Int32Array): boolean {
     return this.ours.has(a.buffer);
   }
 
   /** An output for place(): where it is when resident, else space for its values. */
-  out(a: Float32Array): Float32Array | number {
+  out<T extends Float32Array | Int32Array>(a: T): T | number {
     return this.resident(a) ? a : a.length;
   }
 
@@ -79,7 +79,7 @@ export class Arena {
     const at: number[] = [];
     let end = this.residentEnd;
     for (const item of items) {
-      if (item instanceof Float32Array && this.resident(item)) {
+      if (typeof item !== 'number' && this.resident(item)) {
         at.push(item.byteOffset);
         continue;
       }
@@ -88,8 +88,9 @@ export class Arena {
     }
     this.reserve(end);
     items.forEach((item, i) => {
+      if (typeof item === 'number' || this.resident(item)) return;
       if (item instanceof Int32Array) this.ints.set(item, at[i] / 4);
-      else if (item instanceof Float32Array && !this.resident(item)) this.view.set(item, at[i] / 4);
+      else this.view.set(item, at[i] / 4);
     });
     return { at, end };
   }
@@ -100,7 +101,7 @@ export class Arena {
   }
 
   fetchInts(offset: number, into: Int32Array): void {
-    into.set(this.ints.subarray(offset / 4, offset / 4 + into.length));
+    if (!this.resident(into)) into.set(this.ints.subarray(offset / 4, offset / 4 + into.length));
   }
 
   /** Grows the memory to hold `bytes`. */

@@ -19,6 +19,8 @@ export interface KernelExports {
   leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
   maxpool(x: number, y: number, argmax: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
   maxpoolBackward(dy: number, argmax: number, dx: number, p0: number, p1: number, outPerPlane: number, inPerPlane: number): void;
+  avgpool(x: number, y: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
+  avgpoolBackward(dy: number, dx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number,
     oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
   gemmSamples(count: number, m: number, n: number, k: number, a: number, lda: number, strideA: number, transA: number,

@@ -1,5 +1,5 @@
 // The default backend: matrix products (and so dense, maxout and convolution) and the
-// element-wise kernels (relu, max pooling, Adam) in WebAssembly SIMD, split across a pool of
+// element-wise kernels (relu, pooling, Adam) in WebAssembly SIMD, split across a pool of
 // threads over shared memory when large enough to gain from it. Parameters, gradients, optimizer
 // state and the layers' outputs live in the module's memory (alloc) and are used in place; other
 // operands (a batch's inputs) are copied in and results out (arena.ts). Row-vector loops stay in
@@ -111,9 +111,8 @@ class Wasm implements WasmBackend {
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     const n = g.planes * g.outH * g.outW;
-    const { at: [px, py, pa] } = this.arena.place([x.subarray(0, g.planes * g.H * g.W), this.arena.out(y.subarray(0, n)), n]);
-    const planes = split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W)));
-    this.run(planes.map(([p0, p1]) => ({ op: 'maxpool', args: [px, py, pa, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] })));
+    const { at: [px, py, pa] } = this.arena.place([x.subarray(0, g.planes * g.H * g.W), this.arena.out(y.subarray(0, n)), this.arena.out(argmax.subarray(0, n))]);
+    this.eachPlanes(g, (p0, p1) => ({ op: 'maxpool', args: [px, py, pa, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
     this.arena.fetch(py, y.subarray(0, n));
     this.arena.fetchInts(pa, argmax.subarray(0, n));
   }
@@ -122,9 +121,27 @@ class Wasm implements WasmBackend {
     const [outs, ins] = [g.outH * g.outW, g.H * g.W];
     const n = g.planes * outs;
     const { at: [pdy, pa, pdx] } = this.arena.place([dy.subarray(0, n), argmax.subarray(0, n), this.arena.out(dx.subarray(0, g.planes * ins))]);
-    const planes = split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / ins));
-    this.run(planes.map(([p0, p1]) => ({ op: 'maxpoolBackward', args: [pdy, pa, pdx, p0, p1, outs, ins] })));
+    this.eachPlanes(g, (p0, p1) => ({ op: 'maxpoolBackward', args: [pdy, pa, pdx, p0, p1, outs, ins] }));
     this.arena.fetch(pdx, dx.subarray(0, g.planes * ins));
+  }
+
+  avgpool(x: Float32Array, y: Float32Array, g: PoolGeometry): void {
+    const [ins, outs] = [g.planes * g.H * g.W, g.planes * g.outH * g.outW];
+    const { at: [px, py] } = this.arena.place([x.subarray(0, ins), this.arena.out(y.subarray(0, outs))]);
+    this.eachPlanes(g, (p0, p1) => ({ op: 'avgpool', args: [px, py, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
+    this.arena.fetch(py, y.subarray(0, outs));
+  }
+
+  avgpoolBackward(dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
+    const [ins, outs] = [g.planes * g.H * g.W, g.planes * g.outH * g.outW];
+    const { at: [pdy, pdx] } = this.arena.place([dy.subarray(0, outs), this.arena.out(dx.subarray(0, ins))]);
+    this.eachPlanes(g, (p0, p1) => ({ op: 'avgpoolBackward', args: [pdy, pdx, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
+    this.arena.fetch(pdx, dx.subarray(0, ins));
+  }
+
+  /** Pooling work in runs of whole planes, one per thread. */
+  private eachPlanes(g: PoolGeometry, task: (p0: number, p1: number) => Task): void {
+    this.run(split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W))).map(([p0, p1]) => task(p0, p1)));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {

@@ -19,34 +19,26 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
     create(config, { inputShape, backend }): Layer {
       const g = convGeometry(inputShape, config.size, config.stride ?? config.size, 'valid', type);
       const { inC: C, inH: H, inW: W, kh, kw, sh, sw, outH, outW } = g;
-      let argmax = new Int32Array(0);
+      let argmax: Int32Array = new Int32Array(0);
+      let argmaxMemory: Float32Array | undefined; // argmax's int32s live in the backend's memory
       let input: Tensor | undefined;
       let out: Tensor | undefined;
       let dx: Tensor | undefined;
+      const geometry = (n: number) => ({ planes: n * C, H, W, kh, kw, sh, sw, outH, outW });
       return {
         type,
         outputShape: [C, outH, outW],
         params: [],
         forward(x) {
-          const n = x.rows;
-          const y = (out = Tensor.reuse(out, [n, C, outH, outW], backend));
-          if (type === 'maxpool2d' && argmax.length < y.size) argmax = new Int32Array(y.size);
-          if (type === 'maxpool2d') {
-            backend.maxpool(x.data, y.data, argmax, { planes: n * C, H, W, kh, kw, sh, sw, outH, outW });
-            input = x;
-            return y;
-          }
-          const [xd, yd] = [x.data, y.data];
-          const area = kh * kw;
-          let o = 0;
-          for (let plane = 0; plane < n * C; plane++) {
-            const base = plane * H * W;
-            for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
-              const corner = base + oy * sh * W + ox * sw;
-              let sum = 0;
-              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) sum += xd[corner + i * W + j];
-              yd[o] = sum / area;
+          const y = (out = Tensor.reuse(out, [x.rows, C, outH, outW], backend));
+          if (type === 'avgpool2d') backend.avgpool(x.data, y.data, geometry(x.rows));
+          else {
+            if (argmax.length < y.size) {
+              if (argmaxMemory) backend.free(argmaxMemory);
+              argmaxMemory = backend.alloc(y.size);
+              argmax = new Int32Array(argmaxMemory.buffer, argmaxMemory.byteOffset, y.size);
             }
+            backend.maxpool(x.data, y.data, argmax, geometry(x.rows));
           }
           input = x;
           return y;
@@ -54,19 +46,8 @@ function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerCompone
         backward(dy) {
           if (!input) throw new Error(`${type}.backward before forward`);
           dx = Tensor.reuse(dx, input.shape, backend);
-          if (type === 'maxpool2d') {
-            backend.maxpoolBackward(dy.data, argmax, dx.data, { planes: input.rows * C, H, W, kh, kw, sh, sw, outH, outW });
-            return dx;
-          }
-          dx.data.fill(0);
-          let o = 0;
-          for (let plane = 0; plane < input.rows * C; plane++) {
-            const base = plane * H * W;
-            for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++, o++) {
-              const share = dy.data[o] / (kh * kw);
-              for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) dx.data[base + (oy * sh + i) * W + ox * sw + j] += share;
-            }
-          }
+          if (type === 'avgpool2d') backend.avgpoolBackward(dy.data, dx.data, geometry(input.rows));
+          else backend.maxpoolBackward(dy.data, argmax, dx.data, geometry(input.rows));
           return dx;
         },
       };

@@ -167,3 +167,57 @@ function maxpool2x2(x: usize, y: usize, argmax: usize, p0: i32, p1: i32, H: i32,
     }
   }
 }
+
+/** Average pooling of the planes [p0, p1): y = the mean of each kh×kw window, summed row by row. */
+export function avgpool(x: usize, y: usize, p0: i32, p1: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+  const area = <f32>(kh * kw);
+  let o = <usize>(p0 * outH * outW);
+  for (let plane = p0; plane < p1; plane++) {
+    const base = plane * H * W;
+    for (let oy = 0; oy < outH; oy++) {
+      let ox = 0;
+      if (kh == 2 && kw == 2 && sw == 2) {
+        // four windows at a time: ((top left + top right) + bottom left) + bottom right, as below
+        const quarter = f32x4.splat(area);
+        for (; ox + 4 <= outW; ox += 4, o += 4) {
+          const p = x + (<usize>(base + oy * sh * W + ox * 2) << 2);
+          const q = p + (<usize>W << 2);
+          const u0 = v128.load(p), u1 = v128.load(p, 16), w0 = v128.load(q), w1 = v128.load(q, 16);
+          let sum = f32x4.add(v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), v128.shuffle<f32>(u0, u1, 1, 3, 5, 7));
+          sum = f32x4.add(sum, v128.shuffle<f32>(w0, w1, 0, 2, 4, 6));
+          sum = f32x4.add(sum, v128.shuffle<f32>(w0, w1, 1, 3, 5, 7));
+          v128.store(y + (o << 2), f32x4.div(sum, quarter));
+        }
+      }
+      for (; ox < outW; ox++, o++) {
+        const corner = base + oy * sh * W + ox * sw;
+        let sum: f32 = 0;
+        for (let i = 0; i < kh; i++) {
+          const row = x + (<usize>(corner + i * W) << 2);
+          for (let j = 0; j < kw; j++) sum += load<f32>(row + (<usize>j << 2));
+        }
+        store<f32>(y + (o << 2), sum / area);
+      }
+    }
+  }
+}
+
+/** For the planes [p0, p1): dx = 0, then each window's dy / (kh·kw) added onto its cells. */
+export function avgpoolBackward(dy: usize, dx: usize, p0: i32, p1: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, outH: i32, outW: i32): void {
+  const area = <f32>(kh * kw);
+  memory.fill(dx + (<usize>(p0 * H * W) << 2), 0, <usize>((p1 - p0) * H * W) << 2);
+  let o = <usize>(p0 * outH * outW);
+  for (let plane = p0; plane < p1; plane++) {
+    const base = plane * H * W;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, o++) {
+        const share = load<f32>(dy + (o << 2)) / area;
+        const corner = base + oy * sh * W + ox * sw;
+        for (let i = 0; i < kh; i++) {
+          const row = dx + (<usize>(corner + i * W) << 2);
+          for (let j = 0; j < kw; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + share);
+        }
+      }
+    }
+  }
+}

@@ -61,10 +61,16 @@ function packA(A: usize, lda: i32, transA: i32, m0: i32, mc: i32, k0: i32, kc: i
         for (; r < MR; r++) store<f32>(d + (<usize>r << 2), 0);
       }
     } else {
+      let p0 = 0;
+      if (mr == MR) {
+        // 4 depths of the 4 rows at a time: one 4×4 transpose of vectors read along k
+        const row = A + (<usize>(m0 + i0) * <usize>lda + <usize>k0) * 4;
+        for (; p0 + 4 <= kc; p0 += 4) transpose4(row + (<usize>p0 << 2), <usize>lda * 4, panel + <usize>(p0 * MR) * 4, <usize>MR * 4);
+      }
       for (let r = 0; r < MR; r++) {
         if (r < mr) {
           const src = A + (<usize>(m0 + i0 + r) * <usize>lda + <usize>k0) * 4;
-          for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, load<f32>(src + (<usize>p << 2)));
+          for (let p = p0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, load<f32>(src + (<usize>p << 2)));
         } else {
           for (let p = 0; p < kc; p++) store<f32>(panel + <usize>(p * MR + r) * 4, 0);
         }
@@ -73,13 +79,12 @@ function packA(A: usize, lda: i32, transA: i32, m0: i32, mc: i32, k0: i32, kc: i
   }
 }
 
-/** Rows r0…r3 (4 floats each, `ld` bytes apart) written as columns: d + q·NR·4 gets [r0[q] … r3[q]]. */
+/** Rows r0…r3 (4 floats each, `ld` bytes apart) written as columns: d + q·row gets [r0[q] … r3[q]]. */
 // @ts-ignore: decorator
-@inline function transpose4(src: usize, ld: usize, d: usize): void {
+@inline function transpose4(src: usize, ld: usize, d: usize, row: usize): void {
   const r0 = v128.load(src), r1 = v128.load(src + ld), r2 = v128.load(src + 2 * ld), r3 = v128.load(src + 3 * ld);
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  const row = <usize>NR * 4;
   v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
   v128.store(d + row, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
   v128.store(d + 2 * row, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
@@ -112,8 +117,8 @@ function packB(B: usize, ldb: i32, transB: i32, k0: i32, kc: i32, n: i32, dst: u
         for (; p0 + 4 <= kc; p0 += 4) {
           const at = row + (<usize>p0 << 2);
           const d = panel + <usize>(p0 * NR) * 4;
-          transpose4(at, ld, d);
-          transpose4(at + 4 * ld, ld, d + 16);
+          transpose4(at, ld, d, <usize>NR * 4);
+          transpose4(at + 4 * ld, ld, d + 16, <usize>NR * 4);
         }
       }
       for (let j = 0; j < NR; j++) {
