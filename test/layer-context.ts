@@ -1,8 +1,15 @@
-// A LayerContext for unit tests: the reference backend and seeded streams.
+// A LayerContext for unit tests: the reference backend (or the one given) and seeded streams;
+// and the backends golden cases run on: the reference and the default, on 2 threads.
+import type { Backend } from '../src/engine/backend.js';
+import { loadBackend } from '../src/engine/backends.js';
 import { referenceBackend } from '../src/engine/reference.js';
 import { Rng } from '../src/engine/rng.js';
 import type { LayerContext } from '../src/nn/layer.js';
 
-export function context(inputShape: readonly number[], initRng = Rng.stream(0, 'init')): LayerContext {
-  return { inputShape, backend: referenceBackend, initRng, dropoutRng: Rng.stream(0, 'dropout') };
+export function context(inputShape: readonly number[], initRng = Rng.stream(0, 'init'), backend: Backend = referenceBackend): LayerContext {
+  return { inputShape, backend, initRng, dropoutRng: Rng.stream(0, 'dropout') };
+}
+
+export async function goldenBackends(): Promise<[string, Backend][]> {
+  return [['reference', referenceBackend], ['wasm', (await loadBackend('wasm', 2))!]];
 }

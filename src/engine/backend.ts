@@ -29,6 +29,10 @@ export interface AdamStep {
   eps: number;
 }
 
+/** The smooth activations the backends run: sigmoid 1/(1 + e⁻ˣ), tanh, elu x > 0 ? x : α(eˣ − 1). */
+export const SQUASHES = ['sigmoid', 'tanh', 'elu'] as const;
+export type Squash = (typeof SQUASHES)[number];
+
 export interface Backend {
   readonly name: string;
   /** Threads the large kernels run on (results do not depend on it). */
@@ -47,6 +51,10 @@ export interface Backend {
   addRowVector(out: Float32Array, bias: Float32Array): void;
   /** out[j] = Σ_i x[i, j]: column sums of a rows×bias.length matrix (bias gradients). */
   sumRows(x: Float32Array, cols: number, out: Float32Array): void;
+  /** y = f(x) for a smooth activation (alpha: elu's; the others ignore it). */
+  squash(kind: Squash, x: Float32Array, y: Float32Array, alpha: number): void;
+  /** dx = dy · f′(x), with f′ written from x and y = f(x). */
+  squashBackward(kind: Squash, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
   /** y = x > 0 ? x : alpha·x (relu when alpha is 0, mapping NaN to 0). */
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void;
   /** dx = dy · (x > 0 ? 1 : alpha). */

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose } from '../../test/helpers.js';
-import type { Backend } from './backend.js';
+import { SQUASHES, type Backend, type Squash } from './backend.js';
 import { loadBackend } from './backends.js';
 import { adamUpdate } from './reference.js';
 import { Rng } from './rng.js';
@@ -104,6 +104,32 @@ for (const [label, load] of backends) {
       const expected = new Array<number>(x.length).fill(0);
       for (let o = 0; o < count; o++) expected[at[o]] += dy[o];
       assertClose(dx, expected, 1e-6, 1e-6, `${kh}×${kw}/${sh}×${sw} backward`);
+    }
+  });
+
+  test(`sigmoid, tanh and elu and their slopes against float64, from tiny to saturated inputs: ${label}`, async () => {
+    const backend = await load();
+    const edges = [-100, -87.5, -20, -5, -1, -0.3, -1e-3, -1e-7, 0, 1e-7, 1e-3, 0.3, 1, 5, 20, 100];
+    const x = Float32Array.from([...edges, ...randoms(37).map((v) => 3 * v)]); // 53 values: a tail of 1
+    const alpha = Math.fround(0.7); // as the kernels see it
+    const exact: Record<Squash, (v: number) => number> = {
+      sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+      tanh: Math.tanh,
+      elu: (v) => (v > 0 ? v : alpha * Math.expm1(v)),
+    };
+    const slope: Record<Squash, (v: number, y: number) => number> = {
+      sigmoid: (_v, y) => y * (1 - y),
+      tanh: (_v, y) => 1 - y * y,
+      elu: (v, y) => (v > 0 ? 1 : y + alpha),
+    };
+    for (const kind of SQUASHES) {
+      for (const n of [x.length, 3, 2]) {
+        const [xs, y, dy, dx] = [x.subarray(0, n), new Float32Array(n), randoms(n), new Float32Array(n)];
+        backend.squash(kind, xs, y, alpha);
+        assertClose(y, [...xs].map(exact[kind]), 1e-6, 1e-30, `${kind} forward, ${n} values`);
+        backend.squashBackward(kind, xs, y, dy, dx, alpha);
+        assertClose(dx, [...xs].map((v, i) => dy[i] * slope[kind](v, y[i])), 1e-6, 1e-30, `${kind} backward, ${n} values`);
+      }
     }
   });
 
@@ -257,6 +283,14 @@ test('element-wise kernels and convolutions split across 2 threads give bit-iden
   const [x, dy] = [randoms(count), randoms(count)];
   same((b) => { const y = new Float32Array(count); b.leakyRelu(x, y, 0.1); return [y]; }, 'leaky relu');
   same((b) => { const dx = new Float32Array(count); b.leakyReluBackward(x, dy, dx, 0); return [dx]; }, 'relu backward');
+  for (const kind of SQUASHES) {
+    same((b) => {
+      const [y, dx] = [new Float32Array(count), new Float32Array(count)];
+      b.squash(kind, x, y, 1);
+      b.squashBackward(kind, x, y, dy, dx, 1);
+      return [y, dx];
+    }, kind, 2e-6);
+  }
   same((b) => {
     const [w, g, m, v] = [x.slice(), dy.slice(), new Float32Array(count), new Float32Array(count)];
     b.adam(w, g, m, v, { stepSize: 0.01, correction2: 0.3, beta1: 0.9, beta2: 0.999, eps: 1e-8 });

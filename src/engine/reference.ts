@@ -1,7 +1,7 @@
 // The reference backend: plain loops, written to be read, and the oracle the faster backends
 // are tested against. Each output element is accumulated in float64 over p = 0…k−1 in order, so
 // results are reproducible bit for bit. Loops run i-p-j so the inner loop walks memory in order.
-import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from './backend.js';
+import type { AdamStep, Backend, MatmulArgs, PoolGeometry, Squash } from './backend.js';
 import { conv2dBackward, conv2dForward } from './conv.js';
 
 type Vec = Float32Array | Float64Array;
@@ -17,6 +17,14 @@ export function adamUpdate(w: Vec, g: Vec, m: Vec, v: Vec, { stepSize, correctio
     w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / correction2 + eps);
   }
 }
+
+/** The smooth activations in float64: f(x, α), and f′ written from x, y = f(x) and α. */
+const squashes: Record<Squash, { f: (x: number, alpha: number) => number; df: (x: number, y: number, alpha: number) => number }> = {
+  // no overflow on either side: e⁻ˣ only for x ≥ 0, eˣ below
+  sigmoid: { f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), df: (_x, y) => y * (1 - y) },
+  tanh: { f: Math.tanh, df: (_x, y) => (1 - y) * (1 + y) },
+  elu: { f: (x, alpha) => (x > 0 ? x : alpha * Math.expm1(x)), df: (x, y, alpha) => (x > 0 ? 1 : y + alpha) },
+};
 
 let rowBuffer = new Float64Array(0);
 let transposed = new Float32Array(0);
@@ -65,6 +73,16 @@ export const referenceBackend: Backend = {
     for (let i = 0; i < x.length; i += cols) {
       for (let j = 0; j < cols; j++) out[j] += x[i + j];
     }
+  },
+
+  squash(kind, x, y, alpha) {
+    const { f } = squashes[kind];
+    for (let i = 0; i < x.length; i++) y[i] = f(x[i], alpha);
+  },
+
+  squashBackward(kind, x, y, dy, dx, alpha) {
+    const { df } = squashes[kind];
+    for (let i = 0; i < x.length; i++) dx[i] = dy[i] * df(x[i], y[i], alpha);
   },
 
   leakyRelu(x, y, alpha) {

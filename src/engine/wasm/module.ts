@@ -15,6 +15,8 @@ export interface KernelExports {
   panelRows(): number;
   panelCols(): number;
   fmaProbe(x: number): number;
+  squash(kind: number, x: number, y: number, n: number, alpha: number): void;
+  squashBackward(kind: number, x: number, y: number, dy: number, dx: number, n: number, alpha: number): void;
   leakyRelu(x: number, y: number, n: number, alpha: number): void;
   leakyReluBackward(x: number, dy: number, dx: number, n: number, alpha: number): void;
   maxpool(x: number, y: number, argmax: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;

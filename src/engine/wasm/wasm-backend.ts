@@ -1,10 +1,10 @@
 // The default backend: matrix products (and so dense, maxout and convolution) and the
-// element-wise kernels (relu, pooling, Adam) in WebAssembly SIMD, split across a pool of
+// element-wise kernels (activations, pooling, Adam) in WebAssembly SIMD, split across a pool of
 // threads over shared memory when large enough to gain from it. Parameters, gradients, optimizer
 // state and the layers' outputs live in the module's memory (alloc) and are used in place; other
 // operands (a batch's inputs) are copied in and results out (arena.ts). Row-vector loops stay in
 // TypeScript, where a copy in and out would cost more than the loop.
-import type { AdamStep, Backend, MatmulArgs, PoolGeometry } from '../backend.js';
+import { SQUASHES, type AdamStep, type Backend, type MatmulArgs, type PoolGeometry, type Squash } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
 import { referenceBackend } from '../reference.js';
 import { align, Arena } from './arena.js';
@@ -95,6 +95,20 @@ class Wasm implements WasmBackend {
 
   sumRows(x: Float32Array, cols: number, out: Float32Array): void {
     referenceBackend.sumRows(x, cols, out);
+  }
+
+  squash(kind: Squash, x: Float32Array, y: Float32Array, alpha: number): void {
+    const { at: [px, py] } = this.arena.place([x, this.arena.out(y)]);
+    const k = SQUASHES.indexOf(kind);
+    this.eachRun(x.length, (from, to) => ({ op: 'squash', args: [k, px + 4 * from, py + 4 * from, to - from, alpha] }));
+    this.arena.fetch(py, y);
+  }
+
+  squashBackward(kind: Squash, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
+    const { at: [px, py, pdy, pdx] } = this.arena.place([x, y, dy, this.arena.out(dx)]);
+    const k = SQUASHES.indexOf(kind);
+    this.eachRun(x.length, (from, to) => ({ op: 'squashBackward', args: [k, px + 4 * from, py + 4 * from, pdy + 4 * from, pdx + 4 * from, to - from, alpha] }));
+    this.arena.fetch(pdx, dx);
   }
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {

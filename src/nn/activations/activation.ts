@@ -1,16 +1,18 @@
-// An element-wise activation as a layer: y = f(x), dx = dy · f'(x) with f' written from x and y.
+// An element-wise activation as a layer: y = f(x), dx = dy · f′(x), run by the backend's
+// kernels (the formulas live with them: engine/reference.ts and its SIMD twins).
 import type * as z from 'zod';
+import type { Squash } from '../../engine/backend.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { Layer, LayerComponent } from '../layer.js';
+
+/** Which kernel computes an activation: a rectifier with its slope below 0, a smooth one, or none. */
+export type ActivationKernel = { slope: number } | { squash: Squash; alpha: number } | 'identity';
 
 export interface ElementwiseActivation<S extends z.ZodObject = z.ZodObject> {
   readonly type: string;
   readonly summary: string;
   readonly schema: S;
-  /** Returns y = f(x) and the derivative f'(x) given x and y, for this config. */
-  make(config: z.output<S>): { f: (x: number) => number; df: (x: number, y: number) => number };
-  /** For rectifiers: the slope below 0, so that the backend's leakyRelu kernel runs them. */
-  slopeBelowZero?(config: z.output<S>): number;
+  kernel(config: z.output<S>): ActivationKernel;
 }
 
 export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<S>): LayerComponent<S> {
@@ -19,8 +21,7 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
     summary: a.summary,
     schema: a.schema,
     create(config, { inputShape, backend }): Layer {
-      const { f, df } = a.make(config);
-      const slope = a.slopeBelowZero?.(config);
+      const kernel = a.kernel(config);
       let input: Tensor | undefined;
       let output: Tensor | undefined;
       let y: Tensor | undefined;
@@ -30,21 +31,20 @@ export function activationLayer<S extends z.ZodObject>(a: ElementwiseActivation<
         outputShape: inputShape,
         params: [],
         forward(x) {
+          if (kernel === 'identity') return x;
           y = Tensor.reuse(y, x.shape, backend);
-          const xd = x.data;
-          const yd = y.data;
-          if (slope !== undefined) backend.leakyRelu(xd, yd, slope);
-          else for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
+          if ('slope' in kernel) backend.leakyRelu(x.data, y.data, kernel.slope);
+          else backend.squash(kernel.squash, x.data, y.data, kernel.alpha);
           input = x;
           output = y;
           return y;
         },
         backward(dy) {
+          if (kernel === 'identity') return dy;
           if (!input || !output) throw new Error(`${a.type}.backward before forward`);
           dx = Tensor.reuse(dx, dy.shape, backend);
-          const [xd, yd, dyd, dxd] = [input.data, output.data, dy.data, dx.data];
-          if (slope !== undefined) backend.leakyReluBackward(xd, dyd, dxd, slope);
-          else for (let i = 0; i < xd.length; i++) dxd[i] = dyd[i] * df(xd[i], yd[i]);
+          if ('slope' in kernel) backend.leakyReluBackward(input.data, dy.data, dx.data, kernel.slope);
+          else backend.squashBackward(kernel.squash, input.data, output.data, dy.data, dx.data, kernel.alpha);
           return dx;
         },
       };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
-import { context } from '../../../test/layer-context.js';
+import { context, goldenBackends } from '../../../test/layer-context.js';
+import type { Backend } from '../../engine/backend.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { LayerComponent } from '../layer.js';
@@ -18,18 +19,20 @@ const cases: [string, LayerComponent, Record<string, unknown>][] = [
   ['elu', elu, { alpha: 1.0 }],
 ];
 
-function make(c: LayerComponent, options: Record<string, unknown>, shape: number[]) {
-  return c.create(c.schema.parse({ type: c.type, ...options }), context(shape));
+function make(c: LayerComponent, options: Record<string, unknown>, shape: number[], backend?: Backend) {
+  return c.create(c.schema.parse({ type: c.type, ...options }), context(shape, undefined, backend));
 }
 
 for (const [name, component, options] of cases) {
-  test(`${name} forward and backward match PyTorch (golden.json)`, () => {
+  test(`${name} forward and backward match PyTorch (golden.json) on every backend`, async () => {
     const g = golden.layers.cases[name];
-    const layer = make(component, options, g.inputs.x.shape.slice(1));
-    const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
-    assertClose(y.data, g.output.data, 1e-4, 1e-6, `${name} y`);
-    const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
-    assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-6, `${name} dx`);
+    for (const [label, backend] of await goldenBackends()) {
+      const layer = make(component, options, g.inputs.x.shape.slice(1), backend);
+      const y = layer.forward(Tensor.from(g.inputs.x.shape, g.inputs.x.data), true);
+      assertClose(y.data, g.output.data, 1e-4, 1e-6, `${name} y (${label})`);
+      const dx = layer.backward(Tensor.from(g.upstream.shape, g.upstream.data));
+      assertClose(dx.data, g.grad_inputs.x.data, 1e-4, 1e-6, `${name} dx (${label})`);
+    }
   });
 }
 

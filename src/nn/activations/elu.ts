@@ -7,8 +7,5 @@ export const elu = activationLayer({
   type: 'elu',
   summary: 'x for x > 0, else `alpha`·(eˣ − 1) (alpha 1.0)',
   schema: strictObject({ type: z.literal('elu'), alpha: z.number().finite().min(0).default(1) }),
-  make: ({ alpha }) => ({
-    f: (x) => (x > 0 ? x : alpha * Math.expm1(x)),
-    df: (x, y) => (x > 0 ? 1 : y + alpha),
-  }),
+  kernel: ({ alpha }) => ({ squash: 'elu', alpha }),
 });

@@ -8,14 +8,12 @@ export const relu = activationLayer({
   type: 'relu',
   summary: 'max(0, x)',
   schema: strictObject({ type: z.literal('relu') }),
-  make: () => ({ f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0) }),
-  slopeBelowZero: () => 0,
+  kernel: () => ({ slope: 0 }),
 });
 
 export const leakyRelu = activationLayer({
   type: 'leaky-relu',
   summary: 'x for x > 0, else `alpha`·x (alpha 0.01)',
   schema: strictObject({ type: z.literal('leaky-relu'), alpha: z.number().finite().min(0).default(0.01) }),
-  make: ({ alpha }) => ({ f: (x) => (x > 0 ? x : alpha * x), df: (x) => (x > 0 ? 1 : alpha) }),
-  slopeBelowZero: ({ alpha }) => alpha,
+  kernel: ({ alpha }) => ({ slope: alpha }),
 });

@@ -8,22 +8,19 @@ export const sigmoid = activationLayer({
   type: 'sigmoid',
   summary: '1/(1 + e⁻ˣ)',
   schema: strictObject({ type: z.literal('sigmoid') }),
-  make: () => ({
-    f: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-    df: (_x, y) => y * (1 - y),
-  }),
+  kernel: () => ({ squash: 'sigmoid', alpha: 0 }),
 });
 
 export const tanh = activationLayer({
   type: 'tanh',
   summary: 'tanh(x)',
   schema: strictObject({ type: z.literal('tanh') }),
-  make: () => ({ f: Math.tanh, df: (_x, y) => 1 - y * y }),
+  kernel: () => ({ squash: 'tanh', alpha: 0 }),
 });
 
 export const linear = activationLayer({
   type: 'linear',
   summary: 'the identity',
   schema: strictObject({ type: z.literal('linear') }),
-  make: () => ({ f: (x) => x, df: () => 1 }),
+  kernel: () => 'identity',
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gradientError } from '../../../test/gradcheck.js';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { checkLayerGolden } from '../../../test/golden-layer.js';
-import { context } from '../../../test/layer-context.js';
+import { context, goldenBackends } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import { batchnorm } from './batchnorm.js';
@@ -12,10 +12,12 @@ import { maxout } from './maxout.js';
 const G = golden.layers.cases;
 
 for (const name of ['batchnorm_train_dense', 'batchnorm_train_conv']) {
-  test(`${name} matches PyTorch in training mode`, () => {
+  test(`${name} matches PyTorch in training mode on every backend`, async () => {
     const g = G[name];
-    const layer = batchnorm.create(batchnorm.schema.parse({ type: 'batchnorm', eps: g.eps }), context(g.inputs.x.shape.slice(1)));
-    checkLayerGolden(layer, g, ['gamma', 'beta'], 1e-4, 1e-5, name);
+    for (const [label, backend] of await goldenBackends()) {
+      const layer = batchnorm.create(batchnorm.schema.parse({ type: 'batchnorm', eps: g.eps }), context(g.inputs.x.shape.slice(1), undefined, backend));
+      checkLayerGolden(layer, g, ['gamma', 'beta'], 1e-4, 1e-5, `${name} (${label})`);
+    }
   });
 }
 
@@ -35,10 +37,12 @@ test('batchnorm running statistics match PyTorch (momentum 0.1, unbiased varianc
   assert.deepEqual(layer.params.map((p) => p.penalized), [false, false]);
 });
 
-test('maxout matches PyTorch (k = 2, weights [in, out, k])', () => {
+test('maxout matches PyTorch (k = 2, weights [in, out, k]) on every backend', async () => {
   const g = G.maxout_dense;
-  const layer = maxout.create(maxout.schema.parse({ type: 'maxout', units: 3, pieces: 2 }), context([6]));
-  checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, 'maxout');
+  for (const [label, backend] of await goldenBackends()) {
+    const layer = maxout.create(maxout.schema.parse({ type: 'maxout', units: 3, pieces: 2 }), context([6], undefined, backend));
+    checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, `maxout (${label})`);
+  }
 });
 
 test('batchnorm and maxout gradients agree with finite differences', () => {

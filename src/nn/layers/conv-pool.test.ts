@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { gradientError } from '../../../test/gradcheck.js';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { checkLayerGolden } from '../../../test/golden-layer.js';
-import { context } from '../../../test/layer-context.js';
+import { context, goldenBackends } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { LayerComponent } from '../layer.js';
@@ -17,17 +17,19 @@ import { layerSchema } from './index.js';
 
 const G = golden.layers.cases;
 
-function checkGolden(name: string, component: LayerComponent, options: Record<string, unknown>) {
+async function checkGolden(name: string, component: LayerComponent, options: Record<string, unknown>) {
   const g = G[name];
-  const layer = component.create(component.schema.parse({ type: component.type, ...options }) as never, context(g.inputs.x.shape.slice(1)));
-  checkLayerGolden(layer, g, ['w', 'b'].filter((p) => g.params[p]), 1e-4, 1e-5, name);
+  for (const [label, backend] of await goldenBackends()) {
+    const layer = component.create(component.schema.parse({ type: component.type, ...options }) as never, context(g.inputs.x.shape.slice(1), undefined, backend));
+    checkLayerGolden(layer, g, ['w', 'b'].filter((p) => g.params[p]), 1e-4, 1e-5, `${name} (${label})`);
+  }
 }
 
 const c2d = conv2d as unknown as LayerComponent;
-test('conv2d same (stride 1, padding 1) matches PyTorch', () => checkGolden('conv2d_same', c2d, { filters: 4, kernel: 3, padding: 'same' }));
-test('conv2d valid, stride 2, matches PyTorch', () => checkGolden('conv2d_valid_stride2', c2d, { filters: 4, kernel: 3, stride: 2, padding: 'valid' }));
-test('maxpool2d matches PyTorch', () => checkGolden('maxpool2d', maxpool2d as unknown as LayerComponent, { size: 2 }));
-test('avgpool2d matches PyTorch', () => checkGolden('avgpool2d', avgpool2d as unknown as LayerComponent, { size: 2 }));
+test('conv2d same (stride 1, padding 1) matches PyTorch on every backend', () => checkGolden('conv2d_same', c2d, { filters: 4, kernel: 3, padding: 'same' }));
+test('conv2d valid, stride 2, matches PyTorch on every backend', () => checkGolden('conv2d_valid_stride2', c2d, { filters: 4, kernel: 3, stride: 2, padding: 'valid' }));
+test('maxpool2d matches PyTorch on every backend', () => checkGolden('maxpool2d', maxpool2d as unknown as LayerComponent, { size: 2 }));
+test('avgpool2d matches PyTorch on every backend', () => checkGolden('avgpool2d', avgpool2d as unknown as LayerComponent, { size: 2 }));
 
 test('conv2d and pooling gradients agree with finite differences on odd shapes', () => {
   const rng = Rng.stream(7, 'fd');

@@ -3,16 +3,18 @@ import { test } from 'node:test';
 import { golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
 import { checkLayerGolden } from '../../../test/golden-layer.js';
-import { context } from '../../../test/layer-context.js';
+import { context, goldenBackends } from '../../../test/layer-context.js';
 import { Rng } from '../../engine/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import { dense } from './dense.js';
 
 const g = golden.layers.cases.dense;
 
-test('dense forward and backward match PyTorch (golden.json) within 1e-4 relative', () => {
-  const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), context([6], Rng.stream(1, 'init')));
-  checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, 'dense');
+test('dense forward and backward match PyTorch (golden.json) within 1e-4 relative on every backend', async () => {
+  for (const [label, backend] of await goldenBackends()) {
+    const layer = dense.create(dense.schema.parse({ type: 'dense', units: 3 }), context([6], Rng.stream(1, 'init'), backend));
+    checkLayerGolden(layer, g, ['w', 'b'], 1e-4, 1e-6, `dense (${label})`);
+  }
 });
 
 test('dense gradients agree with finite differences', () => {
