@@ -67,6 +67,17 @@ export interface Backend {
   avgpool(x: Float32Array, y: Float32Array, g: PoolGeometry): void;
   /** dx = 0, then each window's dy / (kh·kw) added onto its cells. */
   avgpoolBackward(dy: Float32Array, dx: Float32Array, g: PoolGeometry): void;
+  /**
+   * Batch normalization's statistics over x[n][C][S] (S = 1 for dense input, H·W for images):
+   * per channel the mean and m2 = Σ (x − mean)², in float64 (C = mean.length).
+   */
+  batchnormStats(x: Float32Array, n: number, S: number, mean: Float64Array, m2: Float64Array): void;
+  /** y = γ·x̂ + β with x̂ = (x − mean)·inv per channel; x̂ is also written when given. */
+  batchnormApply(x: Float32Array, y: Float32Array, xhat: Float32Array | undefined, mean: Float32Array, inv: Float32Array,
+    gamma: Float32Array, beta: Float32Array, n: number, S: number): void;
+  /** dγ = Σ dy·x̂, dβ = Σ dy, dx = γ·inv·(dy − dβ/count − x̂·dγ/count) per channel (count = n·S). */
+  batchnormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array, gamma: Float32Array, inv: Float32Array,
+    dGamma: Float32Array, dBeta: Float32Array, n: number, S: number): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**

@@ -61,6 +61,15 @@ for (const [label, load] of backends) {
     const out = new Float32Array(3);
     backend.sumRows(x, 3, out);
     assert.deepEqual([...out], [25, 47, 69]);
+    // 9 columns: two SIMD lanes of 4 and a tail; float32 sums in row order, as written below
+    const [rows, cols] = [5, 9];
+    const [y, bias] = [randoms(rows * cols), randoms(cols)];
+    const expected = [...y].map((v, i) => Math.fround(v + bias[i % cols]));
+    backend.addRowVector(y, bias);
+    assert.deepEqual([...y], expected);
+    const sums = new Float32Array(cols);
+    backend.sumRows(y, cols, sums);
+    assert.deepEqual([...sums], Array.from({ length: cols }, (_, j) => expected.filter((_, i) => i % cols === j).reduce((a, v) => Math.fround(a + v), 0)));
   });
 
   test(`leakyRelu, its backward and maxpool on odd lengths: ${label}`, async () => {
@@ -130,6 +139,36 @@ for (const [label, load] of backends) {
         backend.squashBackward(kind, xs, y, dy, dx, alpha);
         assertClose(dx, [...xs].map((v, i) => dy[i] * slope[kind](v, y[i])), 1e-6, 1e-30, `${kind} backward, ${n} values`);
       }
+    }
+  });
+
+  test(`batchnorm statistics, normalization and backward against their definition: ${label}`, async () => {
+    const backend = await load();
+    // dense input (S = 1) and images whose planes are not a multiple of the SIMD width
+    for (const [n, C, S] of [[5, 7, 1], [3, 4, 13]]) {
+      const size = n * C * S;
+      const [x, dy, gamma, beta] = [randoms(size).map((v) => 2 - v), randoms(size), randoms(C), randoms(C)];
+      const at = (i: number, c: number, k: number) => (i * C + c) * S + k;
+      const channel = (a: ArrayLike<number>, c: number) => Array.from({ length: n * S }, (_, j) => a[at(Math.floor(j / S), c, j % S)]);
+      const [mean64, m2] = [new Float64Array(C), new Float64Array(C)];
+      backend.batchnormStats(x, n, S, mean64, m2);
+      const means = Array.from({ length: C }, (_, c) => channel(x, c).reduce((a, b) => a + b, 0) / (n * S));
+      assertClose(mean64, means, 1e-12, 1e-12, `mean ${n}×${C}×${S}`);
+      assertClose(m2, means.map((mu, c) => channel(x, c).reduce((a, v) => a + (v - mu) ** 2, 0)), 1e-12, 1e-12, `m2 ${n}×${C}×${S}`);
+      const [mean, inv] = [Float32Array.from(means), Float32Array.from(m2, (v) => 1 / Math.sqrt(v / (n * S) + 1e-5))];
+      const [y, xhat, dx, dg, db] = [new Float32Array(size), new Float32Array(size), new Float32Array(size), new Float32Array(C), new Float32Array(C)];
+      backend.batchnormApply(x, y, xhat, mean, inv, gamma, beta, n, S);
+      const h = [...x].map((v, j) => (v - mean[Math.floor(j / S) % C]) * inv[Math.floor(j / S) % C]);
+      assertClose(xhat, h, 1e-5, 1e-6, `x̂ ${n}×${C}×${S}`);
+      assertClose(y, h.map((v, j) => gamma[Math.floor(j / S) % C] * v + beta[Math.floor(j / S) % C]), 1e-5, 1e-6, `y ${n}×${C}×${S}`);
+      backend.batchnormBackward(dy, xhat, dx, gamma, inv, dg, db, n, S);
+      const sums = Array.from({ length: C }, (_, c) => [channel(dy, c).reduce((a, b) => a + b, 0), channel(dy, c).reduce((a, v, j) => a + v * channel(xhat, c)[j], 0)]);
+      assertClose(db, sums.map(([d]) => d), 1e-5, 1e-6, `dβ ${n}×${C}×${S}`);
+      assertClose(dg, sums.map(([, d]) => d), 1e-5, 1e-6, `dγ ${n}×${C}×${S}`);
+      assertClose(dx, [...dy].map((v, j) => {
+        const c = Math.floor(j / S) % C;
+        return gamma[c] * inv[c] * (v - sums[c][0] / (n * S) - (xhat[j] * sums[c][1]) / (n * S));
+      }), 1e-4, 1e-5, `dx ${n}×${C}×${S}`);
     }
   });
 
@@ -312,6 +351,19 @@ test('element-wise kernels and convolutions split across 2 threads give bit-iden
     b.avgpoolBackward(dPooled, dx, g);
     return [y, dx];
   }, 'avgpool');
+  // batch normalization over 16 × 11 channels × 1001 values, split by channels
+  const [bn, bc, bs] = [16, 11, 1001];
+  assert.equal(split(bc, 2, Math.ceil(MIN_VALUES_PER_THREAD / (bn * bs))).length, 2, 'the channels split');
+  const [bx, bdy, gamma, beta] = [randoms(bn * bc * bs).map((v) => 3 + 2 * v), randoms(bn * bc * bs), randoms(bc), randoms(bc)];
+  same((b) => {
+    const [mean64, m2] = [new Float64Array(bc), new Float64Array(bc)];
+    b.batchnormStats(bx, bn, bs, mean64, m2);
+    const [mean, inv] = [Float32Array.from(mean64), Float32Array.from(m2, (v) => 1 / Math.sqrt(v / (bn * bs) + 1e-5))];
+    const [y, xhat, dx, dg, db] = [new Float32Array(bx.length), new Float32Array(bx.length), new Float32Array(bx.length), new Float32Array(bc), new Float32Array(bc)];
+    b.batchnormApply(bx, y, xhat, mean, inv, gamma, beta, bn, bs);
+    b.batchnormBackward(bdy, xhat, dx, gamma, inv, dg, db, bn, bs);
+    return [mean, Float32Array.from(m2), y, xhat, dx, dg, db];
+  }, 'batchnorm', 1e-5);
   // enough samples that the convolution splits by samples, the weight gradient by its columns
   const c = { inC: 3, inH: 16, inW: 15, kh: 3, kw: 3, sh: 1, sw: 1, outH: 16, outW: 15, padTop: 1, padLeft: 1 };
   const [n, F, K, P] = [41, 24, 27, 240];

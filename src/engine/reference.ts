@@ -138,6 +138,46 @@ export const referenceBackend: Backend = {
     }
   },
 
+  batchnormStats(x, n, S, mean, m2) {
+    const C = mean.length;
+    for (let c = 0; c < C; c++) {
+      let [sum, squares] = [0, 0];
+      for (let i = 0; i < n; i++) for (let k = 0; k < S; k++) sum += x[(i * C + c) * S + k];
+      mean[c] = sum / (n * S);
+      for (let i = 0; i < n; i++) for (let k = 0; k < S; k++) squares += (x[(i * C + c) * S + k] - mean[c]) ** 2;
+      m2[c] = squares;
+    }
+  },
+
+  batchnormApply(x, y, xhat, mean, inv, gamma, beta, n, S) {
+    const C = mean.length;
+    for (let i = 0; i < n; i++) for (let c = 0; c < C; c++) for (let k = 0; k < S; k++) {
+      const at = (i * C + c) * S + k;
+      const h = (x[at] - mean[c]) * inv[c];
+      if (xhat) xhat[at] = h;
+      y[at] = gamma[c] * h + beta[c];
+    }
+  },
+
+  batchnormBackward(dy, xhat, dx, gamma, inv, dGamma, dBeta, n, S) {
+    const C = gamma.length;
+    const count = n * S;
+    for (let c = 0; c < C; c++) {
+      let [sumDy, sumDyXhat] = [0, 0];
+      for (let i = 0; i < n; i++) for (let k = 0; k < S; k++) {
+        const at = (i * C + c) * S + k;
+        sumDy += dy[at];
+        sumDyXhat += dy[at] * xhat[at];
+      }
+      [dGamma[c], dBeta[c]] = [sumDyXhat, sumDy];
+      const scale = gamma[c] * inv[c];
+      for (let i = 0; i < n; i++) for (let k = 0; k < S; k++) {
+        const at = (i * C + c) * S + k;
+        dx[at] = scale * (dy[at] - sumDy / count - (xhat[at] * sumDyXhat) / count);
+      }
+    }
+  },
+
   adam: adamUpdate,
 
   conv2dForward(x, weight, bias, y, cols, g, n) {

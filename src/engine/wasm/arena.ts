@@ -100,6 +100,11 @@ export class Arena {
     if (!this.resident(into)) into.set(this.view.subarray(offset / 4, offset / 4 + into.length));
   }
 
+  /** Copies float64 results out (`into` is never resident). */
+  fetchFloat64(offset: number, into: Float64Array): void {
+    into.set(new Float64Array(this.memory.buffer, offset, into.length));
+  }
+
   fetchInts(offset: number, into: Int32Array): void {
     if (!this.resident(into)) into.set(this.ints.subarray(offset / 4, offset / 4 + into.length));
   }

@@ -23,6 +23,11 @@ export interface KernelExports {
   maxpoolBackward(dy: number, argmax: number, dx: number, p0: number, p1: number, outPerPlane: number, inPerPlane: number): void;
   avgpool(x: number, y: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
   avgpoolBackward(dy: number, dx: number, p0: number, p1: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, outH: number, outW: number): void;
+  batchnormStats(x: number, n: number, C: number, S: number, c0: number, c1: number, mean: number, m2: number): void;
+  batchnormApply(x: number, y: number, xhat: number, mean: number, inv: number, gamma: number, beta: number, n: number, C: number, S: number, c0: number, c1: number): void;
+  batchnormBackward(dy: number, xhat: number, dx: number, gamma: number, inv: number, dgamma: number, dbeta: number, n: number, C: number, S: number, c0: number, c1: number): void;
+  addRowVector(out: number, bias: number, rows: number, cols: number): void;
+  sumRows(x: number, rows: number, cols: number, out: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number,
     oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
   gemmSamples(count: number, m: number, n: number, k: number, a: number, lda: number, strideA: number, transA: number,

@@ -2,11 +2,9 @@
 // element-wise kernels (activations, pooling, Adam) in WebAssembly SIMD, split across a pool of
 // threads over shared memory when large enough to gain from it. Parameters, gradients, optimizer
 // state and the layers' outputs live in the module's memory (alloc) and are used in place; other
-// operands (a batch's inputs) are copied in and results out (arena.ts). Row-vector loops stay in
-// TypeScript, where a copy in and out would cost more than the loop.
+// operands (a batch's inputs) are copied in and results out (arena.ts).
 import { SQUASHES, type AdamStep, type Backend, type MatmulArgs, type PoolGeometry, type Squash } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
-import { referenceBackend } from '../reference.js';
 import { align, Arena } from './arena.js';
 import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
@@ -90,11 +88,15 @@ class Wasm implements WasmBackend {
   }
 
   addRowVector(out: Float32Array, bias: Float32Array): void {
-    referenceBackend.addRowVector(out, bias);
+    const { at: [po, pb] } = this.arena.place([out, bias]);
+    this.kernels.addRowVector(po, pb, out.length / bias.length, bias.length);
+    this.arena.fetch(po, out);
   }
 
   sumRows(x: Float32Array, cols: number, out: Float32Array): void {
-    referenceBackend.sumRows(x, cols, out);
+    const { at: [px, po] } = this.arena.place([x, this.arena.out(out.subarray(0, cols))]);
+    this.kernels.sumRows(px, x.length / cols, cols, po);
+    this.arena.fetch(po, out.subarray(0, cols));
   }
 
   squash(kind: Squash, x: Float32Array, y: Float32Array, alpha: number): void {
@@ -156,6 +158,42 @@ class Wasm implements WasmBackend {
   /** Pooling work in runs of whole planes, one per thread. */
   private eachPlanes(g: PoolGeometry, task: (p0: number, p1: number) => Task): void {
     this.run(split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W))).map(([p0, p1]) => task(p0, p1)));
+  }
+
+  batchnormStats(x: Float32Array, n: number, S: number, mean: Float64Array, m2: Float64Array): void {
+    const C = mean.length;
+    const { at: [px, pm, pm2] } = this.arena.place([x.subarray(0, n * C * S), 2 * C, 2 * C]);
+    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormStats', args: [px, n, C, S, c0, c1, pm, pm2] }));
+    this.arena.fetchFloat64(pm, mean);
+    this.arena.fetchFloat64(pm2, m2);
+  }
+
+  batchnormApply(x: Float32Array, y: Float32Array, xhat: Float32Array | undefined, mean: Float32Array, inv: Float32Array,
+    gamma: Float32Array, beta: Float32Array, n: number, S: number): void {
+    const C = mean.length;
+    const size = n * C * S;
+    const { at: [px, py, pxhat, pmean, pinv, pg, pb] } = this.arena.place([x.subarray(0, size), this.arena.out(y.subarray(0, size)),
+      xhat ? this.arena.out(xhat.subarray(0, size)) : 0, mean, inv, gamma, beta]);
+    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormApply', args: [px, py, xhat ? pxhat : 0, pmean, pinv, pg, pb, n, C, S, c0, c1] }));
+    this.arena.fetch(py, y.subarray(0, size));
+    if (xhat) this.arena.fetch(pxhat, xhat.subarray(0, size));
+  }
+
+  batchnormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array, gamma: Float32Array, inv: Float32Array,
+    dGamma: Float32Array, dBeta: Float32Array, n: number, S: number): void {
+    const C = gamma.length;
+    const size = n * C * S;
+    const { at: [pdy, pxhat, pdx, pg, pinv, pdg, pdb] } = this.arena.place([dy.subarray(0, size), xhat.subarray(0, size),
+      this.arena.out(dx.subarray(0, size)), gamma, inv, this.arena.out(dGamma), this.arena.out(dBeta)]);
+    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormBackward', args: [pdy, pxhat, pdx, pg, pinv, pdg, pdb, n, C, S, c0, c1] }));
+    this.arena.fetch(pdx, dx.subarray(0, size));
+    this.arena.fetch(pdg, dGamma);
+    this.arena.fetch(pdb, dBeta);
+  }
+
+  /** Per-channel work over x[n][C][S] in runs of whole channels, one per thread. */
+  private eachChannels(n: number, C: number, S: number, task: (c0: number, c1: number) => Task): void {
+    this.run(split(C, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (n * S))).map(([c0, c1]) => task(c0, c1)));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {

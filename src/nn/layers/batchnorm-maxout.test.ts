@@ -21,20 +21,22 @@ for (const name of ['batchnorm_train_dense', 'batchnorm_train_conv']) {
   });
 }
 
-test('batchnorm running statistics match PyTorch (momentum 0.1, unbiased variance) and drive inference', () => {
+test('batchnorm running statistics match PyTorch (momentum 0.1, unbiased variance) and drive inference, on every backend', async () => {
   const g = G.batchnorm_running_stats;
-  const layer = batchnorm.create(batchnorm.schema.parse({ type: 'batchnorm', momentum: g.momentum }), context([5]));
-  const x = Tensor.from(g.inputs.x.shape, g.inputs.x.data);
-  layer.forward(x, true);
-  const [mean, variance] = layer.buffers!.map((b) => b.value.data);
-  assertClose(mean, g.running_mean_after.data, 1e-5, 1e-7, 'running mean');
-  assertClose(variance, g.running_var_after.data, 1e-5, 1e-7, 'running var');
-  const y = layer.forward(x, false);
-  for (let c = 0; c < 5; c++) {
-    const expected = (x.data[c] - mean[c]) / Math.sqrt(variance[c] + 1e-5);
-    assert.ok(Math.abs(y.data[c] - expected) < 1e-5);
+  for (const [label, backend] of await goldenBackends()) {
+    const layer = batchnorm.create(batchnorm.schema.parse({ type: 'batchnorm', momentum: g.momentum }), context([5], undefined, backend));
+    const x = Tensor.from(g.inputs.x.shape, g.inputs.x.data);
+    layer.forward(x, true);
+    const [mean, variance] = layer.buffers!.map((b) => b.value.data);
+    assertClose(mean, g.running_mean_after.data, 1e-5, 1e-7, `running mean (${label})`);
+    assertClose(variance, g.running_var_after.data, 1e-5, 1e-7, `running var (${label})`);
+    const y = layer.forward(x, false);
+    for (let c = 0; c < 5; c++) {
+      const expected = (x.data[c] - mean[c]) / Math.sqrt(variance[c] + 1e-5);
+      assert.ok(Math.abs(y.data[c] - expected) < 1e-5, `inference (${label})`);
+    }
+    assert.deepEqual(layer.params.map((p) => p.penalized), [false, false]);
   }
-  assert.deepEqual(layer.params.map((p) => p.penalized), [false, false]);
 });
 
 test('maxout matches PyTorch (k = 2, weights [in, out, k]) on every backend', async () => {

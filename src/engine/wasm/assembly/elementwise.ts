@@ -221,3 +221,28 @@ export function avgpoolBackward(dy: usize, dx: usize, p0: i32, p1: i32, H: i32, 
     }
   }
 }
+
+/** out[i, j] += bias[j] for rows × cols. */
+export function addRowVector(out: usize, bias: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = out + (<usize>(i * cols) << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(row + (<usize>j << 2), f32x4.add(v128.load(row + (<usize>j << 2)), v128.load(bias + (<usize>j << 2))));
+    for (; j < cols; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) + load<f32>(bias + (<usize>j << 2)));
+  }
+}
+
+/** out[j] = Σ_i x[i, j], summed in float32 in row order (as the reference does). */
+export function sumRows(x: usize, rows: i32, cols: i32, out: usize): void {
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let sum = f32x4.splat(0);
+    for (let i = 0; i < rows; i++) sum = f32x4.add(sum, v128.load(x + (<usize>(i * cols + j) << 2)));
+    v128.store(out + (<usize>j << 2), sum);
+  }
+  for (; j < cols; j++) {
+    let sum: f32 = 0;
+    for (let i = 0; i < rows; i++) sum += load<f32>(x + (<usize>(i * cols + j) << 2));
+    store<f32>(out + (<usize>j << 2), sum);
+  }
+}

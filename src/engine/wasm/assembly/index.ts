@@ -3,3 +3,4 @@ export * from './gemm';
 export * from './elementwise';
 export * from './conv';
 export * from './squash';
+export * from './batchnorm';
