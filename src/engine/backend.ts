@@ -1,6 +1,7 @@
 // The kernels a backend provides. The reference backend (reference.ts) is the readable
 // oracle; faster backends implement the same interface and pass the same test table.
 import type { ConvGeometry } from './conv.js';
+import type { Rng } from './rng.js';
 
 export interface MatmulArgs {
   /** a is m×k (or k×m when transA), b is k×n (or n×k when transB), out is m×n. */
@@ -78,6 +79,10 @@ export interface Backend {
   /** dγ = Σ dy·x̂, dβ = Σ dy, dx = γ·inv·(dy − dβ/count − x̂·dγ/count) per channel (count = n·S). */
   batchnormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array, gamma: Float32Array, inv: Float32Array,
     dGamma: Float32Array, dBeta: Float32Array, n: number, S: number): void;
+  /** Inverted dropout: mask = u < keep ? 1/keep : 0 with u = rng.uniform() per value in order, y = x·mask. */
+  dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void;
+  /** dx = dy·mask. */
+  dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void;
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**

@@ -322,6 +322,14 @@ test('element-wise kernels and convolutions split across 2 threads give bit-iden
   const [x, dy] = [randoms(count), randoms(count)];
   same((b) => { const y = new Float32Array(count); b.leakyRelu(x, y, 0.1); return [y]; }, 'leaky relu');
   same((b) => { const dx = new Float32Array(count); b.leakyReluBackward(x, dy, dx, 0); return [dx]; }, 'relu backward');
+  // the masks come from the run's stream, so every backend draws the same ones and leaves the stream in the same state
+  same((b) => {
+    const rng = Rng.stream(4, 'dropout');
+    const [y, mask, dx] = [new Float32Array(count), new Float32Array(count), new Float32Array(count)];
+    b.dropout(x, y, mask, 0.7, rng);
+    b.dropoutBackward(dy, mask, dx);
+    return [y, mask, dx, new Int32Array(rng.state.buffer)];
+  }, 'dropout', 0);
   for (const kind of SQUASHES) {
     same((b) => {
       const [y, dx] = [new Float32Array(count), new Float32Array(count)];

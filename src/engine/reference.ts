@@ -178,6 +178,17 @@ export const referenceBackend: Backend = {
     }
   },
 
+  dropout(x, y, mask, keep, rng) {
+    for (let i = 0; i < x.length; i++) {
+      mask[i] = rng.uniform() < keep ? 1 / keep : 0;
+      y[i] = x[i] * mask[i];
+    }
+  },
+
+  dropoutBackward(dy, mask, dx) {
+    for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * mask[i];
+  },
+
   adam: adamUpdate,
 
   conv2dForward(x, weight, bias, y, cols, g, n) {

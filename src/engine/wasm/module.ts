@@ -28,6 +28,8 @@ export interface KernelExports {
   batchnormBackward(dy: number, xhat: number, dx: number, gamma: number, inv: number, dgamma: number, dbeta: number, n: number, C: number, S: number, c0: number, c1: number): void;
   addRowVector(out: number, bias: number, rows: number, cols: number): void;
   sumRows(x: number, rows: number, cols: number, out: number): void;
+  dropout(x: number, y: number, mask: number, n: number, keep: number, state: number): void;
+  dropoutBackward(dy: number, mask: number, dx: number, n: number): void;
   adam(w: number, g: number, m: number, v: number, n: number, stepSize: number, correction2: number, beta1: number, beta2: number,
     oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
   gemmSamples(count: number, m: number, n: number, k: number, a: number, lda: number, strideA: number, transA: number,

@@ -5,6 +5,7 @@
 // operands (a batch's inputs) are copied in and results out (arena.ts).
 import { SQUASHES, type AdamStep, type Backend, type MatmulArgs, type PoolGeometry, type Squash } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
+import type { Rng } from '../rng.js';
 import { align, Arena } from './arena.js';
 import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
@@ -194,6 +195,22 @@ class Wasm implements WasmBackend {
   /** Per-channel work over x[n][C][S] in runs of whole channels, one per thread. */
   private eachChannels(n: number, C: number, S: number, task: (c0: number, c1: number) => Task): void {
     this.run(split(C, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (n * S))).map(([c0, c1]) => task(c0, c1)));
+  }
+
+  dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void {
+    const state = new Int32Array(rng.state.buffer);
+    const { at: [px, py, pm, ps] } = this.arena.place([x, this.arena.out(y.subarray(0, x.length)), this.arena.out(mask.subarray(0, x.length)), state]);
+    this.kernels.dropout(px, py, pm, x.length, keep, ps);
+    this.arena.fetchInts(ps, state);
+    rng.setState(new Uint32Array(state.buffer));
+    this.arena.fetch(py, y.subarray(0, x.length));
+    this.arena.fetch(pm, mask.subarray(0, x.length));
+  }
+
+  dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void {
+    const { at: [pdy, pm, pdx] } = this.arena.place([dy, mask.subarray(0, dy.length), this.arena.out(dx.subarray(0, dy.length))]);
+    this.eachRun(dy.length, (from, to) => ({ op: 'dropoutBackward', args: [pdy + 4 * from, pm + 4 * from, pdx + 4 * from, to - from] }));
+    this.arena.fetch(pdx, dx.subarray(0, dy.length));
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {

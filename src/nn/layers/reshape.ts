@@ -33,9 +33,9 @@ export const dropout = {
   type: 'dropout',
   summary: 'inverted dropout: keep each unit with probability `keep` (0.5) while training, scaled by 1/keep',
   schema: dropoutSchema,
-  create({ keep }, { inputShape, dropoutRng }): Layer {
-    let mask = new Float32Array(0);
+  create({ keep }, { inputShape, dropoutRng, backend }): Layer {
     let training = false;
+    let [y, mask, dx]: (Tensor | undefined)[] = [];
     return {
       type: 'dropout',
       outputShape: inputShape,
@@ -43,18 +43,15 @@ export const dropout = {
       forward(x, isTraining) {
         training = isTraining && keep < 1;
         if (!training) return x;
-        if (mask.length < x.size) mask = new Float32Array(x.size);
-        const y = new Tensor(x.shape);
-        for (let i = 0; i < x.size; i++) {
-          mask[i] = dropoutRng.uniform() < keep ? 1 / keep : 0;
-          y.data[i] = x.data[i] * mask[i];
-        }
+        y = Tensor.reuse(y, x.shape, backend);
+        mask = Tensor.reuse(mask, x.shape, backend);
+        backend.dropout(x.data, y.data, mask.data, keep, dropoutRng);
         return y;
       },
       backward(dy) {
         if (!training) return dy;
-        const dx = new Tensor(dy.shape);
-        for (let i = 0; i < dy.size; i++) dx.data[i] = dy.data[i] * mask[i];
+        dx = Tensor.reuse(dx, dy.shape, backend);
+        backend.dropoutBackward(dy.data, mask!.data, dx.data);
         return dx;
       },
     };

@@ -4,3 +4,4 @@ export * from './elementwise';
 export * from './conv';
 export * from './squash';
 export * from './batchnorm';
+export * from './dropout';
