@@ -14,8 +14,10 @@ const TANH = 1;
  */
 // @ts-ignore: decorator
 @inline function expv(x: v128, minusOne: bool): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504)));
+  x = f32x4.pmin(f32x4.pmax(f32x4.splat(-87.3), x), f32x4.splat(88.0)); // pmin/pmax: one instruction each
+  // n = round(x·log2 e) by the 1.5·2²³ trick: t's low bits hold n as an integer, which 2ⁿ is built from
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.44269504)), f32x4.splat(12582912.0));
+  const n = f32x4.sub(t, f32x4.splat(12582912.0));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145752)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.42860677e-6)));
   let q = f32x4.add(f32x4.splat(1.0 / 720.0), f32x4.mul(r, f32x4.splat(1.0 / 5040.0)));
@@ -24,7 +26,7 @@ const TANH = 1;
   q = f32x4.add(f32x4.splat(1.0 / 6.0), f32x4.mul(r, q));
   q = f32x4.add(f32x4.splat(0.5), f32x4.mul(r, q));
   q = f32x4.mul(r, f32x4.add(f32x4.splat(1), f32x4.mul(r, q))); // eʳ − 1
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23); // 2ⁿ
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127 - 0x4b400000)), 23); // 2ⁿ: n + 127 in the exponent
   if (minusOne) return f32x4.add(f32x4.mul(scale, q), f32x4.sub(scale, f32x4.splat(1)));
   return f32x4.mul(scale, f32x4.add(q, f32x4.splat(1)));
 }
