@@ -5,7 +5,8 @@
 //   gemm:      float32 matrix products of the MLP's shapes, GFLOPS = 2·m·k·n / median time
 //   data:      Fashion-MNIST load + split + z-score time, peak RSS (target ≤ 2 s)
 //   workloads: the peer workloads (configs/fmnist-mlp.yaml, configs/fmnist-cnn.yaml) on this
-//              machine: seconds per epoch (training pass only), test accuracy, peak RSS
+//              machine: seconds per epoch (the training pass alone, curve.csv's train_seconds),
+//              test accuracy, peak RSS
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,8 +67,10 @@ function workload(name, config, epochs, threads) {
     const run = join(runs, readdirSync(runs)[0]);
     const folder = join(run, readdirSync(run)[0]);
     const metrics = JSON.parse(readFileSync(join(folder, 'metrics.json'), 'utf8'));
-    const rows = readFileSync(join(folder, 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
-    const seconds = rows.map((r) => Number(r[r.length - 1]));
+    const [header, ...lines] = readFileSync(join(folder, 'curve.csv'), 'utf8').trim().split('\n');
+    const rows = lines.map((l) => l.split(','));
+    // the training pass alone, as the PyTorch peer times an epoch (validation excluded)
+    const seconds = rows.map((r) => Number(r[header.split(',').indexOf('train_seconds')]));
     const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)];
     const env = JSON.parse(readFileSync(join(folder, 'env.json'), 'utf8'));
     return { name, threads: env.threads, backend: env.backend, kernels: env.kernels, epochs: rows.length, epochSeconds: median, testAccuracy: metrics.test.accuracy, peakRssMb };

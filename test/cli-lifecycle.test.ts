@@ -15,7 +15,7 @@ function onlyRun(runsDir: string, name: string): string {
   return join(runsDir, name, folders[0]);
 }
 
-const withoutSeconds = (run: string) => readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','));
+const withoutSeconds = (run: string) => readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -2).join(',')); // the two timing columns aside
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 /** A spec slow enough (a few ms an epoch) to be stopped in the middle. */

@@ -16,7 +16,7 @@ function onlyRun(runsDir: string, name: string): string {
   return join(runsDir, name, folders[0]);
 }
 
-const withoutSeconds = (csv: string) => csv.trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','));
+const withoutSeconds = (csv: string) => csv.trim().split('\n').map((l) => l.split(',').slice(0, -2).join(','));
 
 test('train writes the whole run folder, and eval reproduces its final validation metrics exactly', () => {
   const runs = tempDir();
@@ -27,7 +27,7 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['best.safetensors', 'last.safetensors']);
   assert.equal(readFileSync(join(run, 'spec.yaml'), 'utf8'), readFileSync(quickstart, 'utf8'));
   const curve = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');
-  assert.equal(curve[0], 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,seconds');
+  assert.equal(curve[0], 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds');
   assert.equal(curve.length, 31);
   const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
   assert.equal(metrics.status, 'finished');
@@ -220,7 +220,7 @@ test('progress: plain lines off a terminal, --quiet, --json', () => {
   const json = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--json']);
   const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(events.map((e) => e.event), ['epoch', 'epoch', 'epoch', 'done']);
-  assert.deepEqual(Object.keys(events[0]), ['event', 'epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'seconds', 'best']);
+  assert.deepEqual(Object.keys(events[0]), ['event', 'epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'train_seconds', 'seconds', 'best']);
   assert.equal(events[3].final.epoch, 3);
 });
 

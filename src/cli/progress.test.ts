@@ -13,7 +13,7 @@ function fakeIo(isTTY: boolean, colour: boolean) {
   return { io, text: () => text };
 }
 
-const record = { epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, train_acc: 0.8, val_loss: 0.4, val_acc: 0.9, seconds: 0.25 };
+const record = { epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, train_acc: 0.8, val_loss: 0.4, val_acc: 0.9, train_seconds: 0.2, seconds: 0.25 };
 
 test('mode: json and quiet win, else a terminal gets the bar', () => {
   assert.equal(progressMode(fakeIo(true, true).io, { json: true, quiet: true }), 'json');

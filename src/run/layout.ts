@@ -14,7 +14,7 @@ export const files = {
   bestCheckpoint: join('checkpoints', 'best.safetensors'),
 } as const;
 
-export const curveColumns = ['epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'seconds'] as const;
+export const curveColumns = ['epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'train_seconds', 'seconds'] as const;
 
 export function runPath(runDir: string, file: keyof typeof files): string {
   return join(runDir, files[file]);

@@ -64,6 +64,8 @@ export interface RunMetrics {
 
 export const readMetrics = (runDir: string) => readJson<RunMetrics>(join(runDir, files.metrics));
 
+const legacyColumns: readonly string[] = curveColumns.filter((c) => c !== 'train_seconds');
+
 /** curve.csv's rows as numbers (String(n) and Number(s) round-trip every double exactly). */
 export async function readCurve(runDir: string): Promise<EpochRecord[]> {
   const path = join(runDir, files.curve);
@@ -71,11 +73,14 @@ export async function readCurve(runDir: string): Promise<EpochRecord[]> {
     throw new DataError(`${path}: missing; is ${runDir} a dlx run folder?`);
   });
   const [header, ...lines] = text.trim().split('\n');
-  if (header !== curveColumns.join(',')) throw new DataError(`${path}:1: expected the header ${curveColumns.join(',')}, found ${header}`);
+  // runs from dlx before train_seconds existed: their whole-epoch seconds stand in for it
+  const columns = header === legacyColumns.join(',') ? legacyColumns : curveColumns;
+  if (header !== columns.join(',')) throw new DataError(`${path}:1: expected the header ${curveColumns.join(',')}, found ${header}`);
   return lines.map((line, i) => {
     const cells = line.split(',').map(Number);
-    if (cells.length !== curveColumns.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
-    return Object.fromEntries(curveColumns.map((c, j) => [c, cells[j]])) as unknown as EpochRecord;
+    if (cells.length !== columns.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
+    const row = Object.fromEntries(columns.map((c, j) => [c, cells[j]])) as unknown as EpochRecord;
+    return columns === legacyColumns ? { ...row, train_seconds: row.seconds } : row;
   });
 }
 
