@@ -241,6 +241,30 @@ test('conv2dForward and conv2dBackward agree with the reference backend on odd g
   }
 });
 
+test('3×3 stride-1 convolutions with 8 or more channels (Winograd F(2×2, 3×3) on wasm) agree with the reference', async () => {
+  const reference = (await loadBackend('reference', 1))!;
+  const [one, two] = [(await loadBackend('wasm', 1))!, (await loadBackend('wasm', 2))!];
+  // same and valid padding, odd and even sizes (partial 2×2 tiles, partial groups of 4 tiles), one sample and many
+  for (const [inC, F, inH, inW, padding, n] of [[8, 9, 7, 11, 'same', 3], [9, 8, 10, 6, 'valid', 2], [8, 16, 14, 14, 'same', 37], [12, 8, 1, 17, 'same', 1]] as const) {
+    const pad = padding === 'same' ? 1 : 0;
+    const [outH, outW] = padding === 'same' ? [inH, inW] : [inH - 2, inW - 2];
+    const g = { inC, inH, inW, kh: 3, kw: 3, sh: 1, sw: 1, outH, outW, padTop: pad, padLeft: pad };
+    const [K, P] = [inC * 9, outH * outW];
+    const [x, w, b, dy] = [randoms(n * inC * inH * inW), randoms(F * K), randoms(F), randoms(n * F * P)];
+    const run = (backend: Backend) => {
+      const [y, cols, dw, db, dx] = [randoms(n * F * P), randoms(n * K * P), randoms(F * K), randoms(F), randoms(x.length)];
+      backend.conv2dForward(x, w, b, y, cols, g, n);
+      backend.conv2dBackward(cols, w, dy, dw, db, dx, g, n);
+      return { y, cols, dw, db, dx };
+    };
+    const [want, got1, got2] = [run(reference), run(one), run(two)];
+    for (const key of ['y', 'cols', 'dw', 'db', 'dx'] as const) {
+      assertClose(got1[key], [...want[key]], 1e-4, 1e-4, `${inC}→${F} ${inH}×${inW} ${padding} n=${n} ${key}`);
+      assert.deepEqual(new Uint32Array(got2[key].buffer), new Uint32Array(got1[key].buffer), `${inC}→${F} ${inH}×${inW} ${key}: 2 threads as 1`);
+    }
+  }
+});
+
 test('resident buffers from alloc() are used in place and give the same results as plain arrays', async () => {
   for (const threads of [1, 2]) {
     const backend = (await loadBackend('wasm', threads))!;

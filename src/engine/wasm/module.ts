@@ -37,6 +37,10 @@ export interface KernelExports {
   convForward(x: number, w: number, b: number, y: number, cols: number, s0: number, s1: number, F: number, ...rest: [...ConvArgs, number]): void;
   convBackwardData(w: number, dy: number, dx: number, s0: number, s1: number, F: number, ...rest: [...ConvArgs, number]): void;
   convBackwardScratch(K: number, P: number, gemmScratch: number): number;
+  winogradFilter(w: number, U: number, F: number, C: number, transposed: number): void;
+  winogradScratch(C: number, F: number, outH: number, outW: number): number;
+  winogradConv(x: number, U: number, b: number, y: number, cols: number, s0: number, s1: number, C: number, H: number, W: number,
+    F: number, outH: number, outW: number, padTop: number, padLeft: number, scratch: number): void;
   biasGrad(dy: number, db: number, f0: number, f1: number, F: number, n: number, P: number): void;
 }
 

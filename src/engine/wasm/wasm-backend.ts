@@ -77,6 +77,13 @@ class Wasm implements WasmBackend {
     return (t) => free + t * bytes;
   }
 
+  /** Reserves `parts` scratch areas of `bytes` each from `free` on. */
+  private scratchBytes(free: number, parts: number, bytes: number): (t: number) => number {
+    const size = align(bytes);
+    this.arena.reserve(free + size * parts);
+    return (t) => free + t * size;
+  }
+
   /** One task here, more on the pool. */
   private run(tasks: Task[]): void {
     if (tasks.length === 1) this.local(tasks[0]);
@@ -231,10 +238,19 @@ class Wasm implements WasmBackend {
     const { F, K, P, inSize } = convSizes(g, bias.length, n);
     const c = cols.subarray(0, n * K * P);
     const out = y.subarray(0, n * F * P);
-    const { at: [px, pw, pb, pc, py], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, this.arena.out(c), this.arena.out(out)]);
+    const { at: [px, pw, pb, pc, py, pu], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, this.arena.out(c), this.arena.out(out),
+      winograd(g, g.inC) ? 16 * F * g.inC : 0]);
     const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
-    const scratch = this.scratch(end, samples.length, P);
-    this.run(samples.map(([s0, s1], t) => ({ op: 'convForward', args: [px, pw, pb, py, pc, s0, s1, F, ...geometryArgs(g), scratch(t)] })));
+    if (winograd(g, g.inC)) {
+      this.kernels.winogradFilter(pw, pu, F, g.inC, 0);
+      const scratch = this.scratchBytes(end, samples.length, this.kernels.winogradScratch(g.inC, F, g.outH, g.outW));
+      this.run(samples.map(([s0, s1], t) => ({
+        op: 'winogradConv', args: [px, pu, pb, py, pc, s0, s1, g.inC, g.inH, g.inW, F, g.outH, g.outW, g.padTop, g.padLeft, scratch(t)],
+      })));
+    } else {
+      const scratch = this.scratch(end, samples.length, P);
+      this.run(samples.map(([s0, s1], t) => ({ op: 'convForward', args: [px, pw, pb, py, pc, s0, s1, F, ...geometryArgs(g), scratch(t)] })));
+    }
     this.arena.fetch(py, out);
     this.arena.fetch(pc, c);
   }
@@ -258,8 +274,19 @@ class Wasm implements WasmBackend {
     this.arena.fetch(pdb, dBias);
     if (!dx) return;
     const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
-    const dcols = this.scratch(end, samples.length, P, this.kernels.convBackwardScratch(K, P, 0));
-    this.run(samples.map(([s0, s1], t) => ({ op: 'convBackwardData', args: [pw, pdy, pdx, s0, s1, F, ...geometryArgs(g), dcols(t)] })));
+    if (winograd(g, F)) {
+      // the input gradient is dy through the filters rotated by 180° with their channels swapped
+      const pu = end;
+      this.arena.reserve(pu + 4 * 16 * F * g.inC);
+      this.kernels.winogradFilter(pw, pu, F, g.inC, 1);
+      const scratch = this.scratchBytes(align(pu + 4 * 16 * F * g.inC), samples.length, this.kernels.winogradScratch(F, g.inC, g.inH, g.inW));
+      this.run(samples.map(([s0, s1], t) => ({
+        op: 'winogradConv', args: [pdy, pu, 0, pdx, 0, s0, s1, F, g.outH, g.outW, g.inC, g.inH, g.inW, 2 - g.padTop, 2 - g.padLeft, scratch(t)],
+      })));
+    } else {
+      const dcols = this.scratch(end, samples.length, P, this.kernels.convBackwardScratch(K, P, 0));
+      this.run(samples.map(([s0, s1], t) => ({ op: 'convBackwardData', args: [pw, pdy, pdx, s0, s1, F, ...geometryArgs(g), dcols(t)] })));
+    }
     this.arena.fetch(pdx, dx.subarray(0, n * inSize));
   }
 
@@ -267,6 +294,12 @@ class Wasm implements WasmBackend {
     return this.pool.stop();
   }
 }
+
+/**
+ * 3×3 convolutions at stride 1 go through Winograd's F(2×2, 3×3) (assembly/winograd.ts) when the
+ * products it makes are deep enough (`depth` input channels) to run at speed.
+ */
+const winograd = (g: ConvGeometry, depth: number) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && depth >= 8;
 
 const convSizes = (g: ConvGeometry, F: number, n: number) => {
   const P = g.outH * g.outW;

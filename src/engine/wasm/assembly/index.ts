@@ -5,3 +5,4 @@ export * from './conv';
 export * from './squash';
 export * from './batchnorm';
 export * from './dropout';
+export * from './winograd';

@@ -1,0 +1,196 @@
+// 3×3 convolutions at stride 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray 2016,
+// "Fast algorithms for convolutional neural networks", https://arxiv.org/abs/1509.09308): each
+// 2×2 block of outputs from a 4×4 input tile with 16 products per channel pair instead of 36.
+//   Y = Aᵀ[U ⊙ V]A,  U = G g Gᵀ (the filter),  V = Bᵀ d B (the tile)
+// The 16 element-wise products, summed over input channels, are 16 matrix products
+// M[ξ] = U[ξ] (F × C) · V[ξ] (C × tiles). Tiles are transformed four at a time (SIMD lanes along
+// a row of tiles). The same kernel computes a 3×3 convolution's input gradient: a convolution of
+// dy with the filters rotated by 180° and their channels swapped (winogradFilter's `transposed`).
+// Every output is computed from its own tile in a fixed order, whichever samples a call covers.
+import { gemm, scratchBytes } from './gemm';
+import { f32At, im2colSample } from './im2col';
+
+const TILE_COLUMNS = 256; // tiles per product: a chunk of samples whose V and M stay in cache
+
+// @ts-ignore: decorator
+@inline function align64(x: usize): usize { return (x + 63) & ~(<usize>63); }
+
+// @ts-ignore: decorator
+@inline function tap(w: usize, base: i32, i: i32, j: i32, rotate: bool): f32 {
+  return load<f32>(f32At(w, base + (rotate ? (2 - i) * 3 + (2 - j) : i * 3 + j)));
+}
+
+/** U[4r + 0…3][o][i] = [a, (a + b + c)/2, (a − b + c)/2, c] for row r = (a, b, c) of G·g. */
+// @ts-ignore: decorator
+@inline function filterRow(U: usize, r: i32, o: i32, i: i32, outs: i32, ins: i32, a: f32, b: f32, c: f32): void {
+  const stride = outs * ins;
+  const at = (4 * r * outs + o) * ins + i;
+  store<f32>(f32At(U, at), a);
+  store<f32>(f32At(U, at + stride), (a + b + c) * 0.5);
+  store<f32>(f32At(U, at + 2 * stride), (a - b + c) * 0.5);
+  store<f32>(f32At(U, at + 3 * stride), c);
+}
+
+/**
+ * The transformed filters U[ξ][o][i] = (G g Gᵀ)[ξ] of w [F][C][3][3]: o = f, i = c; or, when
+ * `transposed`, for the input gradient: o = c, i = f and g rotated by 180°.
+ */
+export function winogradFilter(w: usize, U: usize, F: i32, C: i32, transposed: i32): void {
+  const rotate = transposed != 0;
+  const outs = rotate ? C : F, ins = rotate ? F : C;
+  for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) {
+    const base = (f * C + c) * 9;
+    const o = rotate ? c : f, i = rotate ? f : c;
+    const a0 = tap(w, base, 0, 0, rotate), a1 = tap(w, base, 0, 1, rotate), a2 = tap(w, base, 0, 2, rotate);
+    const b0 = tap(w, base, 1, 0, rotate), b1 = tap(w, base, 1, 1, rotate), b2 = tap(w, base, 1, 2, rotate);
+    const c0 = tap(w, base, 2, 0, rotate), c1 = tap(w, base, 2, 1, rotate), c2 = tap(w, base, 2, 2, rotate);
+    // G·g: rows g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2; then each row times Gᵀ
+    filterRow(U, 0, o, i, outs, ins, a0, a1, a2);
+    filterRow(U, 1, o, i, outs, ins, (a0 + b0 + c0) * 0.5, (a1 + b1 + c1) * 0.5, (a2 + b2 + c2) * 0.5);
+    filterRow(U, 2, o, i, outs, ins, (a0 - b0 + c0) * 0.5, (a1 - b1 + c1) * 0.5, (a2 - b2 + c2) * 0.5);
+    filterRow(U, 3, o, i, outs, ins, c0, c1, c2);
+  }
+}
+
+// The scratch layout for outputs outH × outW: tiles per row and column, samples per chunk, the
+// row length of V and M (a group of four tiles may run 3 past a chunk's end), the padded plane.
+// @ts-ignore: decorator
+@inline function tilesOf(size: i32): i32 { return (size + 1) >> 1; }
+// @ts-ignore: decorator
+@inline function chunkOf(tiles: i32): i32 { return max(1, TILE_COLUMNS / tiles); }
+// @ts-ignore: decorator
+@inline function rowOf(tiles: i32): i32 { return chunkOf(tiles) * tiles + 4; }
+// @ts-ignore: decorator
+@inline function planeWidth(tilesW: i32): i32 { return 2 * (((tilesW + 3) >> 2) << 2) + 4; } // loads reach 2·tx + 9
+// @ts-ignore: decorator
+@inline function planeBytes(tilesH: i32, tilesW: i32): usize { return align64(<usize>(planeWidth(tilesW) * (2 * tilesH + 2)) << 2); }
+
+/** Bytes of scratch winogradConv needs for C input and F output channels. */
+export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
+  const tilesH = tilesOf(outH), tilesW = tilesOf(outW);
+  const ld = rowOf(tilesH * tilesW);
+  return 256 + planeBytes(tilesH, tilesW) + align64(<usize>(16 * C * ld) << 2) + align64(<usize>(16 * F * ld) << 2) + scratchBytes(ld);
+}
+
+/**
+ * V[ξ][c][col…col+3] for the four tiles (ty, tx…tx+3) of the padded plane p (rows `pw` long),
+ * V[ξ] `plane` values apart; tmp holds 16 vectors.
+ */
+// @ts-ignore: decorator
+@inline function inputTiles(p: usize, pw: i32, ty: i32, tx: i32, V: usize, plane: usize, col: i32, tmp: usize): void {
+  // row r of the four 4×4 tiles as d_r0…d_r3, each a vector over the tiles, times B
+  for (let r = 0; r < 4; r++) {
+    const row = f32At(p, (2 * ty + r) * pw + 2 * tx);
+    const u0 = v128.load(row), u1 = v128.load(row, 16), w0 = v128.load(row, 8), w1 = v128.load(row, 24);
+    const d0 = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), d1 = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+    const d2 = v128.shuffle<f32>(w0, w1, 0, 2, 4, 6), d3 = v128.shuffle<f32>(w0, w1, 1, 3, 5, 7);
+    const h = tmp + (<usize>r << 6);
+    v128.store(h, f32x4.sub(d0, d2));
+    v128.store(h, f32x4.add(d1, d2), 16);
+    v128.store(h, f32x4.sub(d2, d1), 32);
+    v128.store(h, f32x4.sub(d1, d3), 48);
+  }
+  // Bᵀ on the columns: rows h0 − h2, h1 + h2, h2 − h1, h1 − h3, stored at V[4i + j]
+  const at = f32At(V, col);
+  const step = plane << 2;
+  for (let j = 0; j < 4; j++) {
+    const o = <usize>j << 4;
+    const h0 = v128.load(tmp + o), h1 = v128.load(tmp + 64 + o), h2 = v128.load(tmp + 128 + o), h3 = v128.load(tmp + 192 + o);
+    v128.store(at + <usize>j * step, f32x4.sub(h0, h2));
+    v128.store(at + <usize>(4 + j) * step, f32x4.add(h1, h2));
+    v128.store(at + <usize>(8 + j) * step, f32x4.sub(h2, h1));
+    v128.store(at + <usize>(12 + j) * step, f32x4.sub(h1, h3));
+  }
+}
+
+/** Up to 8 values of one output row: `count` of lo's then hi's lanes. */
+// @ts-ignore: decorator
+@inline function storeRow(at: usize, lo: v128, hi: v128, count: i32): void {
+  if (count >= 8) {
+    v128.store(at, lo);
+    v128.store(at, hi, 16);
+    return;
+  }
+  for (let j = 0; j < count; j++) {
+    const v = j < 4 ? lo : hi;
+    const lane = j & 3;
+    store<f32>(at + (<usize>j << 2), lane == 0 ? f32x4.extract_lane(v, 0) : lane == 1 ? f32x4.extract_lane(v, 1) : lane == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3));
+  }
+}
+
+/** The 2×2 outputs of four tiles from M[ξ][col…col+3] (rows `plane` apart), plus bias, into y at (2ty, 2tx); tmp holds 8 vectors. */
+// @ts-ignore: decorator
+@inline function outputTiles(M: usize, plane: usize, col: i32, bias: f32, y: usize, outH: i32, outW: i32, ty: i32, tx: i32, tmp: usize): void {
+  const at = f32At(M, col);
+  const step = plane << 2;
+  // Aᵀ on the rows: q0 = m0 + m1 + m2, q1 = m1 − m2 − m3 (m_i the rows of ξ = 4i + j)
+  for (let j = 0; j < 4; j++) {
+    const m0 = v128.load(at + <usize>j * step), m1 = v128.load(at + <usize>(4 + j) * step);
+    const m2 = v128.load(at + <usize>(8 + j) * step), m3 = v128.load(at + <usize>(12 + j) * step);
+    v128.store(tmp + (<usize>j << 4), f32x4.add(f32x4.add(m0, m1), m2));
+    v128.store(tmp + 64 + (<usize>j << 4), f32x4.sub(f32x4.sub(m1, m2), m3));
+  }
+  const q00 = v128.load(tmp), q01 = v128.load(tmp, 16), q02 = v128.load(tmp, 32), q03 = v128.load(tmp, 48);
+  const q10 = v128.load(tmp, 64), q11 = v128.load(tmp, 80), q12 = v128.load(tmp, 96), q13 = v128.load(tmp, 112);
+  const bv = f32x4.splat(bias);
+  // … and on the columns: y_r0 = q_r0 + q_r1 + q_r2, y_r1 = q_r1 − q_r2 − q_r3
+  const y00 = f32x4.add(f32x4.add(f32x4.add(q00, q01), q02), bv), y01 = f32x4.add(f32x4.sub(f32x4.sub(q01, q02), q03), bv);
+  const y10 = f32x4.add(f32x4.add(f32x4.add(q10, q11), q12), bv), y11 = f32x4.add(f32x4.sub(f32x4.sub(q11, q12), q13), bv);
+  const count = min(8, outW - 2 * tx);
+  const row = f32At(y, 2 * ty * outW + 2 * tx);
+  storeRow(row, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5), v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), count);
+  if (2 * ty + 1 < outH) storeRow(row + (<usize>outW << 2), v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), count);
+}
+
+/**
+ * Samples [s0, s1) of x [n][C][H][W] through the 3×3 stride-1 convolution whose transformed
+ * filters are U (winogradFilter): y [n][F][outH][outW] (+ bias b unless b is 0), and each
+ * sample's im2col columns into cols unless cols is 0 (the weight gradient's operand).
+ */
+export function winogradConv(x: usize, U: usize, b: usize, y: usize, cols: usize, s0: i32, s1: i32, C: i32, H: i32, W: i32,
+  F: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32, scratch: usize): void {
+  const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
+  const ld = rowOf(tiles);
+  const pw = planeWidth(tilesW);
+  const tmp = scratch;
+  const p = tmp + 256;
+  const V = p + planeBytes(tilesH, tilesW);
+  const M = V + align64(<usize>(16 * C * ld) << 2);
+  const rest = M + align64(<usize>(16 * F * ld) << 2);
+  const inSize = C * H * W, P = outH * outW;
+  for (let sa = s0; sa < s1; sa += chunkOf(tiles)) {
+    const sb = min(s1, sa + chunkOf(tiles));
+    const width = (sb - sa) * tiles;
+    for (let c = 0; c < C; c++) {
+      for (let s = sa; s < sb; s++) {
+        // the plane, zero padded: padded (r, q) holds x[r − padTop][q − padLeft]
+        memory.fill(p, 0, <usize>(pw * (2 * tilesH + 2)) << 2);
+        const xs = f32At(x, s * inSize + c * H * W);
+        for (let r = 0; r < H; r++) {
+          const pr = r + padTop;
+          if (pr < 0 || pr >= 2 * tilesH + 2) continue;
+          const from = max(0, -padLeft), to = min(W, pw - padLeft);
+          if (to > from) memory.copy(f32At(p, pr * pw + padLeft + from), f32At(xs, r * W + from), <usize>(to - from) << 2);
+        }
+        const first = (s - sa) * tiles;
+        for (let ty = 0; ty < tilesH; ty++) {
+          for (let tx = 0; tx < tilesW; tx += 4) inputTiles(p, pw, ty, tx, f32At(V, c * ld), C * ld, first + ty * tilesW + tx, tmp);
+        }
+      }
+    }
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(F, width, C, f32At(U, xi * F * C), C, 0, f32At(V, xi * C * ld), ld, 0, f32At(M, xi * F * ld), ld, 0, rest);
+    }
+    for (let s = sa; s < sb; s++) {
+      const first = (s - sa) * tiles;
+      for (let f = 0; f < F; f++) {
+        const bias = b ? load<f32>(f32At(b, f)) : 0;
+        const yf = f32At(y, (s * F + f) * P);
+        for (let ty = 0; ty < tilesH; ty++) {
+          for (let tx = 0; tx < tilesW; tx += 4) outputTiles(f32At(M, f * ld), F * ld, first + ty * tilesW + tx, bias, yf, outH, outW, ty, tx, tmp);
+        }
+      }
+      if (cols) im2colSample(f32At(x, s * inSize), f32At(cols, s * C * 9 * P), C, H, W, 3, 3, 1, 1, outH, outW, padTop, padLeft);
+    }
+  }
+}
