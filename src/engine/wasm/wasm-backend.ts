@@ -8,31 +8,30 @@ import type { ConvGeometry } from '../conv.js';
 import type { Rng } from '../rng.js';
 import { align, Arena } from './arena.js';
 import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
-import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
+import { MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
 import { KernelPool } from './pool.js';
 import type { Op, Task } from './slots.js';
+import { conv2dBackward, conv2dForward, type KernelRunner } from './wasm-conv.js';
 
 export interface WasmBackend extends Backend {
   readonly variant: KernelVariant;
   stop(): Promise<void>;
 }
 
-class Wasm implements WasmBackend {
+class Wasm implements WasmBackend, KernelRunner {
   readonly name = 'wasm';
-  private readonly arena: Arena;
-  private readonly mr: number;
-  private readonly nr: number;
+  readonly arena: Arena;
+  readonly panel: { rows: number; cols: number };
   private readonly local: (task: Task) => void;
 
   constructor(
     readonly variant: KernelVariant,
     memory: WebAssembly.Memory,
-    private readonly kernels: KernelExports,
+    readonly kernels: KernelExports,
     private readonly pool: KernelPool,
   ) {
     this.arena = new Arena(memory);
-    this.mr = kernels.panelRows();
-    this.nr = kernels.panelCols();
+    this.panel = { rows: kernels.panelRows(), cols: kernels.panelCols() };
     const calls = kernels as unknown as Record<Op, (...args: number[]) => void>;
     this.local = ({ op, args }) => calls[op](...args);
   }
@@ -59,8 +58,8 @@ class Wasm implements WasmBackend {
 
   /** C (=|+=) op(A)·op(B) on operands already in memory (byte offsets); scratch from `free` on. */
   private gemm({ m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs, A: number, B: number, C: number, free: number): void {
-    const parts = partition(m, n, k, this.threads, this.mr, this.nr);
-    const scratch = this.scratch(free, parts.length, Math.max(...parts.map(([, , j0, j1]) => j1 - j0)));
+    const parts = partition(m, n, k, this.threads, this.panel.rows, this.panel.cols);
+    const scratch = this.scratch(free, parts.length, this.kernels.scratchBytes(Math.max(...parts.map(([, , j0, j1]) => j1 - j0))));
     const lda = transA ? m : k;
     const ldb = transB ? k : n;
     this.run(parts.map(([i0, i1, j0, j1], t) => ({
@@ -70,22 +69,15 @@ class Wasm implements WasmBackend {
     })));
   }
 
-  /** Reserves `parts` scratch areas for products `cols` wide (plus `extra` bytes each) from `free` on. */
-  private scratch(free: number, parts: number, cols: number, extra = 0): (t: number) => number {
-    const bytes = align(this.kernels.scratchBytes(cols) + extra);
-    this.arena.reserve(free + bytes * parts);
-    return (t) => free + t * bytes;
-  }
-
   /** Reserves `parts` scratch areas of `bytes` each from `free` on. */
-  private scratchBytes(free: number, parts: number, bytes: number): (t: number) => number {
+  scratch(free: number, parts: number, bytes: number): (t: number) => number {
     const size = align(bytes);
     this.arena.reserve(free + size * parts);
     return (t) => free + t * size;
   }
 
   /** One task here, more on the pool. */
-  private run(tasks: Task[]): void {
+  run(tasks: Task[]): void {
     if (tasks.length === 1) this.local(tasks[0]);
     else this.pool.run(tasks, this.local);
   }
@@ -232,82 +224,19 @@ class Wasm implements WasmBackend {
     this.arena.fetch(pv, v);
   }
 
-  // Convolution one sample at a time (assembly/conv.ts), each thread a run of whole samples; the
-  // columns stay in the module's memory between forward and backward when `cols` is resident.
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {
-    const { F, K, P, inSize } = convSizes(g, bias.length, n);
-    const c = cols.subarray(0, n * K * P);
-    const out = y.subarray(0, n * F * P);
-    const { at: [px, pw, pb, pc, py, pu], end } = this.arena.place([x.subarray(0, n * inSize), weight, bias, this.arena.out(c), this.arena.out(out),
-      winograd(g, g.inC) ? 16 * F * g.inC : 0]);
-    const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
-    if (winograd(g, g.inC)) {
-      this.kernels.winogradFilter(pw, pu, F, g.inC, 0);
-      const scratch = this.scratchBytes(end, samples.length, this.kernels.winogradScratch(g.inC, F, g.outH, g.outW));
-      this.run(samples.map(([s0, s1], t) => ({
-        op: 'winogradConv', args: [px, pu, pb, py, pc, s0, s1, g.inC, g.inH, g.inW, F, g.outH, g.outW, g.padTop, g.padLeft, scratch(t)],
-      })));
-    } else {
-      const scratch = this.scratch(end, samples.length, P);
-      this.run(samples.map(([s0, s1], t) => ({ op: 'convForward', args: [px, pw, pb, py, pc, s0, s1, F, ...geometryArgs(g), scratch(t)] })));
-    }
-    this.arena.fetch(py, out);
-    this.arena.fetch(pc, c);
+    conv2dForward(this, x, weight, bias, y, cols, g, n);
   }
 
   conv2dBackward(cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array, dBias: Float32Array,
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
-    const { F, K, P, inSize } = convSizes(g, dBias.length, n);
-    const { at: [pc, pw, pdy, pdw, pdb, pdx], end } = this.arena.place([
-      cols.subarray(0, n * K * P), weight, dy.subarray(0, n * F * P), this.arena.out(dWeight), this.arena.out(dBias),
-      dx ? this.arena.out(dx.subarray(0, n * inSize)) : 0]);
-    // dW[F, K] = Σ_s dy_s[F, P]·cols_sᵀ, split over dW like any product
-    const parts = partition(F, K, n * P, this.threads, this.mr, this.nr);
-    const scratch = this.scratch(end, parts.length, Math.max(...parts.map(([, , j0, j1]) => j1 - j0)));
-    this.run(parts.map(([i0, i1, j0, j1], t) => ({
-      op: 'gemmSamples',
-      args: [n, i1 - i0, j1 - j0, P, pdy + 4 * i0 * P, P, F * P, 0, pc + 4 * j0 * P, P, K * P, 1, pdw + 4 * (i0 * K + j0), K, 0, scratch(t)],
-    })));
-    const filters = split(F, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (n * P)));
-    this.run(filters.map(([f0, f1]) => ({ op: 'biasGrad', args: [pdy, pdb, f0, f1, F, n, P] })));
-    this.arena.fetch(pdw, dWeight);
-    this.arena.fetch(pdb, dBias);
-    if (!dx) return;
-    const samples = split(n, this.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
-    if (winograd(g, F)) {
-      // the input gradient is dy through the filters rotated by 180° with their channels swapped
-      const pu = end;
-      this.arena.reserve(pu + 4 * 16 * F * g.inC);
-      this.kernels.winogradFilter(pw, pu, F, g.inC, 1);
-      const scratch = this.scratchBytes(align(pu + 4 * 16 * F * g.inC), samples.length, this.kernels.winogradScratch(F, g.inC, g.inH, g.inW));
-      this.run(samples.map(([s0, s1], t) => ({
-        op: 'winogradConv', args: [pdy, pu, 0, pdx, 0, s0, s1, F, g.outH, g.outW, g.inC, g.inH, g.inW, 2 - g.padTop, 2 - g.padLeft, scratch(t)],
-      })));
-    } else {
-      const dcols = this.scratch(end, samples.length, P, this.kernels.convBackwardScratch(K, P, 0));
-      this.run(samples.map(([s0, s1], t) => ({ op: 'convBackwardData', args: [pw, pdy, pdx, s0, s1, F, ...geometryArgs(g), dcols(t)] })));
-    }
-    this.arena.fetch(pdx, dx.subarray(0, n * inSize));
+    conv2dBackward(this, cols, weight, dy, dWeight, dBias, dx, g, n);
   }
 
   stop(): Promise<void> {
     return this.pool.stop();
   }
 }
-
-/**
- * 3×3 convolutions at stride 1 go through Winograd's F(2×2, 3×3) (assembly/winograd.ts) when the
- * products it makes are deep enough (`depth` input channels) to run at speed.
- */
-const winograd = (g: ConvGeometry, depth: number) => g.kh === 3 && g.kw === 3 && g.sh === 1 && g.sw === 1 && depth >= 8;
-
-const convSizes = (g: ConvGeometry, F: number, n: number) => {
-  const P = g.outH * g.outW;
-  return { F, K: g.inC * g.kh * g.kw, P, wide: n * P, inSize: g.inC * g.inH * g.inW };
-};
-
-const geometryArgs = (g: ConvGeometry) =>
-  [g.inC, g.inH, g.inW, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW, g.padTop, g.padLeft] as const;
 
 const started = new Map<string, Promise<WasmBackend>>();
 

@@ -8,7 +8,7 @@
 // dy with the filters rotated by 180° and their channels swapped (winogradFilter's `transposed`).
 // Every output is computed from its own tile in a fixed order, whichever samples a call covers.
 import { gemm, scratchBytes } from './gemm';
-import { f32At, im2colSample } from './im2col';
+import { f32At } from './im2col';
 
 const TILE_COLUMNS = 256; // tiles per product: a chunk of samples whose V and M stay in cache
 
@@ -72,12 +72,24 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
   return 256 + planeBytes(tilesH, tilesW) + align64(<usize>(16 * C * ld) << 2) + align64(<usize>(16 * F * ld) << 2) + scratchBytes(ld);
 }
 
+/** The first `lanes` of v at `at`: a group of tiles at the end of a row writes only its own. */
+// @ts-ignore: decorator
+@inline function storeLanes(at: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(at, v);
+    return;
+  }
+  store<f32>(at, f32x4.extract_lane(v, 0));
+  if (lanes > 1) store<f32>(at, f32x4.extract_lane(v, 1), 4);
+  if (lanes > 2) store<f32>(at, f32x4.extract_lane(v, 2), 8);
+}
+
 /**
  * V[ξ][c][col…col+3] for the four tiles (ty, tx…tx+3) of the padded plane p (rows `pw` long),
  * V[ξ] `plane` values apart; tmp holds 16 vectors.
  */
 // @ts-ignore: decorator
-@inline function inputTiles(p: usize, pw: i32, ty: i32, tx: i32, V: usize, plane: usize, col: i32, tmp: usize): void {
+@inline function inputTiles(p: usize, pw: i32, ty: i32, tx: i32, V: usize, plane: usize, col: i32, lanes: i32, tmp: usize): void {
   // row r of the four 4×4 tiles as d_r0…d_r3, each a vector over the tiles, times B
   for (let r = 0; r < 4; r++) {
     const row = f32At(p, (2 * ty + r) * pw + 2 * tx);
@@ -96,10 +108,10 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
   for (let j = 0; j < 4; j++) {
     const o = <usize>j << 4;
     const h0 = v128.load(tmp + o), h1 = v128.load(tmp + 64 + o), h2 = v128.load(tmp + 128 + o), h3 = v128.load(tmp + 192 + o);
-    v128.store(at + <usize>j * step, f32x4.sub(h0, h2));
-    v128.store(at + <usize>(4 + j) * step, f32x4.add(h1, h2));
-    v128.store(at + <usize>(8 + j) * step, f32x4.sub(h2, h1));
-    v128.store(at + <usize>(12 + j) * step, f32x4.sub(h1, h3));
+    storeLanes(at + <usize>j * step, f32x4.sub(h0, h2), lanes);
+    storeLanes(at + <usize>(4 + j) * step, f32x4.add(h1, h2), lanes);
+    storeLanes(at + <usize>(8 + j) * step, f32x4.sub(h2, h1), lanes);
+    storeLanes(at + <usize>(12 + j) * step, f32x4.sub(h1, h3), lanes);
   }
 }
 
@@ -142,44 +154,53 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
   if (2 * ty + 1 < outH) storeRow(row + (<usize>outW << 2), v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), count);
 }
 
+/** Fills the padded plane p (pw wide, `rows` tall) with plane src (h × w) at (top, left), zeros elsewhere. */
+// @ts-ignore: decorator
+@inline function padPlane(p: usize, pw: i32, rows: i32, src: usize, h: i32, w: i32, top: i32, left: i32): void {
+  memory.fill(p, 0, <usize>(pw * rows) << 2);
+  const from = max(0, -left), to = min(w, pw - left);
+  if (to <= from) return;
+  for (let r = max(0, -top); r < h && r + top < rows; r++) {
+    memory.copy(f32At(p, (r + top) * pw + left + from), f32At(src, r * w + from), <usize>(to - from) << 2);
+  }
+}
+
 /**
  * Samples [s0, s1) of x [n][C][H][W] through the 3×3 stride-1 convolution whose transformed
- * filters are U (winogradFilter): y [n][F][outH][outW] (+ bias b unless b is 0), and each
- * sample's im2col columns into cols unless cols is 0 (the weight gradient's operand).
+ * filters are U (winogradFilter): y [n][F][outH][outW] (+ bias b unless b is 0). With Vg not 0
+ * the transformed tiles are kept there, V[ξ][c][s·tiles + t] in rows `ldg` long, for the
+ * weight gradient (winogradWeightGrad); else they live in scratch.
  */
-export function winogradConv(x: usize, U: usize, b: usize, y: usize, cols: usize, s0: i32, s1: i32, C: i32, H: i32, W: i32,
+export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, ldg: i32, s0: i32, s1: i32, C: i32, H: i32, W: i32,
   F: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32, scratch: usize): void {
   const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
   const ld = rowOf(tiles);
   const pw = planeWidth(tilesW);
   const tmp = scratch;
   const p = tmp + 256;
-  const V = p + planeBytes(tilesH, tilesW);
-  const M = V + align64(<usize>(16 * C * ld) << 2);
+  const Vs = p + planeBytes(tilesH, tilesW);
+  const M = Vs + align64(<usize>(16 * C * ld) << 2);
   const rest = M + align64(<usize>(16 * F * ld) << 2);
+  const V = Vg ? Vg : Vs;
+  const ldv = Vg ? ldg : ld;
   const inSize = C * H * W, P = outH * outW;
   for (let sa = s0; sa < s1; sa += chunkOf(tiles)) {
     const sb = min(s1, sa + chunkOf(tiles));
     const width = (sb - sa) * tiles;
+    const col0 = Vg ? sa * tiles : 0; // the chunk's first column of V
     for (let c = 0; c < C; c++) {
       for (let s = sa; s < sb; s++) {
-        // the plane, zero padded: padded (r, q) holds x[r − padTop][q − padLeft]
-        memory.fill(p, 0, <usize>(pw * (2 * tilesH + 2)) << 2);
-        const xs = f32At(x, s * inSize + c * H * W);
-        for (let r = 0; r < H; r++) {
-          const pr = r + padTop;
-          if (pr < 0 || pr >= 2 * tilesH + 2) continue;
-          const from = max(0, -padLeft), to = min(W, pw - padLeft);
-          if (to > from) memory.copy(f32At(p, pr * pw + padLeft + from), f32At(xs, r * W + from), <usize>(to - from) << 2);
-        }
-        const first = (s - sa) * tiles;
+        padPlane(p, pw, 2 * tilesH + 2, f32At(x, s * inSize + c * H * W), H, W, padTop, padLeft);
+        const first = col0 + (s - sa) * tiles;
         for (let ty = 0; ty < tilesH; ty++) {
-          for (let tx = 0; tx < tilesW; tx += 4) inputTiles(p, pw, ty, tx, f32At(V, c * ld), C * ld, first + ty * tilesW + tx, tmp);
+          for (let tx = 0; tx < tilesW; tx += 4) {
+            inputTiles(p, pw, ty, tx, f32At(V, c * ldv), C * ldv, first + ty * tilesW + tx, min(4, tilesW - tx), tmp);
+          }
         }
       }
     }
     for (let xi = 0; xi < 16; xi++) {
-      gemm(F, width, C, f32At(U, xi * F * C), C, 0, f32At(V, xi * C * ld), ld, 0, f32At(M, xi * F * ld), ld, 0, rest);
+      gemm(F, width, C, f32At(U, xi * F * C), C, 0, f32At(V, xi * C * ldv + col0), ldv, 0, f32At(M, xi * F * ld), ld, 0, rest);
     }
     for (let s = sa; s < sb; s++) {
       const first = (s - sa) * tiles;
@@ -190,7 +211,102 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, cols: usize
           for (let tx = 0; tx < tilesW; tx += 4) outputTiles(f32At(M, f * ld), F * ld, first + ty * tilesW + tx, bias, yf, outH, outW, ty, tx, tmp);
         }
       }
-      if (cols) im2colSample(f32At(x, s * inSize), f32At(cols, s * C * 9 * P), C, H, W, 3, 3, 1, 1, outH, outW, padTop, padLeft);
     }
   }
 }
+
+/**
+ * The weight gradient in tile space, dU[ξ] = Σ over every tile of every sample of Z[ξ]·V[ξ]ᵀ, for
+ * ξ in [xi0, xi1): Z = A dY Aᵀ from the 2×2 blocks dY of dy [n][F][outH][outW] (zero past the
+ * edges), V the forward pass's tiles (winogradConv's Vg, rows ldv long). A chunk of samples at a
+ * time: its Z in scratch, then one product per ξ added onto dU in sample order. Then
+ * dW = Gᵀ dU G (winogradFilterGrad).
+ */
+export function winogradWeightGrad(dy: usize, V: usize, dU: usize, xi0: i32, xi1: i32, n: i32, F: i32, C: i32, outH: i32, outW: i32,
+  ldv: i32, scratch: usize): void {
+  const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
+  const ldz = rowOf(tiles);
+  const pw = planeWidth(tilesW);
+  const p = scratch;
+  const Z = p + planeBytes(tilesH, tilesW);
+  const rest = Z + align64(<usize>(16 * F * ldz) << 2);
+  const step = <usize>(F * ldz) << 2;
+  for (let sa = 0; sa < n; sa += chunkOf(tiles)) {
+    const sb = min(n, sa + chunkOf(tiles));
+    for (let s = sa; s < sb; s++) {
+      for (let f = 0; f < F; f++) {
+        padPlane(p, pw, 2 * tilesH, f32At(dy, (s * F + f) * outH * outW), outH, outW, 0, 0);
+        for (let ty = 0; ty < tilesH; ty++) {
+          for (let tx = 0; tx < tilesW; tx += 4) {
+            const lanes = min(4, tilesW - tx);
+            const top = f32At(p, 2 * ty * pw + 2 * tx), bottom = top + (<usize>pw << 2);
+            const u0 = v128.load(top), u1 = v128.load(top, 16), w0 = v128.load(bottom), w1 = v128.load(bottom, 16);
+            // dY = [[a, b], [c, d]] per tile; A dY has rows (a, b), (a + c, b + d), (a − c, b − d), (−c, −d)
+            const a = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), b = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+            const c = v128.shuffle<f32>(w0, w1, 0, 2, 4, 6), d = v128.shuffle<f32>(w0, w1, 1, 3, 5, 7);
+            const at = f32At(Z, f * ldz + (s - sa) * tiles + ty * tilesW + tx);
+            zRow(at, step, 0, a, b, lanes, xi0, xi1);
+            zRow(at, step, 1, f32x4.add(a, c), f32x4.add(b, d), lanes, xi0, xi1);
+            zRow(at, step, 2, f32x4.sub(a, c), f32x4.sub(b, d), lanes, xi0, xi1);
+            zRow(at, step, 3, f32x4.neg(c), f32x4.neg(d), lanes, xi0, xi1);
+          }
+        }
+      }
+    }
+    for (let xi = xi0; xi < xi1; xi++) {
+      gemm(F, C, (sb - sa) * tiles, f32At(Z, xi * F * ldz), ldz, 0, f32At(V, xi * C * ldv + sa * tiles), ldv, 1,
+        f32At(dU, xi * F * C), C, sa > 0 ? 1 : 0, rest);
+    }
+  }
+}
+
+/** Row i of (A dY) Aᵀ from its two entries (p, q): Z[4i + 0…3] = p, p + q, p − q, −q (those in [xi0, xi1)). */
+// @ts-ignore: decorator
+@inline function zRow(at: usize, step: usize, i: i32, p: v128, q: v128, lanes: i32, xi0: i32, xi1: i32): void {
+  const xi = 4 * i;
+  const row = at + <usize>xi * step;
+  if (xi >= xi0 && xi < xi1) storeLanes(row, p, lanes);
+  if (xi + 1 >= xi0 && xi + 1 < xi1) storeLanes(row + step, f32x4.add(p, q), lanes);
+  if (xi + 2 >= xi0 && xi + 2 < xi1) storeLanes(row + 2 * step, f32x4.sub(p, q), lanes);
+  if (xi + 3 >= xi0 && xi + 3 < xi1) storeLanes(row + 3 * step, f32x4.neg(q), lanes);
+}
+
+/** Bytes of scratch winogradWeightGrad needs. */
+export function winogradWeightScratch(F: i32, C: i32, outH: i32, outW: i32): usize {
+  const tilesH = tilesOf(outH), tilesW = tilesOf(outW);
+  return planeBytes(tilesH, tilesW) + align64(<usize>(16 * F * rowOf(tilesH * tilesW)) << 2) + scratchBytes(C);
+}
+
+/** Row i of dW's 3×3 from row i of Gᵀ dU (a, b, c, d): a + (b + c)/2, (b − c)/2, (b + c)/2 + d. */
+// @ts-ignore: decorator
+@inline function gradRow(out: usize, i: i32, a: f32, b: f32, c: f32, d: f32): void {
+  const row = out + (<usize>(3 * i) << 2);
+  store<f32>(row, a + (b + c) * 0.5);
+  store<f32>(row, (b - c) * 0.5, 4);
+  store<f32>(row, (b + c) * 0.5 + d, 8);
+}
+
+/** dW[f][c] = Gᵀ dU[·][f][c] G, the 3×3 weight gradient from the tile-space one. */
+export function winogradFilterGrad(dU: usize, dW: usize, F: i32, C: i32): void {
+  const plane = <usize>(F * C) << 2;
+  for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) {
+    const u = f32At(dU, f * C + c);
+    const out = f32At(dW, (f * C + c) * 9);
+    // Gᵀ on the columns of the 4×4 dU: rows u0 + (u1 + u2)/2, (u1 − u2)/2, (u1 + u2)/2 + u3
+    let r00: f32 = 0, r01: f32 = 0, r02: f32 = 0, r03: f32 = 0, r10: f32 = 0, r11: f32 = 0, r12: f32 = 0, r13: f32 = 0;
+    let r20: f32 = 0, r21: f32 = 0, r22: f32 = 0, r23: f32 = 0;
+    for (let j = 0; j < 4; j++) {
+      const u0 = load<f32>(u + <usize>j * plane), u1 = load<f32>(u + <usize>(4 + j) * plane);
+      const u2 = load<f32>(u + <usize>(8 + j) * plane), u3 = load<f32>(u + <usize>(12 + j) * plane);
+      const a = u0 + (u1 + u2) * 0.5, b = (u1 - u2) * 0.5, c2 = (u1 + u2) * 0.5 + u3;
+      if (j == 0) { r00 = a; r10 = b; r20 = c2; }
+      else if (j == 1) { r01 = a; r11 = b; r21 = c2; }
+      else if (j == 2) { r02 = a; r12 = b; r22 = c2; }
+      else { r03 = a; r13 = b; r23 = c2; }
+    }
+    gradRow(out, 0, r00, r01, r02, r03);
+    gradRow(out, 1, r10, r11, r12, r13);
+    gradRow(out, 2, r20, r21, r22, r23);
+  }
+}
+
