@@ -133,9 +133,9 @@ function packB(B: usize, ldb: i32, transB: i32, k0: i32, kc: i32, n: i32, dst: u
   }
 }
 
-/** One MR×NR tile of C over kc packed steps; adds to what is at cp when accumulate. */
+/** One MR×NR tile of C over kc steps (B's rows `bs` bytes apart); adds to what is at cp when accumulate. */
 // @ts-ignore: decorator
-@inline function tile(kc: i32, ap: usize, bp: usize, cp: usize, ldc: usize, accumulate: bool): void {
+@inline function tile(kc: i32, ap: usize, bp: usize, bs: usize, cp: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
@@ -144,7 +144,7 @@ function packB(B: usize, ldb: i32, transB: i32, k0: i32, kc: i32, n: i32, dst: u
     const a2 = v128.load32_splat(ap, 8), a3 = v128.load32_splat(ap, 12);
     c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01); c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
     c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21); c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
-    ap += 16; bp += 32;
+    ap += 16; bp += bs;
   }
   const r1 = cp + ldc, r2 = cp + 2 * ldc, r3 = cp + 3 * ldc;
   if (accumulate) {
@@ -172,22 +172,29 @@ export function gemm(m: i32, n: i32, k: i32, A: usize, lda: i32, transA: i32, B:
   for (let pc = 0; pc < k; pc += kcb) {
     const kc = min(kcb, k - pc);
     const add = pc > 0 || accumulate != 0;
-    packB(B, ldb, transB, pc, kc, n, bpack);
+    // With few rows of A (each B panel serves at most two blocks of A) B is read as it is, NR
+    // columns of a row side by side, and only a partial last panel is packed (into the start
+    // of bpack); rows a multiple of 1 KiB apart would fight over L1 sets, so those are packed.
+    // Transposed, B is packed whole. Either way every sum is formed in the same order.
+    const whole = transB || m > 2 * MC || (ldb & 255) == 0 ? 0 : n - n % NR;
+    if (whole < n) packB(B + (<usize>whole << 2), ldb, transB, pc, kc, n - whole, bpack);
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min(MC, m - ic);
       packA(A, lda, transA, ic, mc, pc, kc, apack);
       for (let jr = 0; jr < n; jr += NR) {
         const nr = min(NR, n - jr);
-        const bp = bpack + <usize>(jr * kc) * 4;
+        const direct = jr < whole;
+        const bp = direct ? B + (<usize>pc * <usize>ldb + <usize>jr) * 4 : bpack + <usize>((jr - whole) * kc) * 4;
+        const bs: usize = direct ? <usize>ldb * 4 : <usize>NR * 4;
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = min(MR, mc - ir);
           const ap = apack + <usize>(ir * kc) * 4;
           const cp = C + (<usize>(ic + ir) * <usize>ldc + <usize>jr) * 4;
           if (mr == MR && nr == NR) {
-            tile(kc, ap, bp, cp, ldcBytes, add);
+            tile(kc, ap, bp, bs, cp, ldcBytes, add);
           } else {
             // a partial tile goes through scratch; the sums are formed exactly as in a full tile
-            tile(kc, ap, bp, edge, <usize>NR * 4, false);
+            tile(kc, ap, bp, bs, edge, <usize>NR * 4, false);
             for (let r = 0; r < mr; r++) {
               const crow = cp + <usize>r * ldcBytes;
               const trow = edge + <usize>(r * NR) * 4;
