@@ -123,10 +123,11 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
     v128.store(at, hi, 16);
     return;
   }
-  for (let j = 0; j < count; j++) {
-    const v = j < 4 ? lo : hi;
-    const lane = j & 3;
-    store<f32>(at + (<usize>j << 2), lane == 0 ? f32x4.extract_lane(v, 0) : lane == 1 ? f32x4.extract_lane(v, 1) : lane == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3));
+  if (count >= 4) {
+    v128.store(at, lo);
+    if (count > 4) storeLanes(at + 16, hi, count - 4);
+  } else {
+    storeLanes(at, lo, count);
   }
 }
 
@@ -154,14 +155,24 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
   if (2 * ty + 1 < outH) storeRow(row + (<usize>outW << 2), v128.shuffle<f32>(y10, y11, 0, 4, 1, 5), v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), count);
 }
 
-/** Fills the padded plane p (pw wide, `rows` tall) with plane src (h × w) at (top, left), zeros elsewhere. */
+/**
+ * Fills the padded plane p (pw wide, `rows` tall, pw a multiple of 4) with plane src (h × w) at
+ * (top, left), zeros elsewhere. Rows are a few vectors long: plain SIMD loops beat bulk-memory
+ * calls, whose call overhead would dominate.
+ */
 // @ts-ignore: decorator
 @inline function padPlane(p: usize, pw: i32, rows: i32, src: usize, h: i32, w: i32, top: i32, left: i32): void {
-  memory.fill(p, 0, <usize>(pw * rows) << 2);
-  const from = max(0, -left), to = min(w, pw - left);
-  if (to <= from) return;
-  for (let r = max(0, -top); r < h && r + top < rows; r++) {
-    memory.copy(f32At(p, (r + top) * pw + left + from), f32At(src, r * w + from), <usize>(to - from) << 2);
+  const zero = f32x4.splat(0);
+  const from = max(0, -left), to = min(w, pw - left); // the source columns that land in the plane
+  for (let pr = 0; pr < rows; pr++) {
+    const row = f32At(p, pr * pw);
+    for (let q = 0; q < pw; q += 4) v128.store(row + (<usize>q << 2), zero);
+    const r = pr - top;
+    if (r < 0 || r >= h || to <= from) continue;
+    const at = row + (<usize>(left + from) << 2), line = f32At(src, r * w + from);
+    let q = 0;
+    for (; q + 4 <= to - from; q += 4) v128.store(at + (<usize>q << 2), v128.load(line + (<usize>q << 2)));
+    for (; q < to - from; q++) store<f32>(at + (<usize>q << 2), load<f32>(line + (<usize>q << 2)));
   }
 }
 
@@ -194,7 +205,10 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, 
         const first = col0 + (s - sa) * tiles;
         for (let ty = 0; ty < tilesH; ty++) {
           for (let tx = 0; tx < tilesW; tx += 4) {
-            inputTiles(p, pw, ty, tx, f32At(V, c * ldv), C * ldv, first + ty * tilesW + tx, min(4, tilesW - tx), tmp);
+            // a group past the row's end spills onto tiles written after it, but in kept tiles
+            // not past the sample's last row (the next sample may be another thread's)
+            const lanes = Vg && ty == tilesH - 1 ? min(4, tilesW - tx) : 4;
+            inputTiles(p, pw, ty, tx, f32At(V, c * ldv), C * ldv, first + ty * tilesW + tx, lanes, tmp);
           }
         }
       }
@@ -238,7 +252,7 @@ export function winogradWeightGrad(dy: usize, V: usize, dU: usize, xi0: i32, xi1
         padPlane(p, pw, 2 * tilesH, f32At(dy, (s * F + f) * outH * outW), outH, outW, 0, 0);
         for (let ty = 0; ty < tilesH; ty++) {
           for (let tx = 0; tx < tilesW; tx += 4) {
-            const lanes = min(4, tilesW - tx);
+            const lanes = 4; // Z is this thread's: a group past the row's end spills onto tiles written after it
             const top = f32At(p, 2 * ty * pw + 2 * tx), bottom = top + (<usize>pw << 2);
             const u0 = v128.load(top), u1 = v128.load(top, 16), w0 = v128.load(bottom), w1 = v128.load(bottom, 16);
             // dY = [[a, b], [c, d]] per tile; A dY has rows (a, b), (a + c, b + d), (a − c, b − d), (−c, −d)
