@@ -39,11 +39,12 @@ export interface KernelExports {
   convBackwardScratch(K: number, P: number, gemmScratch: number): number;
   winogradFilter(w: number, U: number, F: number, C: number, transposed: number): void;
   winogradScratch(C: number, F: number, outH: number, outW: number): number;
-  winogradConv(x: number, U: number, b: number, y: number, Vg: number, ldg: number, s0: number, s1: number, C: number, H: number, W: number,
+  winogradConv(x: number, U: number, b: number, y: number, Vg: number, s0: number, s1: number, C: number, H: number, W: number,
     F: number, outH: number, outW: number, padTop: number, padLeft: number, scratch: number): void;
   winogradWeightScratch(F: number, C: number, outH: number, outW: number): number;
   winogradWeightGrad(dy: number, V: number, dU: number, xi0: number, xi1: number, n: number, F: number, C: number, outH: number, outW: number,
-    ldv: number, scratch: number): void;
+    scratch: number): void;
+  winogradKept(n: number, C: number, outH: number, outW: number): number;
   winogradFilterGrad(dU: number, dW: number, F: number, C: number): void;
   biasGrad(dy: number, db: number, f0: number, f1: number, F: number, n: number, P: number): void;
 }

@@ -35,19 +35,20 @@ const threeByThree = (g: ConvGeometry) => g.kh === 3 && g.kw === 3 && g.sh === 1
 
 /**
  * Winograd pays when its products are deep enough (8 or more channels summed over); the forward
- * pass takes it when the transformed tiles (16 per tile and channel) fit where im2col's columns
- * (9 per output and channel) would go, which holds for all but outputs a few pixels wide.
+ * pass takes it when the transformed tiles it keeps (16 per tile and channel) fit where im2col's
+ * columns (9 per output and channel) would go, which holds for all but outputs a few pixels wide.
  */
-const winogradForward = (g: ConvGeometry) => threeByThree(g) && g.inC >= 8 && 16 * sizes(g, 0).tiles <= 9 * g.outH * g.outW;
+const winogradForward = (r: KernelRunner, g: ConvGeometry, n: number) =>
+  threeByThree(g) && g.inC >= 8 && r.kernels.winogradKept(n, g.inC, g.outH, g.outW) <= 4 * n * g.inC * 9 * g.outH * g.outW;
 const winogradInputGrad = (g: ConvGeometry, F: number) => threeByThree(g) && F >= 8;
 
 /** y[s] = W·im2col(x[s]) + b for n samples; cols keeps what the backward pass needs. */
 export function conv2dForward(r: KernelRunner, x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array,
   g: ConvGeometry, n: number): void {
-  const { F, K, P, tiles, inSize } = sizes(g, bias.length);
+  const { F, K, P, inSize } = sizes(g, bias.length);
   const c = cols.subarray(0, n * K * P);
   const out = y.subarray(0, n * F * P);
-  const winograd = winogradForward(g);
+  const winograd = winogradForward(r, g, n);
   const { at: [px, pw, pb, pc, py, pu], end } = r.arena.place([x.subarray(0, n * inSize), weight, bias, r.arena.out(c), r.arena.out(out),
     winograd ? 16 * F * g.inC : 0]);
   const samples = split(n, r.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * K * P)));
@@ -55,7 +56,7 @@ export function conv2dForward(r: KernelRunner, x: Float32Array, weight: Float32A
     r.kernels.winogradFilter(pw, pu, F, g.inC, 0);
     const scratch = r.scratch(end, samples.length, r.kernels.winogradScratch(g.inC, F, g.outH, g.outW));
     r.run(samples.map(([s0, s1], t) => ({
-      op: 'winogradConv', args: [px, pu, pb, py, pc, n * tiles, s0, s1, g.inC, g.inH, g.inW, F, g.outH, g.outW, g.padTop, g.padLeft, scratch(t)],
+      op: 'winogradConv', args: [px, pu, pb, py, pc, s0, s1, g.inC, g.inH, g.inW, F, g.outH, g.outW, g.padTop, g.padLeft, scratch(t)],
     })));
   } else {
     const scratch = r.scratch(end, samples.length, r.kernels.scratchBytes(P));
@@ -69,7 +70,7 @@ export function conv2dForward(r: KernelRunner, x: Float32Array, weight: Float32A
 export function conv2dBackward(r: KernelRunner, cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array,
   dBias: Float32Array, dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
   const { F, K, P, tiles, inSize } = sizes(g, dBias.length);
-  const winograd = winogradForward(g);
+  const winograd = winogradForward(r, g, n);
   const { at: [pc, pw, pdy, pdw, pdb, pdx, pdu], end } = r.arena.place([
     cols.subarray(0, n * K * P), weight, dy.subarray(0, n * F * P), r.arena.out(dWeight), r.arena.out(dBias),
     dx ? r.arena.out(dx.subarray(0, n * inSize)) : 0, winograd ? 16 * F * g.inC : 0]);
@@ -77,7 +78,7 @@ export function conv2dBackward(r: KernelRunner, cols: Float32Array, weight: Floa
     // dU[ξ] = Σ Z[ξ]·V[ξ]ᵀ over every tile of every sample, each ξ whole on one thread; dW = Gᵀ dU G
     const xis = split(16, r.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * g.inC * n * tiles)));
     const scratch = r.scratch(end, xis.length, r.kernels.winogradWeightScratch(F, g.inC, g.outH, g.outW));
-    r.run(xis.map(([xi0, xi1], t) => ({ op: 'winogradWeightGrad', args: [pdy, pc, pdu, xi0, xi1, n, F, g.inC, g.outH, g.outW, n * tiles, scratch(t)] })));
+    r.run(xis.map(([xi0, xi1], t) => ({ op: 'winogradWeightGrad', args: [pdy, pc, pdu, xi0, xi1, n, F, g.inC, g.outH, g.outW, scratch(t)] })));
     r.kernels.winogradFilterGrad(pdu, pdw, F, g.inC);
   } else {
     // dW[F, K] = Σ_s dy_s[F, P]·cols_sᵀ, split over dW like any product
@@ -100,7 +101,7 @@ export function conv2dBackward(r: KernelRunner, cols: Float32Array, weight: Floa
     const scratch = r.scratch(pu + 4 * 16 * F * g.inC + 64, samples.length, r.kernels.winogradScratch(F, g.inC, g.inH, g.inW));
     r.kernels.winogradFilter(pw, pu, F, g.inC, 1);
     r.run(samples.map(([s0, s1], t) => ({
-      op: 'winogradConv', args: [pdy, pu, 0, pdx, 0, 0, s0, s1, F, g.outH, g.outW, g.inC, g.inH, g.inW, 2 - g.padTop, 2 - g.padLeft, scratch(t)],
+      op: 'winogradConv', args: [pdy, pu, 0, pdx, 0, s0, s1, F, g.outH, g.outW, g.inC, g.inH, g.inW, 2 - g.padTop, 2 - g.padLeft, scratch(t)],
     })));
   } else {
     const dcols = r.scratch(end, samples.length, r.kernels.scratchBytes(P) + r.kernels.convBackwardScratch(K, P, 0));

@@ -179,10 +179,10 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
 /**
  * Samples [s0, s1) of x [n][C][H][W] through the 3×3 stride-1 convolution whose transformed
  * filters are U (winogradFilter): y [n][F][outH][outW] (+ bias b unless b is 0). With Vg not 0
- * the transformed tiles are kept there, V[ξ][c][s·tiles + t] in rows `ldg` long, for the
+ * the transformed tiles are kept there (winogradKept bytes), chunk after chunk as in scratch, for the
  * weight gradient (winogradWeightGrad); else they live in scratch.
  */
-export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, ldg: i32, s0: i32, s1: i32, C: i32, H: i32, W: i32,
+export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, s0: i32, s1: i32, C: i32, H: i32, W: i32,
   F: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32, scratch: usize): void {
   const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
   const ld = rowOf(tiles);
@@ -192,13 +192,15 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, 
   const Vs = p + planeBytes(tilesH, tilesW);
   const M = Vs + align64(<usize>(16 * C * ld) << 2);
   const rest = M + align64(<usize>(16 * F * ld) << 2);
-  const V = Vg ? Vg : Vs;
-  const ldv = Vg ? ldg : ld;
   const inSize = C * H * W, P = outH * outW;
-  for (let sa = s0; sa < s1; sa += chunkOf(tiles)) {
-    const sb = min(s1, sa + chunkOf(tiles));
+  const chunk = chunkOf(tiles);
+  // chunks start at multiples of `chunk` (a thread's first and last may be partial), so that
+  // kept tiles sit where the weight gradient reads them whatever the threads' shares
+  for (let sa = s0; sa < s1; sa = (sa / chunk + 1) * chunk) {
+    const sb = min(s1, (sa / chunk + 1) * chunk);
     const width = (sb - sa) * tiles;
-    const col0 = Vg ? sa * tiles : 0; // the chunk's first column of V
+    const V = Vg ? Vg + (<usize>(sa / chunk) * <usize>(16 * C * ld) << 2) : Vs;
+    const col0 = Vg ? (sa % chunk) * tiles : 0; // this call's first column in the chunk's V
     for (let c = 0; c < C; c++) {
       for (let s = sa; s < sb; s++) {
         padPlane(p, pw, 2 * tilesH + 2, f32At(x, s * inSize + c * H * W), H, W, padTop, padLeft);
@@ -208,13 +210,13 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, 
             // a group past the row's end spills onto tiles written after it, but in kept tiles
             // not past the sample's last row (the next sample may be another thread's)
             const lanes = Vg && ty == tilesH - 1 ? min(4, tilesW - tx) : 4;
-            inputTiles(p, pw, ty, tx, f32At(V, c * ldv), C * ldv, first + ty * tilesW + tx, lanes, tmp);
+            inputTiles(p, pw, ty, tx, f32At(V, c * ld), C * ld, first + ty * tilesW + tx, lanes, tmp);
           }
         }
       }
     }
     for (let xi = 0; xi < 16; xi++) {
-      gemm(F, width, C, f32At(U, xi * F * C), C, 0, f32At(V, xi * C * ldv + col0), ldv, 0, f32At(M, xi * F * ld), ld, 0, rest);
+      gemm(F, width, C, f32At(U, xi * F * C), C, 0, f32At(V, xi * C * ld + col0), ld, 0, f32At(M, xi * F * ld), ld, 0, rest);
     }
     for (let s = sa; s < sb; s++) {
       const first = (s - sa) * tiles;
@@ -232,12 +234,12 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, 
 /**
  * The weight gradient in tile space, dU[ξ] = Σ over every tile of every sample of Z[ξ]·V[ξ]ᵀ, for
  * ξ in [xi0, xi1): Z = A dY Aᵀ from the 2×2 blocks dY of dy [n][F][outH][outW] (zero past the
- * edges), V the forward pass's tiles (winogradConv's Vg, rows ldv long). A chunk of samples at a
- * time: its Z in scratch, then one product per ξ added onto dU in sample order. Then
+ * edges), V the forward pass's tiles (winogradConv's Vg, chunk by chunk). A chunk of samples at
+ * a time: its Z in scratch, then one product per ξ added onto dU in sample order. Then
  * dW = Gᵀ dU G (winogradFilterGrad).
  */
 export function winogradWeightGrad(dy: usize, V: usize, dU: usize, xi0: i32, xi1: i32, n: i32, F: i32, C: i32, outH: i32, outW: i32,
-  ldv: i32, scratch: usize): void {
+  scratch: usize): void {
   const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
   const ldz = rowOf(tiles);
   const pw = planeWidth(tilesW);
@@ -268,7 +270,9 @@ export function winogradWeightGrad(dy: usize, V: usize, dU: usize, xi0: i32, xi1
       }
     }
     for (let xi = xi0; xi < xi1; xi++) {
-      gemm(F, C, (sb - sa) * tiles, f32At(Z, xi * F * ldz), ldz, 0, f32At(V, xi * C * ldv + sa * tiles), ldv, 1,
+      // the chunk's tiles as winogradConv kept them: chunks start at the same multiples of `chunk`
+      const Vc = V + (<usize>(sa / chunkOf(tiles)) * <usize>(16 * C * ldz) << 2);
+      gemm(F, C, (sb - sa) * tiles, f32At(Z, xi * F * ldz), ldz, 0, f32At(Vc, xi * C * ldz), ldz, 1,
         f32At(dU, xi * F * C), C, sa > 0 ? 1 : 0, rest);
     }
   }
@@ -324,3 +328,9 @@ export function winogradFilterGrad(dU: usize, dW: usize, F: i32, C: i32): void {
   }
 }
 
+
+/** Bytes winogradConv keeps at Vg for n samples: the tiles of every chunk. */
+export function winogradKept(n: i32, C: i32, outH: i32, outW: i32): usize {
+  const tiles = tilesOf(outH) * tilesOf(outW);
+  return <usize>((n + chunkOf(tiles) - 1) / chunkOf(tiles)) * <usize>(16 * C * rowOf(tiles)) << 2;
+}
