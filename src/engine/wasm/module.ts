@@ -42,8 +42,10 @@ export interface KernelExports {
   winogradConv(x: number, U: number, b: number, y: number, Vg: number, s0: number, s1: number, C: number, H: number, W: number,
     F: number, outH: number, outW: number, padTop: number, padLeft: number, scratch: number): void;
   winogradWeightScratch(F: number, C: number, outH: number, outW: number): number;
-  winogradWeightGrad(dy: number, V: number, dU: number, xi0: number, xi1: number, n: number, F: number, C: number, outH: number, outW: number,
+  winogradWeightChunks(dy: number, V: number, dUc: number, k0: number, k1: number, n: number, F: number, C: number, outH: number, outW: number,
     scratch: number): void;
+  winogradSumChunks(dUc: number, dU: number, chunks: number, size: number, from: number, to: number): void;
+  winogradChunks(n: number, outH: number, outW: number): number;
   winogradKept(n: number, C: number, outH: number, outW: number): number;
   winogradFilterGrad(dU: number, dW: number, F: number, C: number): void;
   biasGrad(dy: number, db: number, f0: number, f1: number, F: number, n: number, P: number): void;

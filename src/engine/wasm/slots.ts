@@ -13,7 +13,7 @@ export const SPIN = 20000;
 /** The kernels a thread can be handed (exports of the module), by index. */
 export const OPS = ['gemm', 'gemmSamples', 'convForward', 'convBackwardData', 'biasGrad',
   'leakyRelu', 'leakyReluBackward', 'squash', 'squashBackward', 'maxpool', 'maxpoolBackward', 'avgpool', 'avgpoolBackward', 'adam',
-  'batchnormStats', 'batchnormApply', 'batchnormBackward', 'dropoutBackward', 'winogradConv', 'winogradWeightGrad'] as const;
+  'batchnormStats', 'batchnormApply', 'batchnormBackward', 'dropoutBackward', 'winogradConv', 'winogradWeightChunks', 'winogradSumChunks'] as const;
 export type Op = (typeof OPS)[number];
 
 /** One kernel call: which export, with which arguments. */

@@ -22,11 +22,7 @@ export interface KernelRunner {
   scratch(free: number, parts: number, bytes: number): (t: number) => number;
 }
 
-const sizes = (g: ConvGeometry, F: number) => {
-  const P = g.outH * g.outW;
-  const tiles = Math.ceil(g.outH / 2) * Math.ceil(g.outW / 2);
-  return { F, K: g.inC * g.kh * g.kw, P, tiles, inSize: g.inC * g.inH * g.inW };
-};
+const sizes = (g: ConvGeometry, F: number) => ({ F, K: g.inC * g.kh * g.kw, P: g.outH * g.outW, inSize: g.inC * g.inH * g.inW });
 
 const geometryArgs = (g: ConvGeometry) =>
   [g.inC, g.inH, g.inW, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW, g.padTop, g.padLeft] as const;
@@ -69,16 +65,24 @@ export function conv2dForward(r: KernelRunner, x: Float32Array, weight: Float32A
 /** The weight and bias gradients from the forward pass's `cols`, and the input gradient when dx is given. */
 export function conv2dBackward(r: KernelRunner, cols: Float32Array, weight: Float32Array, dy: Float32Array, dWeight: Float32Array,
   dBias: Float32Array, dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
-  const { F, K, P, tiles, inSize } = sizes(g, dBias.length);
+  const { F, K, P, inSize } = sizes(g, dBias.length);
   const winograd = winogradForward(r, g, n);
   const { at: [pc, pw, pdy, pdw, pdb, pdx, pdu], end } = r.arena.place([
     cols.subarray(0, n * K * P), weight, dy.subarray(0, n * F * P), r.arena.out(dWeight), r.arena.out(dBias),
     dx ? r.arena.out(dx.subarray(0, n * inSize)) : 0, winograd ? 16 * F * g.inC : 0]);
   if (winograd) {
-    // dU[ξ] = Σ Z[ξ]·V[ξ]ᵀ over every tile of every sample, each ξ whole on one thread; dW = Gᵀ dU G
-    const xis = split(16, r.threads, Math.ceil(MIN_FLOPS_PER_THREAD / (2 * F * g.inC * n * tiles)));
-    const scratch = r.scratch(end, xis.length, r.kernels.winogradWeightScratch(F, g.inC, g.outH, g.outW));
-    r.run(xis.map(([xi0, xi1], t) => ({ op: 'winogradWeightGrad', args: [pdy, pc, pdu, xi0, xi1, n, F, g.inC, g.outH, g.outW, scratch(t)] })));
+    // dU = Σ over chunks of samples of Z·Vᵀ in tile space, chunks shared out among the threads
+    // and their sums added up in chunk order; then dW = Gᵀ dU G
+    const chunks = r.kernels.winogradChunks(n, g.outH, g.outW);
+    const size = 16 * F * g.inC;
+    const pdUc = end;
+    const free = pdUc + 4 * chunks * size + 64;
+    const shares = split(chunks, r.threads, 1);
+    const scratch = r.scratch(free, shares.length, r.kernels.winogradWeightScratch(F, g.inC, g.outH, g.outW));
+    r.run(shares.map(([k0, k1], t) => ({ op: 'winogradWeightChunks', args: [pdy, pc, pdUc, k0, k1, n, F, g.inC, g.outH, g.outW, scratch(t)] })));
+    r.run(split(size, r.threads, MIN_VALUES_PER_THREAD / chunks, 16).map(([from, to]) => ({
+      op: 'winogradSumChunks', args: [pdUc, pdu, chunks, size, from, to],
+    })));
     r.kernels.winogradFilterGrad(pdu, pdw, F, g.inC);
   } else {
     // dW[F, K] = Σ_s dy_s[F, P]·cols_sᵀ, split over dW like any product

@@ -180,7 +180,7 @@ export function winogradScratch(C: i32, F: i32, outH: i32, outW: i32): usize {
  * Samples [s0, s1) of x [n][C][H][W] through the 3×3 stride-1 convolution whose transformed
  * filters are U (winogradFilter): y [n][F][outH][outW] (+ bias b unless b is 0). With Vg not 0
  * the transformed tiles are kept there (winogradKept bytes), chunk after chunk as in scratch, for the
- * weight gradient (winogradWeightGrad); else they live in scratch.
+ * weight gradient (winogradWeightChunks); else they live in scratch.
  */
 export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, s0: i32, s1: i32, C: i32, H: i32, W: i32,
   F: i32, outH: i32, outW: i32, padTop: i32, padLeft: i32, scratch: usize): void {
@@ -232,64 +232,84 @@ export function winogradConv(x: usize, U: usize, b: usize, y: usize, Vg: usize, 
 }
 
 /**
- * The weight gradient in tile space, dU[ξ] = Σ over every tile of every sample of Z[ξ]·V[ξ]ᵀ, for
- * ξ in [xi0, xi1): Z = A dY Aᵀ from the 2×2 blocks dY of dy [n][F][outH][outW] (zero past the
- * edges), V the forward pass's tiles (winogradConv's Vg, chunk by chunk). A chunk of samples at
- * a time: its Z in scratch, then one product per ξ added onto dU in sample order. Then
- * dW = Gᵀ dU G (winogradFilterGrad).
+ * The weight gradient in tile space, chunk by chunk: for the chunks [k0, k1) of samples (as
+ * winogradConv keeps their tiles V at Vg), dUc[chunk][ξ] = Z[ξ]·V[ξ]ᵀ over the chunk's tiles, with
+ * Z = A dY Aᵀ from the 2×2 blocks dY of dy [n][F][outH][outW] (zero past the edges). Then
+ * winogradSumChunks adds the chunks up in order, and dW = Gᵀ dU G (winogradFilterGrad): the same
+ * sums whichever thread took which chunk.
  */
-export function winogradWeightGrad(dy: usize, V: usize, dU: usize, xi0: i32, xi1: i32, n: i32, F: i32, C: i32, outH: i32, outW: i32,
+export function winogradWeightChunks(dy: usize, V: usize, dUc: usize, k0: i32, k1: i32, n: i32, F: i32, C: i32, outH: i32, outW: i32,
   scratch: usize): void {
   const tilesH = tilesOf(outH), tilesW = tilesOf(outW), tiles = tilesH * tilesW;
-  const ldz = rowOf(tiles);
+  const ld = rowOf(tiles);
+  const chunk = chunkOf(tiles);
   const pw = planeWidth(tilesW);
   const p = scratch;
   const Z = p + planeBytes(tilesH, tilesW);
-  const rest = Z + align64(<usize>(16 * F * ldz) << 2);
-  const step = <usize>(F * ldz) << 2;
-  for (let sa = 0; sa < n; sa += chunkOf(tiles)) {
-    const sb = min(n, sa + chunkOf(tiles));
+  const rest = Z + align64(<usize>(16 * F * ld) << 2);
+  const step = <usize>(F * ld) << 2;
+  for (let k = k0; k < k1; k++) {
+    const sa = k * chunk, sb = min(n, sa + chunk);
     for (let s = sa; s < sb; s++) {
       for (let f = 0; f < F; f++) {
         padPlane(p, pw, 2 * tilesH, f32At(dy, (s * F + f) * outH * outW), outH, outW, 0, 0);
         for (let ty = 0; ty < tilesH; ty++) {
           for (let tx = 0; tx < tilesW; tx += 4) {
-            const lanes = 4; // Z is this thread's: a group past the row's end spills onto tiles written after it
             const top = f32At(p, 2 * ty * pw + 2 * tx), bottom = top + (<usize>pw << 2);
             const u0 = v128.load(top), u1 = v128.load(top, 16), w0 = v128.load(bottom), w1 = v128.load(bottom, 16);
             // dY = [[a, b], [c, d]] per tile; A dY has rows (a, b), (a + c, b + d), (a − c, b − d), (−c, −d)
             const a = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), b = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
             const c = v128.shuffle<f32>(w0, w1, 0, 2, 4, 6), d = v128.shuffle<f32>(w0, w1, 1, 3, 5, 7);
-            const at = f32At(Z, f * ldz + (s - sa) * tiles + ty * tilesW + tx);
-            zRow(at, step, 0, a, b, lanes, xi0, xi1);
-            zRow(at, step, 1, f32x4.add(a, c), f32x4.add(b, d), lanes, xi0, xi1);
-            zRow(at, step, 2, f32x4.sub(a, c), f32x4.sub(b, d), lanes, xi0, xi1);
-            zRow(at, step, 3, f32x4.neg(c), f32x4.neg(d), lanes, xi0, xi1);
+            // Z is this thread's: a group past the row's end spills onto tiles written after it
+            const at = f32At(Z, f * ld + (s - sa) * tiles + ty * tilesW + tx);
+            zRow(at, step, 0, a, b);
+            zRow(at, step, 1, f32x4.add(a, c), f32x4.add(b, d));
+            zRow(at, step, 2, f32x4.sub(a, c), f32x4.sub(b, d));
+            zRow(at, step, 3, f32x4.neg(c), f32x4.neg(d));
           }
         }
       }
     }
-    for (let xi = xi0; xi < xi1; xi++) {
-      // the chunk's tiles as winogradConv kept them: chunks start at the same multiples of `chunk`
-      const Vc = V + (<usize>(sa / chunkOf(tiles)) * <usize>(16 * C * ldz) << 2);
-      gemm(F, C, (sb - sa) * tiles, f32At(Z, xi * F * ldz), ldz, 0, f32At(Vc, xi * C * ldz), ldz, 1,
-        f32At(dU, xi * F * C), C, sa > 0 ? 1 : 0, rest);
+    const Vc = V + (<usize>k * <usize>(16 * C * ld) << 2);
+    for (let xi = 0; xi < 16; xi++) {
+      gemm(F, C, (sb - sa) * tiles, f32At(Z, xi * F * ld), ld, 0, f32At(Vc, xi * C * ld), ld, 1,
+        f32At(dUc, (k * 16 + xi) * F * C), C, 0, rest);
     }
   }
 }
 
-/** Row i of (A dY) Aᵀ from its two entries (p, q): Z[4i + 0…3] = p, p + q, p − q, −q (those in [xi0, xi1)). */
-// @ts-ignore: decorator
-@inline function zRow(at: usize, step: usize, i: i32, p: v128, q: v128, lanes: i32, xi0: i32, xi1: i32): void {
-  const xi = 4 * i;
-  const row = at + <usize>xi * step;
-  if (xi >= xi0 && xi < xi1) storeLanes(row, p, lanes);
-  if (xi + 1 >= xi0 && xi + 1 < xi1) storeLanes(row + step, f32x4.add(p, q), lanes);
-  if (xi + 2 >= xi0 && xi + 2 < xi1) storeLanes(row + 2 * step, f32x4.sub(p, q), lanes);
-  if (xi + 3 >= xi0 && xi + 3 < xi1) storeLanes(row + 3 * step, f32x4.neg(q), lanes);
+/** dU[i] = Σ over the chunks, in order, of dUc[chunk][i], for i in [from, to) of the 16·F·C values. */
+export function winogradSumChunks(dUc: usize, dU: usize, chunks: i32, size: i32, from: i32, to: i32): void {
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    let sum = v128.load(f32At(dUc, i));
+    for (let k = 1; k < chunks; k++) sum = f32x4.add(sum, v128.load(f32At(dUc, k * size + i)));
+    v128.store(f32At(dU, i), sum);
+  }
+  for (; i < to; i++) {
+    let sum = load<f32>(f32At(dUc, i));
+    for (let k = 1; k < chunks; k++) sum += load<f32>(f32At(dUc, k * size + i));
+    store<f32>(f32At(dU, i), sum);
+  }
 }
 
-/** Bytes of scratch winogradWeightGrad needs. */
+/** Chunks of samples winogradConv keeps tiles for, for n samples. */
+export function winogradChunks(n: i32, outH: i32, outW: i32): i32 {
+  const chunk = chunkOf(tilesOf(outH) * tilesOf(outW));
+  return (n + chunk - 1) / chunk;
+}
+
+/** Row i of (A dY) Aᵀ from its two entries (p, q): Z[4i + 0…3] = p, p + q, p − q, −q. */
+// @ts-ignore: decorator
+@inline function zRow(at: usize, step: usize, i: i32, p: v128, q: v128): void {
+  const row = at + <usize>(4 * i) * step;
+  v128.store(row, p);
+  v128.store(row + step, f32x4.add(p, q));
+  v128.store(row + 2 * step, f32x4.sub(p, q));
+  v128.store(row + 3 * step, f32x4.neg(q));
+}
+
+/** Bytes of scratch winogradWeightChunks needs. */
 export function winogradWeightScratch(F: i32, C: i32, outH: i32, outW: i32): usize {
   const tilesH = tilesOf(outH), tilesW = tilesOf(outW);
   return planeBytes(tilesH, tilesW) + align64(<usize>(16 * F * rowOf(tilesH * tilesW)) << 2) + scratchBytes(C);
