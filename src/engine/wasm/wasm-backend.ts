@@ -11,7 +11,10 @@ import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVa
 import { MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
 import { KernelPool } from './pool.js';
 import type { Op, Task } from './slots.js';
-import { conv2dBackward, conv2dForward, type KernelRunner } from './wasm-conv.js';
+import { batchnormApply, batchnormBackward, batchnormStats } from './wasm-batchnorm.js';
+import type { KernelRunner } from './runner.js';
+import { conv2dBackward, conv2dForward } from './wasm-conv.js';
+import { avgpool, avgpoolBackward, maxpool, maxpoolBackward } from './wasm-pooling.js';
 
 export interface WasmBackend extends Backend {
   readonly variant: KernelVariant;
@@ -126,74 +129,33 @@ class Wasm implements WasmBackend, KernelRunner {
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
-    const n = g.planes * g.outH * g.outW;
-    const { at: [px, py, pa] } = this.arena.place([x.subarray(0, g.planes * g.H * g.W), this.arena.out(y.subarray(0, n)), this.arena.out(argmax.subarray(0, n))]);
-    this.eachPlanes(g, (p0, p1) => ({ op: 'maxpool', args: [px, py, pa, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
-    this.arena.fetch(py, y.subarray(0, n));
-    this.arena.fetchInts(pa, argmax.subarray(0, n));
+    maxpool(this, x, y, argmax, g);
   }
 
   maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: PoolGeometry): void {
-    const [outs, ins] = [g.outH * g.outW, g.H * g.W];
-    const n = g.planes * outs;
-    const { at: [pdy, pa, pdx] } = this.arena.place([dy.subarray(0, n), argmax.subarray(0, n), this.arena.out(dx.subarray(0, g.planes * ins))]);
-    this.eachPlanes(g, (p0, p1) => ({ op: 'maxpoolBackward', args: [pdy, pa, pdx, p0, p1, outs, ins] }));
-    this.arena.fetch(pdx, dx.subarray(0, g.planes * ins));
+    maxpoolBackward(this, dy, argmax, dx, g);
   }
 
   avgpool(x: Float32Array, y: Float32Array, g: PoolGeometry): void {
-    const [ins, outs] = [g.planes * g.H * g.W, g.planes * g.outH * g.outW];
-    const { at: [px, py] } = this.arena.place([x.subarray(0, ins), this.arena.out(y.subarray(0, outs))]);
-    this.eachPlanes(g, (p0, p1) => ({ op: 'avgpool', args: [px, py, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
-    this.arena.fetch(py, y.subarray(0, outs));
+    avgpool(this, x, y, g);
   }
 
   avgpoolBackward(dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
-    const [ins, outs] = [g.planes * g.H * g.W, g.planes * g.outH * g.outW];
-    const { at: [pdy, pdx] } = this.arena.place([dy.subarray(0, outs), this.arena.out(dx.subarray(0, ins))]);
-    this.eachPlanes(g, (p0, p1) => ({ op: 'avgpoolBackward', args: [pdy, pdx, p0, p1, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.outH, g.outW] }));
-    this.arena.fetch(pdx, dx.subarray(0, ins));
-  }
-
-  /** Pooling work in runs of whole planes, one per thread. */
-  private eachPlanes(g: PoolGeometry, task: (p0: number, p1: number) => Task): void {
-    this.run(split(g.planes, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (g.H * g.W))).map(([p0, p1]) => task(p0, p1)));
+    avgpoolBackward(this, dy, dx, g);
   }
 
   batchnormStats(x: Float32Array, n: number, S: number, mean: Float64Array, m2: Float64Array): void {
-    const C = mean.length;
-    const { at: [px, pm, pm2] } = this.arena.place([x.subarray(0, n * C * S), 2 * C, 2 * C]);
-    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormStats', args: [px, n, C, S, c0, c1, pm, pm2] }));
-    this.arena.fetchFloat64(pm, mean);
-    this.arena.fetchFloat64(pm2, m2);
+    batchnormStats(this, x, n, S, mean, m2);
   }
 
   batchnormApply(x: Float32Array, y: Float32Array, xhat: Float32Array | undefined, mean: Float32Array, inv: Float32Array,
     gamma: Float32Array, beta: Float32Array, n: number, S: number): void {
-    const C = mean.length;
-    const size = n * C * S;
-    const { at: [px, py, pxhat, pmean, pinv, pg, pb] } = this.arena.place([x.subarray(0, size), this.arena.out(y.subarray(0, size)),
-      xhat ? this.arena.out(xhat.subarray(0, size)) : 0, mean, inv, gamma, beta]);
-    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormApply', args: [px, py, xhat ? pxhat : 0, pmean, pinv, pg, pb, n, C, S, c0, c1] }));
-    this.arena.fetch(py, y.subarray(0, size));
-    if (xhat) this.arena.fetch(pxhat, xhat.subarray(0, size));
+    batchnormApply(this, x, y, xhat, mean, inv, gamma, beta, n, S);
   }
 
   batchnormBackward(dy: Float32Array, xhat: Float32Array, dx: Float32Array, gamma: Float32Array, inv: Float32Array,
     dGamma: Float32Array, dBeta: Float32Array, n: number, S: number): void {
-    const C = gamma.length;
-    const size = n * C * S;
-    const { at: [pdy, pxhat, pdx, pg, pinv, pdg, pdb] } = this.arena.place([dy.subarray(0, size), xhat.subarray(0, size),
-      this.arena.out(dx.subarray(0, size)), gamma, inv, this.arena.out(dGamma), this.arena.out(dBeta)]);
-    this.eachChannels(n, C, S, (c0, c1) => ({ op: 'batchnormBackward', args: [pdy, pxhat, pdx, pg, pinv, pdg, pdb, n, C, S, c0, c1] }));
-    this.arena.fetch(pdx, dx.subarray(0, size));
-    this.arena.fetch(pdg, dGamma);
-    this.arena.fetch(pdb, dBeta);
-  }
-
-  /** Per-channel work over x[n][C][S] in runs of whole channels, one per thread. */
-  private eachChannels(n: number, C: number, S: number, task: (c0: number, c1: number) => Task): void {
-    this.run(split(C, this.threads, Math.ceil(MIN_VALUES_PER_THREAD / (n * S))).map(([c0, c1]) => task(c0, c1)));
+    batchnormBackward(this, dy, xhat, dx, gamma, inv, dGamma, dBeta, n, S);
   }
 
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void {

@@ -5,22 +5,8 @@
 // (assembly/conv.ts), the columns kept in `cols`. Either way `cols` stays in the module's memory
 // between forward and backward when it is resident.
 import type { ConvGeometry } from '../conv.js';
-import type { Arena } from './arena.js';
-import type { KernelExports } from './module.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
-import type { Task } from './slots.js';
-
-/** What the convolutions need of the backend. */
-export interface KernelRunner {
-  readonly arena: Arena;
-  readonly kernels: KernelExports;
-  readonly threads: number;
-  readonly panel: { rows: number; cols: number };
-  /** One task here, more on the pool. */
-  run(tasks: Task[]): void;
-  /** `parts` scratch areas of `bytes` each, from `free` on: where the t-th starts. */
-  scratch(free: number, parts: number, bytes: number): (t: number) => number;
-}
+import type { KernelRunner } from './runner.js';
 
 const sizes = (g: ConvGeometry, F: number) => ({ F, K: g.inC * g.kh * g.kw, P: g.outH * g.outW, inSize: g.inC * g.inH * g.inW });
 
