@@ -9,6 +9,7 @@ import { loadBackend } from './backends.js';
 import { adamUpdate } from './reference.js';
 import { Rng } from './rng.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './wasm/partition.js';
+import { wasmBackend } from './wasm/wasm-backend.js';
 
 const rng = Rng.stream(9, 'kernels');
 const randoms = (length: number) => Float32Array.from({ length }, () => rng.normal());
@@ -31,6 +32,8 @@ const backends: [string, () => Promise<Backend>][] = [
   ['reference', async () => (await loadBackend('reference', 1))!],
   ['wasm, 1 thread', async () => (await loadBackend('wasm', 1))!],
   ['wasm, 2 threads', async () => (await loadBackend('wasm', 2))!],
+  // the fallback build for runtimes without relaxed SIMD: multiply then add
+  ['wasm plain SIMD, 2 threads', () => wasmBackend(2, 'simd')],
 ];
 
 for (const [label, load] of backends) {
