@@ -5,6 +5,8 @@
 import { Worker } from 'node:worker_threads';
 import { ARGS_BYTE, DONE, FAILED, MAX_ARGS, OP, OPS, SEQ, SLOT_BYTES, SPIN, type Task } from './slots.js';
 
+const OP_INDEX = new Map(OPS.map((op, i) => [op, i]));
+
 export class KernelPool {
   private seq = 0;
 
@@ -39,7 +41,7 @@ export class KernelPool {
     for (let w = 0; w + 1 < tasks.length; w++) {
       const { op, args } = tasks[w + 1];
       const ctl = this.slots[w];
-      ctl[OP] = OPS.indexOf(op);
+      ctl[OP] = OP_INDEX.get(op)!;
       this.args[w].set(args);
       Atomics.store(ctl, SEQ, seq);
       Atomics.notify(ctl, SEQ);
