@@ -1,7 +1,8 @@
 // The layer rule of DESIGN.md: imports point down only,
 // cli → run → {config, train, sweep} → {data, nn, optim} → engine;
 // common/ (typed errors, zod helpers) sits below all of them but the engine, which imports
-// nothing of ours; sweep does not import the engine. Tests beside components are exempt.
+// nothing of ours but random/ (the seeded streams, a leaf that every layer may use);
+// sweep does not import the engine. Tests beside components are exempt.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -9,11 +10,13 @@ import { test } from 'node:test';
 import { root } from './helpers.js';
 
 const rank: Record<string, number> = {
-  cli: 5, run: 4, config: 3, train: 3, sweep: 3, data: 2, nn: 2, optim: 2, common: 1, engine: 0,
+  cli: 5, run: 4, config: 3, train: 3, sweep: 3, data: 2, nn: 2, optim: 2, common: 1, engine: 0, random: -1,
 };
 
 export function violation(fromLayer: string, toLayer: string): string | undefined {
   if (fromLayer === toLayer) return undefined;
+  if (fromLayer === 'random') return 'random imports nothing of ours';
+  if (toLayer === 'random') return undefined;
   if (fromLayer === 'engine') return 'the engine imports nothing of ours';
   if (fromLayer === 'sweep' && toLayer === 'engine') return 'sweep does not import the engine';
   if (!(toLayer in rank)) return `unknown layer ${toLayer}`;
@@ -58,5 +61,8 @@ test('the rule itself rejects upward and sideways imports', () => {
   assert.equal(violation('config', 'train'), 'config may not import train (same level or above)');
   assert.equal(violation('sweep', 'engine'), 'sweep does not import the engine');
   assert.equal(violation('run', 'engine'), undefined);
+  assert.equal(violation('sweep', 'random'), undefined);
+  assert.equal(violation('engine', 'random'), undefined);
+  assert.equal(violation('random', 'common'), 'random imports nothing of ours');
   assert.equal(violation('cli', 'run'), undefined);
 });

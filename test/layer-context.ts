@@ -3,7 +3,7 @@
 import type { Backend } from '../src/engine/backend.js';
 import { loadBackend } from '../src/engine/backends.js';
 import { referenceBackend } from '../src/engine/reference.js';
-import { Rng } from '../src/engine/rng.js';
+import { Rng } from '../src/random/rng.js';
 import type { LayerContext } from '../src/nn/layer.js';
 
 export function context(inputShape: readonly number[], initRng = Rng.stream(0, 'init'), backend: Backend = referenceBackend): LayerContext {

@@ -1,7 +1,7 @@
 // Mini-batches: an epoch's order of row indices, and the batch gathered into one buffer that is
 // reused from batch to batch, so an epoch never copies the dataset.
 import { Tensor } from '../engine/tensor.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { Examples } from './dataset.js';
 
 export interface Batch {

@@ -2,7 +2,7 @@
 // the run's `split` stream, fit the normalizers on the training split only, apply them to all.
 import * as z from 'zod';
 import { strictObject, type ComponentConfig } from '../common/schema.js';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import type { DatasetContext, Examples, LoadedData } from './dataset.js';
 import { augmentationSchema } from './augment/index.js';
 import { datasetSchema, findDataset } from './datasets/index.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import { kFold, partitionInPlace, split, splitIndices, splitSchema } from './split.js';
 
 const labels = Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 50));

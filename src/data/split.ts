@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { DataError } from '../common/errors.js';
 import { strictObject } from '../common/schema.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { Examples } from './dataset.js';
 
 const amount = z.number().min(0).refine((v) => v < 1 || Number.isInteger(v), {

@@ -1,7 +1,7 @@
 // The kernels a backend provides. The reference backend (reference.ts) is the readable
 // oracle; faster backends implement the same interface and pass the same test table.
 import type { ConvGeometry } from './conv.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random/rng.js';
 
 export interface MatmulArgs {
   /** a is m×k (or k×m when transA), b is k×n (or n×k when transB), out is m×n. */

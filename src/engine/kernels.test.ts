@@ -7,7 +7,7 @@ import { assertClose } from '../../test/helpers.js';
 import { SQUASHES, type Backend, type Squash } from './backend.js';
 import { loadBackend } from './backends.js';
 import { adamUpdate } from './reference.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random/rng.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './wasm/partition.js';
 import { wasmBackend } from './wasm/wasm-backend.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { symmetricEigen } from './linalg.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random/rng.js';
 
 function randomSymmetric(n: number, rng: Rng): Float64Array {
   const a = new Float64Array(n * n);

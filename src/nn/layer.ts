@@ -1,7 +1,7 @@
 // A layer of a sequential model: forward and backward side by side, its parameters with their
 // gradients. Shapes exclude the batch axis ("per-sample shapes").
 import type { Backend } from '../engine/backend.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import { Tensor } from '../engine/tensor.js';
 import type { Component } from '../common/schema.js';
 import type * as z from 'zod';

@@ -1,7 +1,7 @@
 // A sequential model built from the spec's layer list, with each layer's input shape taken
 // from the one before it (the first from the dataset), and a loss fused with its output.
 import type { Backend } from '../engine/backend.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import { Tensor, shapeText } from '../engine/tensor.js';
 import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { context } from '../../test/layer-context.js';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import { Tensor } from '../engine/tensor.js';
 import { dense } from './layers/dense.js';
 import { connectionMask } from './sparsity.js';

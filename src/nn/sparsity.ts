@@ -5,7 +5,7 @@
 // every output has fanIn = in·fanOut/out inputs; `random` picks ⌈density·in·out⌉ cells uniformly.
 import * as z from 'zod';
 import { count, strictObject } from '../common/schema.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import { LayerShapeError } from './layer.js';
 
 export const sparsitySchema = strictObject({

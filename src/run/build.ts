@@ -6,7 +6,7 @@ import type { ResolvedSpec } from '../config/spec.js';
 import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from '../data/prepare.js';
 import type { Backend } from '../engine/backend.js';
 import { backendNames, defaultThreads, loadBackend } from '../engine/backends.js';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createAugmenter } from '../data/augment/index.js';
 import type { LayerConfig } from '../nn/layers/index.js';

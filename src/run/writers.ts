@@ -5,7 +5,7 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../common/atomic.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import { saveCheckpoint } from '../train/checkpoint.js';

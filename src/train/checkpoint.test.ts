@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { tempDir } from '../../test/helpers.js';
 import { referenceBackend } from '../engine/reference.js';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import { Model } from '../nn/model.js';
 import { Optimizer } from '../optim/optimizers/optimizer.js';
 import { sgd } from '../optim/optimizers/sgd.js';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic, type AtomicOptions } from '../common/atomic.js';
 import { DataError } from '../common/errors.js';
-import { Rng } from '../engine/rng.js';
+import { Rng } from '../random/rng.js';
 import { shapeText } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';

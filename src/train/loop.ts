@@ -5,7 +5,7 @@
 import { DivergedError, InterruptedError } from '../common/errors.js';
 import { batches, epochOrder } from '../data/batches.js';
 import type { PreparedData } from '../data/prepare.js';
-import type { Rng } from '../engine/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';

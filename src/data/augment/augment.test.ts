@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { Image } from './augmentation.js';
 import { elastic } from './elastic.js';

@@ -2,7 +2,7 @@
 // `augment` stream; validation and test data never pass through one (REFERENCE.md §7).
 import type * as z from 'zod';
 import type { Component } from '../../common/schema.js';
-import type { Rng } from '../../engine/rng.js';
+import type { Rng } from '../../random/rng.js';
 
 /** One image: channels × height × width, row-major. */
 export interface Image {

@@ -1,7 +1,7 @@
 // Every augmentation a spec's `data.augment` list may name, and the batch transform they make.
 import { DataError } from '../../common/errors.js';
 import { componentSchema, type ComponentConfig } from '../../common/schema.js';
-import type { Rng } from '../../engine/rng.js';
+import type { Rng } from '../../random/rng.js';
 import type { Tensor } from '../../engine/tensor.js';
 import type { AugmentationComponent } from './augmentation.js';
 import { elastic } from './elastic.js';

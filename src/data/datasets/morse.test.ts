@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dlx } from '../../../test/helpers.js';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { codebook, generate, morse, morseFrame, presets } from './morse.js';
 
 test('64 classes in the codebook order; Ĥ and ( share a code', () => {

@@ -3,7 +3,7 @@
 // frame of `frameLength` intensities per sample, seeded from the run's seed.
 import * as z from 'zod';
 import { count, strictObject } from '../../common/schema.js';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { defineDataset, type Examples } from '../dataset.js';
 
 /** Label order of the codebook: [symbol, code]. Ĥ and ( share -.--. (so 63/64 is the ceiling). */

@@ -5,7 +5,7 @@
 // operands (a batch's inputs) are copied in and results out (arena.ts).
 import { SQUASHES, type AdamStep, type Backend, type MatmulArgs, type PoolGeometry, type Squash } from '../backend.js';
 import type { ConvGeometry } from '../conv.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../random/rng.js';
 import { align, Arena } from './arena.js';
 import { kernelModule, instantiate, newMemory, type KernelExports, type KernelVariant } from './module.js';
 import { MIN_VALUES_PER_THREAD, partition, split } from './partition.js';

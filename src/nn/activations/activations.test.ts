@@ -4,7 +4,7 @@ import { assertClose, golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
 import { context, goldenBackends } from '../../../test/layer-context.js';
 import type { Backend } from '../../engine/backend.js';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import type { LayerComponent } from '../layer.js';
 import { elu } from './elu.js';

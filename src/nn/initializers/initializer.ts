@@ -1,6 +1,6 @@
 // An initializer fills a parameter tensor given its fans (REFERENCE.md §5), drawing from the
 // run's seeded init stream.
-import type { Rng } from '../../engine/rng.js';
+import type { Rng } from '../../random/rng.js';
 import type { Component } from '../../common/schema.js';
 import type * as z from 'zod';
 

@@ -1,7 +1,7 @@
 // Initializer statistics on 10^5 draws, within sampling error (5 standard errors).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { createInitializer } from './index.js';
 
 const N = 100_000;

@@ -4,7 +4,7 @@ import { gradientError } from '../../../test/gradcheck.js';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { checkLayerGolden } from '../../../test/golden-layer.js';
 import { context, goldenBackends } from '../../../test/layer-context.js';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import { batchnorm } from './batchnorm.js';
 import { maxout } from './maxout.js';

@@ -4,7 +4,7 @@ import { golden } from '../../../test/helpers.js';
 import { gradientError } from '../../../test/gradcheck.js';
 import { checkLayerGolden } from '../../../test/golden-layer.js';
 import { context, goldenBackends } from '../../../test/layer-context.js';
-import { Rng } from '../../engine/rng.js';
+import { Rng } from '../../random/rng.js';
 import { Tensor } from '../../engine/tensor.js';
 import { dense } from './dense.js';
 

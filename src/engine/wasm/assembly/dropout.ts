@@ -1,6 +1,6 @@
 // Inverted dropout (Srivastava et al. 2014, https://jmlr.org/papers/v15/srivastava14a.html) on
 // the run's own random stream: xoshiro128** (Blackman & Vigna, https://prng.di.unimi.it/) and
-// 53-bit uniforms exactly as ../../rng.ts draws them, so the masks are the reference backend's
+// 53-bit uniforms exactly as src/random/rng.ts draws them, so the masks are the reference backend's
 // bit for bit. One stream, so the forward pass runs on one thread.
 
 /** mask = u < keep ? 1/keep : 0 and y = x·mask for n values, continuing the stream state[4] (written back). */
