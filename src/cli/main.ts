@@ -8,6 +8,7 @@ import { registerEval } from './commands/eval.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { line, processIo, type Io } from './io.js';
@@ -60,6 +61,7 @@ Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);
   registerTrain(program, io, run);
+  registerSweep(program, io, run);
   registerValidate(program, io, run);
   registerEval(program, io, run);
   registerLifecycle(program, io, run);

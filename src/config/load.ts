@@ -17,6 +17,19 @@ export interface LoadedSpec {
   text: string;
   overrides: Override[];
   resolved: ResolvedSpec;
+  /** The spec as read, overrides applied, before validation (a sweep sets its values into it). */
+  raw: Record<string, unknown>;
+  /** A sweep spec's `sweep:` section, as read (only when parsed with `sweep: 'allow'`). */
+  sweep?: unknown;
+  /** `file:line:col` of a path of the file (the deepest part of it that exists). */
+  at(path: Path): string;
+}
+
+export interface ParseOptions {
+  /** 'allow': a top-level `sweep:` section is taken apart for dlx sweep; otherwise it is an error. */
+  sweep?: 'allow';
+  /** Sets values into the spec before it is validated (a sweep: each searched path's first value). */
+  fill?(spec: Record<string, unknown>, sweep: unknown): void;
 }
 
 interface Located {
@@ -47,7 +60,7 @@ function pathText(path: Path): string {
   return path.length === 0 ? '(top level)' : path.join('.');
 }
 
-export async function loadSpec(file: string, overrides: readonly Override[] = []): Promise<LoadedSpec> {
+export async function loadSpec(file: string, overrides: readonly Override[] = [], options: ParseOptions = {}): Promise<LoadedSpec> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -55,10 +68,10 @@ export async function loadSpec(file: string, overrides: readonly Override[] = []
     const code = (e as NodeJS.ErrnoException).code;
     throw new SpecError([`${file}: cannot read the spec (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`]);
   }
-  return parseSpec(file, text, overrides);
+  return parseSpec(file, text, overrides, options);
 }
 
-export function parseSpec(file: string, text: string, overrides: readonly Override[] = []): LoadedSpec {
+export function parseSpec(file: string, text: string, overrides: readonly Override[] = [], options: ParseOptions = {}): LoadedSpec {
   const lines = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -86,8 +99,21 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
     throw new SpecError([`${file}:${pos.line}:${pos.col}: expected a mapping at the top level, found ${found}`]);
   }
   const spec = raw as Record<string, unknown>;
+  const at = (path: Path) => {
+    const pos = locate(doc, path, false, lines);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  const sweep = spec.sweep;
+  if (sweep !== undefined) {
+    if (options.sweep !== 'allow') {
+      throw new SpecError([`${at(['sweep'])}: sweep: this spec describes a sweep: run it with dlx sweep ${file} (dlx train runs one spec)`]);
+    }
+    delete spec.sweep;
+  }
   applyOverrides(spec, overrides);
   if (spec.name === undefined) spec.name = defaultName(file);
+  const base = structuredClone(spec);
+  if (sweep !== undefined) options.fill?.(spec, sweep);
   const result = specSchema.safeParse(spec);
   if (!result.success) {
     const problems = problemsOf(result.error.issues, spec).map((p) => formatProblem(file, doc, lines, overrides, p));
@@ -97,7 +123,18 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
   if (result.data.name === undefined) {
     throw new SpecError([`${file}:1:1: name: missing, and the file's name cannot serve as a run name: add name: my-experiment`]);
   }
-  return { file, text, overrides: [...overrides], resolved: result.data as ResolvedSpec };
+  return { file, text, overrides: [...overrides], resolved: result.data as ResolvedSpec, raw: base, at, ...(sweep !== undefined && { sweep }) };
+}
+
+/**
+ * Validates a spec given as a value (a sweep's trial: the base spec with searched values set in);
+ * the problems as `key.path: message`.
+ */
+export function validateValue(raw: unknown): { ok: true; resolved: ResolvedSpec } | { ok: false; problems: string[] } {
+  const result = specSchema.safeParse(raw);
+  if (result.success && result.data.name !== undefined) return { ok: true, resolved: result.data as ResolvedSpec };
+  if (result.success) return { ok: false, problems: ['name: missing'] };
+  return { ok: false, problems: problemsOf(result.error.issues, raw).map((p) => `${pathText(p.path)}: ${p.message}`) };
 }
 
 /** The message, and an order that lists a file's problems by line, then those of --set. */

@@ -64,7 +64,7 @@ function prepareTables(loaded: LoadedData, config: DataConfig, seed: number, sav
   const table = selectRows(tables.train, keep);
   const labels = Int32Array.from(keep, (r) => loaded.train.y[r]);
   const test = tables.test && loaded.test ? testTable(loaded, config) : undefined;
-  const parts = partRows(labels, test !== undefined, config.split, Rng.stream(seed, 'split'));
+  const parts = partRows(labels, test !== undefined, config.split, Rng.stream(config.split.seed ?? seed, 'split'));
   const trainTable = selectRows(table, parts.train);
   const encoding = saved ?? fitEncoding(trainTable, config.missing);
   const examples = (rows: Int32Array) => ({ x: encode(selectRows(table, rows), encoding), y: Int32Array.from(rows, (r) => labels[r]) });
@@ -96,7 +96,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     parts = t;
     rawShape = [t.width];
   } else {
-    parts = split(loaded.train, loaded.test, config.split, Rng.stream(seed, 'split'), loaded.val);
+    parts = split(loaded.train, loaded.test, config.split, Rng.stream(config.split.seed ?? seed, 'split'), loaded.val);
   }
   const rows = parts.train.y.length;
   const width = parts.train.x.length / rows;

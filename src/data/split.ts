@@ -17,6 +17,15 @@ export const splitSchema = strictObject({
   stratify: z.boolean().default(true),
   /** false: no drawing — validation is the file's last rows, test (if split off) the rows before. */
   shuffle: z.boolean().default(true),
+  /** The split stream's seed (default: the run's seed): a sweep's trials keep one validation set. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  /**
+   * k-fold cross-validation: validate on fold `index` (1…k) of the rows left after the test
+   * split, train on the other folds; `val` is then unused.
+   */
+  fold: strictObject({ k: z.number().int().min(2).max(100), index: z.number().int().min(1) })
+    .refine((f) => f.index <= f.k, { message: 'expected index from 1 to k' })
+    .optional(),
 });
 export type SplitConfig = z.output<typeof splitSchema>;
 
@@ -70,6 +79,16 @@ export function splitIndices(labels: Int32Array, sizes: number[], stratify: bool
   return [Int32Array.from(rest).sort(), ...parts.map((p) => Int32Array.from(p).sort())];
 }
 
+/** The test rows (when split off), then fold `index` of k over the rest as validation. */
+function foldRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, fold: { k: number; index: number }, rng: Rng) {
+  const test = hasOfficialTest ? 0 : countOf(config.test, labels.length);
+  const [pool, testRows] = test > 0 ? splitIndices(labels, [test], config.stratify, rng) : [Int32Array.from(labels.keys()), undefined];
+  if (fold.k > pool.length) throw new DataError(`data.split.fold: ${fold.k} folds of ${pool.length} rows: expected at most one fold per row`);
+  const folds = kFold(Int32Array.from(pool, (r) => labels[r]), fold.k, config.stratify, rng);
+  const { train, val } = folds[fold.index - 1];
+  return { train: Int32Array.from(train, (i) => pool[i]), val: Int32Array.from(val, (i) => pool[i]), test: testRows };
+}
+
 /** Unshuffled parts: the last sizes[0] rows, then the sizes[1] rows before them; the rest first. */
 function tailIndices(rows: number, sizes: number[]): Int32Array[] {
   const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
@@ -86,6 +105,7 @@ function tailIndices(rows: number, sizes: number[]): Int32Array[] {
 /** The rows of each part, checked: validation non-empty, some rows left to train on. */
 export function partRows(labels: Int32Array, hasOfficialTest: boolean, config: SplitConfig, rng: Rng, hasOfficialVal = false): { train: Int32Array; val: Int32Array; test?: Int32Array } {
   const rows = labels.length;
+  if (config.fold) return foldRows(labels, hasOfficialTest, config, config.fold, rng);
   const val = hasOfficialVal ? 0 : countOf(config.val, rows);
   const test = hasOfficialTest ? 0 : countOf(config.test, rows);
   if (val < 1 && !hasOfficialVal) throw new DataError(`data.split.val: the validation split would be empty (${config.val} of ${rows} rows)`);
@@ -135,6 +155,7 @@ export function partitionInPlace(all: Examples, parts: readonly Int32Array[]): E
 
 export function split(all: Examples, officialTest: Examples | undefined, config: SplitConfig, rng: Rng, officialVal?: Examples): Splits {
   if (officialVal) {
+    if (config.fold) throw new DataError('data.split.fold: this dataset has its own validation set, so it cannot be split into folds');
     // the dataset brings its own validation set: train is all of `all` (and test, if none is official, is split off)
     if (officialTest) return { train: all, val: officialVal, test: officialTest };
     const rows = partRows(all.y, false, { ...config, val: 0 }, rng, true);

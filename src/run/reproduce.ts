@@ -5,11 +5,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, DlxError } from '../common/errors.js';
-import type { LoadedSpec } from '../config/load.js';
 import { curveColumns, files } from './layout.js';
 import { readCheckpoint } from '../train/checkpoint.js';
 import { readCurve, readEnv, readMetrics, readRunSpec } from './run-folder.js';
-import { startRun } from './run-experiment.js';
+import { startRun, type RunSource } from './run-experiment.js';
 
 /** A run that does not reproduce: exit 1, with the differences as the message. */
 export class MismatchError extends DlxError {
@@ -38,7 +37,7 @@ export async function reproduceRun(runDir: string, options: { tolerance: number;
     throw new DataError(`${runDir}: the run is ${metrics.status}, not finished; resume it first (dlx resume ${runDir})`);
   }
   const text = await readFile(join(runDir, files.spec), 'utf8');
-  const loaded: LoadedSpec = { file: env.specFile, text, overrides: [], resolved: spec };
+  const loaded: RunSource = { file: env.specFile, text, overrides: [], resolved: spec };
   const scratch = await mkdtemp(join(tmpdir(), 'dlx-reproduce-'));
   try {
     const again = await startRun(loaded, { runsDir: scratch, backend: env.backend, threads: env.threads, argv: options.argv });

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../common/atomic.js';
 import { SpecError } from '../common/errors.js';
 import { loadSpec, type LoadedSpec } from '../config/load.js';
@@ -25,6 +25,10 @@ export interface TrainOptions {
   threads?: number;
   argv: string[];
   signal?: AbortSignal;
+  /** Write the run into exactly this folder (a sweep's trial) instead of runsDir/<name>/<time-id>. */
+  runDir?: string;
+  /** Recorded in env.json (a sweep's trial: its sweep folder and number). */
+  context?: Record<string, unknown>;
   /** Called once the model is built, before training. */
   onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number; compute: string }): void;
   events?: TrainEvents;
@@ -48,8 +52,11 @@ export async function runExperiment(specFile: string, overrides: Override[], opt
   return startRun(await loadSpec(specFile, overrides), options);
 }
 
+/** What a new run needs of its spec: the file it came from, its text, overrides, the resolved values. */
+export type RunSource = Pick<LoadedSpec, 'file' | 'text' | 'overrides' | 'resolved'>;
+
 /** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
-export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promise<RunResult> {
+export async function startRun(loaded: RunSource, options: TrainOptions): Promise<RunResult> {
   const spec = loaded.resolved;
   const built = await build(spec, loaded.file, { backend: options.backend, threads: options.threads });
   const { model, data } = built;
@@ -59,9 +66,8 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
 
   const start = new Date();
   const folderName = runFolderName(start, randomBytes(3).toString('hex'));
-  const parent = join(resolve(options.runsDir), spec.name);
-  const runDir = join(parent, folderName);
-  const staging = join(parent, stagingName(folderName));
+  const runDir = options.runDir ? resolve(options.runDir) : join(resolve(options.runsDir), spec.name, folderName);
+  const staging = join(dirname(runDir), stagingName(basename(runDir)));
   const firstCreated = await mkdir(join(staging, files.checkpoints), { recursive: true });
   const summary = model.summary();
   const params = summary.reduce((a, r) => a + r.params, 0);
@@ -84,6 +90,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
       gitCommit: gitCommit(),
       dataSource: data.source,
       startedAt: start.toISOString(),
+      ...options.context,
     }));
     const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));

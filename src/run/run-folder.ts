@@ -55,7 +55,7 @@ export interface Preprocessing extends SavedPreprocessing {
 export const readPreprocessing = (runDir: string) => readJson<Preprocessing>(join(runDir, files.preprocessing));
 
 export interface RunMetrics {
-  status: 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'diverged' | 'failed';
+  status: 'running' | 'finished' | 'stopped-early' | 'pruned' | 'interrupted' | 'diverged' | 'failed';
   epochs: number;
   final?: EpochRecord;
   best?: { epoch: number; monitor: string; value: number; val_loss: number; val_acc: number };

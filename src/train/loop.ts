@@ -61,7 +61,7 @@ export interface TrainingState extends WatchState {
   step: number;
   partial?: PartialEpoch;
   /** Set when training ended: all epochs done, or early stopping. */
-  stopped?: { epoch: number; reason: 'finished' | 'early-stopping' };
+  stopped?: { epoch: number; reason: 'finished' | 'early-stopping' | 'pruned' };
 }
 
 export function freshState(): TrainingState {
@@ -84,6 +84,11 @@ export interface TrainEvents {
   /** The epoch is the new best of the monitored column; emitted before its epochEnd. */
   best?(record: EpochRecord, state: TrainingState): void | Promise<void>;
   epochEnd?(record: EpochRecord, info: { isBest: boolean; state: TrainingState }): void | Promise<void>;
+  /**
+   * Asked after each epoch that would not end training anyway, before the epoch is written:
+   * true ends training after it (a sweep's pruner), recorded as stopped with reason 'pruned'.
+   */
+  prune?(record: EpochRecord, state: TrainingState): boolean | Promise<boolean>;
   /** Ctrl-C: the state holds the partial epoch; after the listeners, train() throws. */
   interrupted?(state: TrainingState): void | Promise<void>;
   stop?(state: TrainingState): void | Promise<void>;
@@ -188,6 +193,9 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     const { isBest, stop } = watch(state, epoch, monitored(record, monitor), monitor, mode, stopping?.minDelta ?? 0, stopping?.patience);
     if (stop) state.stopped = { epoch, reason: 'early-stopping' };
     else if (epoch === config.epochs) state.stopped = { epoch, reason: 'finished' };
+    else {
+      for (const e of events) if (e.prune && (await e.prune(record, state))) state.stopped = { epoch, reason: 'pruned' };
+    }
     if (isBest) await emit('best', record, state);
     await emit('epochEnd', record, { isBest, state });
     if (state.stopped) break;

@@ -12,20 +12,27 @@ import { fixed, line, percent, table, type Io } from '../io.js';
 import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
+import { isSweepFolder } from '../../run/sweep.js';
+import { resumeSweepCommand } from './sweep.js';
 
 type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;
 
 export function registerLifecycle(program: Command, io: Io, run: Run): void {
   program
     .command('resume')
-    .description('continue an interrupted run from its last checkpoint, exactly')
+    .description('continue an interrupted run from its last checkpoint, exactly; or an interrupted sweep')
     .argument('<run>', 'the run folder')
     .option('--threads <n>', 'threads for the large kernels (default: as the run had)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
-    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string }) => run(async (signal) => {
+    .option('--workers <n>', 'for a sweep: trials in parallel (default: as the sweep had)')
+    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; workers?: string }) => run(async (signal) => {
       const mode = progressMode(io, flags);
+      if (await isSweepFolder(runDir)) {
+        await resumeSweepCommand(io, mode, runDir, flags, signal);
+        return;
+      }
       const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));

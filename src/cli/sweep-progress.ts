@@ -1,0 +1,63 @@
+// What `dlx sweep` shows: on a terminal a line per running trial (epoch, metric) under a summary
+// line (done, pruned, failed, best so far), redrawn in place; off a terminal a plain line per
+// started and ended trial; --json one object per event; --quiet only the end.
+import type { SweepEvents } from '../run/sweep.js';
+import type { TrialResult } from '../run/sweep-folder.js';
+import { line, type Io } from './io.js';
+import type { ProgressMode } from './progress.js';
+
+const show = (v: number | null | undefined) => (v === null || v === undefined ? '-' : Number(v.toPrecision(6)).toString());
+const valuesText = (values: Record<string, number | string>) => Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'number' ? show(v) : v}`).join(' ');
+
+export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string): SweepEvents {
+  const running = new Map<number, string>();
+  const counts: Record<string, number> = {};
+  let best: { trial: number; value: number } | undefined;
+  let drawn = 0;
+  const summary = () => {
+    const done = Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none ended';
+    return `trials: ${done}; running ${running.size}; best ${best ? `trial ${best.trial}: ${metric()} ${show(best.value)}` : '-'}`;
+  };
+  const redraw = () => {
+    if (mode !== 'tty') return;
+    if (drawn > 0) io.out.write(`\x1b[${drawn}A\x1b[0J`);
+    const lines = [...[...running.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s), io.color.bold(summary())];
+    io.out.write(lines.join('\n') + '\n');
+    drawn = lines.length;
+  };
+  const above = (text: string) => {
+    // a permanent line, printed above the live block
+    if (mode === 'tty' && drawn > 0) {
+      io.out.write(`\x1b[${drawn}A\x1b[0J`);
+      drawn = 0;
+    }
+    line(io.out, text);
+    redraw();
+  };
+  return {
+    trialStart(trial, values) {
+      running.set(trial, `trial ${trial}: starting (${valuesText(values)})`);
+      if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-start', trial, values }));
+      else if (mode === 'plain') line(io.out, `trial ${trial} started: ${valuesText(values)}`);
+      else redraw();
+    },
+    trialEpoch(trial, fold, record, value) {
+      running.set(trial, `trial ${trial}: ${fold === undefined ? '' : `fold ${fold} `}epoch ${record.epoch} ${metric()} ${show(value)}`);
+      if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-epoch', trial, ...(fold !== undefined && { fold }), epoch: record.epoch, value }));
+      else redraw();
+    },
+    trialEnd(trial, result: TrialResult, bestSoFar) {
+      running.delete(trial);
+      counts[result.status] = (counts[result.status] ?? 0) + 1;
+      best = bestSoFar;
+      if (mode === 'json') {
+        line(io.out, JSON.stringify({ event: 'trial-end', trial, ...result }));
+        return;
+      }
+      if (mode === 'quiet') return;
+      const std = result.std === undefined ? '' : ` ± ${show(result.std)}`;
+      const why = result.reason ? `: ${result.reason}` : '';
+      above(`trial ${trial} ${result.status}: ${metric()} ${show(result.value)}${std}${result.bestEpoch ? ` (epoch ${result.bestEpoch})` : ''}${why}  — ${summary()}`);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// A sweep folder (DESIGN.md "A run folder"): every name in one place, the append-only journal,
+// and the files rebuilt from it (summary.csv, best.json).
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { DataError } from '../common/errors.js';
+import type { Distribution } from '../sweep/distribution.js';
+import { allParams, type Assignment, type Space } from '../sweep/space.js';
+
+export const sweepFiles = {
+  spec: 'spec.yaml',
+  sweep: 'sweep.json',
+  journal: 'journal.jsonl',
+  summary: 'summary.csv',
+  best: 'best.json',
+  trials: 'trials',
+  plots: 'plots',
+} as const;
+
+/** trials/<n>/, or trials/<n>/fold-<k>/ when cross-validating. */
+export function trialDir(sweepDir: string, trial: number, fold?: number): string {
+  const dir = join(sweepDir, sweepFiles.trials, String(trial));
+  return fold === undefined ? dir : join(dir, `fold-${fold}`);
+}
+
+export type TrialStatus = 'finished' | 'stopped-early' | 'pruned' | 'failed' | 'diverged' | 'running' | 'interrupted';
+
+/** One line of journal.jsonl. */
+export type JournalEvent =
+  | { event: 'start'; at: string; workers: number; resumed: boolean }
+  | { event: 'asked'; trial: number; params: Assignment; values: Record<string, number | string>; seed: number }
+  | { event: 'epoch'; trial: number; fold?: number; epoch: number; value: number }
+  | { event: 'pruned'; trial: number; epoch: number }
+  | { event: 'retry'; trial: number; attempt: number; reason: string }
+  | { event: 'interrupted'; trial: number }
+  | { event: 'ended'; trial: number; result: TrialResult }
+  | { event: 'finished'; at: string; best?: number };
+
+/** What the journal says of a trial once it ended. */
+export interface TrialResult {
+  status: TrialStatus;
+  /** The objective: the metric at the trial's best epoch (mean over folds); null when failed. */
+  value: number | null;
+  std?: number;
+  foldValues?: number[];
+  bestEpoch?: number;
+  epochs?: number;
+  seconds?: number;
+  reason?: string;
+}
+
+/** sweep.json: the resolved sweep. */
+export interface SweepJson {
+  name: string;
+  specFile: string;
+  method: string;
+  trials: number;
+  seed: number;
+  metric: string;
+  mode: 'min' | 'max';
+  folds: number | null;
+  workers: number;
+  backend: string;
+  threads: number;
+  params: ({ id: string } & (Omit<Distribution, 'choices'> | { kind: 'categorical'; labels: string[]; choices: readonly unknown[] }))[];
+  createdAt: string;
+}
+
+export function paramsJson(space: Space): SweepJson['params'] {
+  return allParams(space).map((p) => (p.dist.kind === 'categorical' ? { id: p.id, kind: 'categorical', labels: p.labels!, choices: p.dist.choices } : { id: p.id, ...p.dist }));
+}
+
+export async function appendJournal(sweepDir: string, event: JournalEvent): Promise<void> {
+  await appendFile(join(sweepDir, sweepFiles.journal), JSON.stringify(event) + '\n');
+}
+
+/** The journal's events; a last line cut off by a crash is ignored, any other bad line is an error. */
+export async function readJournal(sweepDir: string): Promise<JournalEvent[]> {
+  const path = join(sweepDir, sweepFiles.journal);
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new DataError(`${path}: missing; is ${sweepDir} a dlx sweep folder?`);
+  });
+  const lines = text.split('\n');
+  const events: JournalEvent[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      events.push(JSON.parse(line) as JournalEvent);
+    } catch {
+      if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l.trim() !== '')) throw new DataError(`${path}:${i + 1}: not a JSON line`);
+    }
+  });
+  return events;
+}
+
+export interface SummaryRow {
+  trial: number;
+  values: Record<string, number | string>;
+  result?: TrialResult;
+}
+
+/** summary.csv: one row per asked trial, in trial order. */
+export function summaryCsv(space: Space, rows: readonly SummaryRow[]): string {
+  const ids = allParams(space).map((p) => p.id);
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
+  return stringify(
+    rows.map((r) => [
+      r.trial,
+      r.result?.status ?? 'running',
+      ...ids.map((id) => r.values[id] ?? ''),
+      cell(r.result?.value),
+      cell(r.result?.std),
+      r.result?.foldValues?.join(';') ?? '',
+      cell(r.result?.bestEpoch),
+      r.result?.seconds === undefined ? '' : r.result.seconds.toFixed(2),
+    ]),
+    { header: true, columns: ['trial', 'status', ...ids, 'value', 'std', 'fold_values', 'best_epoch', 'seconds'] },
+  );
+}
