@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../random/rng.js';
-import { kFold, partitionInPlace, split, splitIndices, splitSchema } from './split.js';
+import { kFold, partitionInPlace, partRows, split, splitIndices, splitSchema } from './split.js';
 
 const labels = Int32Array.from({ length: 150 }, (_, i) => Math.floor(i / 50));
 
@@ -73,4 +73,23 @@ test('k-fold: every row validates exactly once; stratified folds keep the class 
   assert.ok(seen.every((n) => n === 1));
   assert.deepEqual(kFold(y, 5, true, Rng.stream(1, 'kfold')), folds, 'seeded');
   assert.throws(() => kFold(y, 1, false, Rng.stream(1, 'k')), { message: 'k-fold: k must be a whole number from 2 to 103, found 1' });
+});
+
+test('data.split.fold: the test rows first, then k folds of the rest; each fold validates on rows its training part never sees', () => {
+  const config = splitSchema.parse({ test: 30, fold: { k: 3, index: 1 } });
+  const parts = [1, 2, 3].map((index) => partRows(labels, false, { ...config, fold: { k: 3, index } }, Rng.stream(9, 'split')));
+  const test = parts[0].test!;
+  assert.equal(test.length, 30);
+  for (const p of parts) {
+    assert.deepEqual(p.test, test, 'every fold keeps the same test rows');
+    assert.equal(p.val.length, 40);
+    assert.equal(p.train.length, 80);
+    const train = new Set(p.train);
+    assert.ok([...p.val].every((r) => !train.has(r)), 'the held-out fold is not in the training part');
+    assert.ok([...p.val, ...p.train].every((r) => !test.includes(r)), 'no test row in a fold');
+    for (const c of [0, 1, 2]) assert.ok(Math.abs([...p.val].filter((i) => labels[i] === c).length - 40 / 3) <= 1, 'stratified');
+  }
+  // the three validation folds cover the pool exactly once
+  assert.equal(new Set(parts.flatMap((p) => [...p.val])).size, 120);
+  assert.throws(() => splitSchema.parse({ fold: { k: 3, index: 4 } }), /index from 1 to k/);
 });

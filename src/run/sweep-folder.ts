@@ -29,6 +29,7 @@ export type TrialStatus = 'finished' | 'stopped-early' | 'pruned' | 'failed' | '
 export type JournalEvent =
   | { event: 'start'; at: string; workers: number; resumed: boolean }
   | { event: 'asked'; trial: number; params: Assignment; values: Record<string, number | string>; seed: number }
+  | { event: 'launch'; trial: number; pid: number }
   | { event: 'epoch'; trial: number; fold?: number; epoch: number; value: number }
   | { event: 'pruned'; trial: number; epoch: number }
   | { event: 'retry'; trial: number; attempt: number; reason: string }

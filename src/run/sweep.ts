@@ -132,6 +132,23 @@ export async function resumeSweep(sweepDir: string, options: Omit<SweepOptions, 
   return coordinate(sweep, sweepDir, meta, events, { ...options, runsDir: '', backend: meta.backend, threads: options.threads ?? meta.threads, workers }, true);
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Resolves once `pid` has exited (a killed coordinator's trial process finishing its checkpoint). */
+async function stopped(pid: number, limitMs = 60_000): Promise<void> {
+  for (let waited = 0; alive(pid); waited += 50) {
+    if (waited > limitMs) throw new DataError(`a trial process of this sweep from before (pid ${pid}) is still running after ${limitMs / 1000} s; stop it (kill ${pid}) and resume again`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** The objective of a curve: the metric at its best epoch. */
 function bestOf(values: number[], mode: 'min' | 'max'): { value: number; epoch: number } | undefined {
   let best: { value: number; epoch: number } | undefined;
@@ -146,7 +163,9 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   const W = options.workers;
   const orient = (v: number) => (objective.mode === 'min' ? v : -v);
   const trials: Trial[] = [];
+  const pids = new Map<number, number>();
   for (const e of journal) {
+    if (e.event === 'launch') pids.set(e.trial, e.pid);
     if (e.event === 'asked') trials[e.trial] = { number: e.trial, assignment: e.params, values: e.values, seed: e.seed, curve: [], attempts: 0 };
     else if (e.event === 'epoch' && (e.fold ?? 1) === 1) trials[e.trial].curve[e.epoch - 1] = e.value;
     else if (e.event === 'ended') trials[e.trial].result = e.result;
@@ -262,6 +281,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
       },
     });
     running.set(t.number, proc);
+    if (proc.pid !== undefined) await record({ event: 'launch', trial: t.number, pid: proc.pid });
     void proc.done.then(async (exit) => {
       running.delete(t.number);
       if (exit.kind === 'done') await finish(t, await resultOf(exit));
@@ -284,8 +304,10 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     });
   };
 
-  // trials asked but not ended (interrupted, or running when the coordinator was killed) go first
+  // trials asked but not ended (interrupted, or running when the coordinator was killed) go first,
+  // once the processes of a killed coordinator have stopped (they checkpoint when it goes away)
   const retry: Trial[] = trials.filter((t) => t && !ended(t));
+  await Promise.all(retry.map((t) => pids.get(t.number)).filter((p) => p !== undefined).map((pid) => stopped(pid)));
   for (const t of retry) t.result = undefined;
   options.signal?.addEventListener('abort', () => {
     for (const p of running.values()) p.interrupt();
