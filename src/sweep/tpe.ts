@@ -26,7 +26,7 @@ export interface TpeOptions {
   constantLiar: boolean;
 }
 
-/** Optuna's default_gamma: the best 10 %, rounded up, at most 25. (0.1·n as a float, as Optuna: γ(30) = 4.) */
+/** Optuna's default_gamma: the best 10 %, rounded up, at most 25. */
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
