@@ -109,6 +109,20 @@ test('start-up: fewer than 10 finished trials (pending ones not counted) draw un
   assert.notEqual(tpeSuggest(unit, [...history, done(9, 9)], c), sampleUniform(unit, d));
 });
 
+test('edge cases: no history without a start-up, only pending trials, a single possible value', () => {
+  const r = Rng.stream(1, 'edge');
+  const x = tpeSuggest(unit, [], r, { startupTrials: 0 });
+  assert.ok(x >= 0 && x <= 10);
+  const pending: TpeObservation[] = [{ x: 2, state: 'pending', value: 0, step: 0 }];
+  const y = tpeSuggest(unit, pending, r, { startupTrials: 0 });
+  assert.ok(y >= 0 && y <= 10);
+  const before = r.state;
+  assert.equal(tpeSuggest({ kind: 'int', low: 3, high: 3, log: false, step: 1 }, [done(3, 1)], r, { startupTrials: 0 }), 3);
+  assert.equal(tpeSuggest({ kind: 'float', low: 0.5, high: 0.7, log: false, step: 0.5 }, [], r), 0.5);
+  assert.equal(tpeSuggest({ kind: 'categorical', choices: ['only'] }, [], r), 0);
+  assert.deepEqual(r.state, before);
+});
+
 test('reproducible: the same rng state gives the same suggestion, for every kind of distribution', () => {
   const dists: Distribution[] = [
     unit,
