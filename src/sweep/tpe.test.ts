@@ -44,17 +44,43 @@ test('l(x) and g(x) of a tiny 1-D history, checked by hand', () => {
   //      μ 9, σ 2: z −2, φ 0.053991, mass Φ(0.5) − Φ(−4.5) = 0.691462 − 0.000003 = 0.691459  → 0.039041
   //      μ 7, σ 2: z −1, φ 0.241971, mass Φ(1.5) − Φ(−3.5) = 0.933193 − 0.000233 = 0.932960  → 0.129679
   //      prior → 0.104183;  g(5) = (0.103145 + 0.039041 + 0.129679 + 0.104183) / 4 = 0.094012
-  close(Math.exp(logPdf(l, unit, 5)), 0.139536);
-  close(Math.exp(logPdf(g, unit, 5)), 0.094012);
-  // so x = 5 scores log(0.139536 / 0.094012) = 0.394898
-  close(logPdf(l, unit, 5) - logPdf(g, unit, 5), 0.394898);
+  close(Math.exp(logPdf(l, unit, 5, true)), 0.139536);
+  close(Math.exp(logPdf(g, unit, 5, true)), 0.094012);
+
+  // TPE scores as Optuna 3.1, each kernel without its 1/σ: φ(z) / mass
+  //   l: 0.368270 / 0.937003 = 0.393030 (twice), prior 0.398942 / 0.382925 = 1.041829
+  //      l̃(5) = (0.393030 + 0.393030 + 1.041829) / 3 = 0.609296
+  //   g: 0.241971 / 0.586482 = 0.412580, 0.053991 / 0.691459 = 0.078083,
+  //      0.241971 / 0.932960 = 0.259358, prior 1.041829;  g̃(5) = 1.791850 / 4 = 0.447962
+  //   score log(0.609296 / 0.447962) = 0.307595
+  close(Math.exp(logPdf(l, unit, 5)), 0.609296);
+  close(Math.exp(logPdf(g, unit, 5)), 0.447962);
+  close(logPdf(l, unit, 5) - logPdf(g, unit, 5), 0.307595);
 });
 
-test('a continuous mixture integrates to 1 on its range; a stepped one sums to 1 over its grid', () => {
+test('the estimators equal Optuna 3.1’s (values printed by optuna 3.1.0’s _ParzenEstimator)', () => {
+  const float: FloatDist = { kind: 'float', low: -5, high: 10, log: false };
+  const f = buildEstimator(float, [1, 2.5, -3, 9, 2.6], tpeDefaults) as NumericalEstimator;
+  assert.deepEqual(f.sigmas, [4, 2.142857142857143, 4, 6.4, 6.4, 15]);
+  [-0.7478058986295884, -0.6832888776588029, -0.9938027304699247].forEach((v, i) => close(logPdf(f, float, [0, 2.5, 7.7][i]), v, 1e-13));
+  const logInt: IntDist = { kind: 'int', low: 1, high: 1000, log: true, step: 1 };
+  const li = buildEstimator(logInt, [2, 30, 400], tpeDefaults) as NumericalEstimator;
+  [2.414406806171976, 2.5902671654458262, 2.5902671654458262, 7.601402334583733].forEach((v, i) => close(li.sigmas[i], v, 1e-13));
+  [-0.834503107807908, -0.6031384548135826, -0.8450667609130612].forEach((v, i) => close(logPdf(li, logInt, [1, 31, 1000][i]), v, 1e-13));
+  // 40 observations: the weights ramp for the oldest 15; the bandwidth floor is 1 / min(100, 1 + 41)
+  const many = buildEstimator({ kind: 'float', low: 0, high: 1, log: false }, Array.from({ length: 40 }, (_, i) => (i / 39) ** 2), tpeDefaults) as NumericalEstimator;
+  close(many.weights[0], 0.0007421150278293136, 1e-13);
+  close(many.weights[1], 0.002809435462496687, 1e-13);
+  close(many.sigmas[0], 1 / 42, 1e-13);
+  close(logPdf(many, { kind: 'float', low: 0, high: 1, log: false }, 0.1), -2.7027182818192887, 1e-13);
+  close(logPdf(many, { kind: 'float', low: 0, high: 1, log: false }, 0.5), -2.7965196934495857, 1e-13);
+});
+
+test('a continuous mixture (normalized) integrates to 1 on its range; a stepped one sums to 1 over its grid', () => {
   const l = buildEstimator(unit, [4, 6], tpeDefaults);
   let integral = 0;
   const m = 2000;
-  for (let i = 0; i < m; i++) integral += (Math.exp(logPdf(l, unit, ((i + 0.5) / m) * 10)) * 10) / m; // midpoint rule
+  for (let i = 0; i < m; i++) integral += (Math.exp(logPdf(l, unit, ((i + 0.5) / m) * 10, true)) * 10) / m; // midpoint rule
   close(integral, 1, 1e-5);
   const stepped: FloatDist = { kind: 'float', low: 0, high: 1, log: false, step: 0.25 };
   const ints: IntDist = { kind: 'int', low: 1, high: 10, log: false, step: 1 };
