@@ -1,7 +1,8 @@
 // The search benchmark (a measurement, not a test): dlx's TPE and random search on Branin (2-D)
 // and Hartmann-6, `trials` trials × `seeds` seeds, the best value found per seed, beside Optuna
 // 3.1's TPESampler and RandomSampler on the same functions and budget (bench/optuna_peer.py).
-// `npm run bench -- --only sweep` calls sweepSearchBench; alone: node scripts/bench-sweep.mjs [--json].
+// `npm run bench -- --only sweep` calls sweepSearchBench; alone: node scripts/bench-sweep.mjs
+// [--json] [--trials 50] [--seeds 25].
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,8 @@ export function formatSweepSearch(result) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await sweepSearchBench();
+  const arg = (name, fallback) => Number(process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+  const result = await sweepSearchBench({ trials: arg('--trials', 50), seeds: arg('--seeds', 25) });
   if (process.argv.includes('--json')) console.log(JSON.stringify(result));
   else console.log(formatSweepSearch(result).join('\n'));
 }

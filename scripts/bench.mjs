@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep]
-// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn]).
+// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn] [-- --seeds 25] [-- --trials 50]).
 // Measures, it does not assert: each section runs in its own process so peak RSS is its own.
 //   gemm:      float32 matrix products of the MLP's shapes, GFLOPS = 2·m·k·n / median time
 //   data:      Fashion-MNIST load + split + z-score time, peak RSS (target ≤ 2 s)
@@ -8,7 +8,8 @@
 //              machine: seconds per epoch (the training pass alone, curve.csv's train_seconds),
 //              test accuracy, peak RSS
 //   sweep:     search quality: dlx's TPE and random search on Branin and Hartmann-6, 50 trials ×
-//              25 seeds, beside Optuna 3.1's samplers (scripts/bench-sweep.mjs, bench/optuna_peer.py)
+//              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
+//              bench/optuna_peer.py)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +118,9 @@ if (value('--section') === 'gemm') {
       if (!flag('--skip-cnn')) result.workloads.push(workload('fmnist-cnn', join(root, 'configs/fmnist-cnn.yaml'), epochs, threads));
     }
   }
-  if (!only || only === 'sweep') result.sweep = { search: await sweepSearchBench() };
+  if (!only || only === 'sweep') {
+    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }) };
+  }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
     for (const g of result.gemm) {
