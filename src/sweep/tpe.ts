@@ -6,7 +6,7 @@
 // draw candidates from l and keep the one with the largest l(x)/g(x). Pure: history and a random
 // stream in, an internal number out.
 import type { Rng } from '../random/rng.js';
-import { sampleUniform, type Distribution } from './distribution.js';
+import { sampleUniform, snap, type Distribution } from './distribution.js';
 import { buildEstimator, logPdf, sampleEstimator } from './parzen-estimator.js';
 
 export interface TpeObservation {
@@ -26,7 +26,7 @@ export interface TpeOptions {
   constantLiar: boolean;
 }
 
-/** Optuna's default_gamma: the best 10 %, rounded up, at most 25. (0.1·n as a float, as Optuna: γ(30) = 4.) */
+/** Optuna's default_gamma: the best 10 %, rounded up, at most 25. */
 export function defaultGamma(n: number): number {
   return Math.min(Math.ceil(0.1 * n), 25);
 }
@@ -89,6 +89,10 @@ export function splitHistory(history: readonly TpeObservation[], options: TpeOpt
 /** The next value of one parameter, an internal number on dist's grid. Deterministic given rng's state. */
 export function tpeSuggest(dist: Distribution, history: readonly TpeObservation[], rng: Rng, options?: Partial<TpeOptions>): number {
   const o: TpeOptions = { ...tpeDefaults, ...options };
+  // a single possible value: no draw (Optuna does not ask its sampler either), and no zero-width kernels
+  if (dist.kind === 'categorical' ? dist.choices.length === 1 : snap(dist, dist.high) === dist.low) {
+    return dist.kind === 'categorical' ? 0 : dist.low;
+  }
   const n = history.filter((h) => h.state !== 'pending').length;
   if (n < o.startupTrials) return sampleUniform(dist, rng);
   const { below, above } = splitHistory(history, o);

@@ -151,11 +151,7 @@ export function logAddExp(p: number, q: number): number {
 
 const logSqrt2Pi = 0.5 * Math.log(2 * Math.PI);
 
-/**
- * log density at x of N(mu, sigma²) truncated to [low, high]. It includes −log σ, which
- * Optuna 3.1 omits (optuna#5109, fixed in 3.5 by optuna#5110): without it the mixtures are not
- * densities and wide kernels are over-weighted.
- */
+/** log density at x of N(mu, sigma²) truncated to [low, high] (SciPy's, −log σ included). */
 export function truncnormLogPdf(x: number, low: number, high: number, mu: number, sigma: number): number {
   if (x < low || x > high) return -Infinity;
   const z = (x - mu) / sigma;
