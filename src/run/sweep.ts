@@ -21,8 +21,11 @@ import { runFolderName } from './layout.js';
 import { readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
-import type { TrialFold } from './trial.js';
-import { forkTrial, type TrialExit, type TrialProcess } from './trial-process.js';
+import { forkTrial, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
+import type { TrialFold, TrialJob } from './trial.js';
+
+/** Starts a trial somewhere and reports back; the coordinator does not care where. */
+export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialProcess;
 import { json } from './writers.js';
 
 export interface SweepEvents {
@@ -41,6 +44,8 @@ export interface SweepOptions {
   workers?: number;
   /** The trial process's entry script (src/cli/trial-child.js). */
   trialEntry: string;
+  /** Where trials run (default: a child process of this one, forkTrial); a queue plugs in here. */
+  launcher?: TrialLauncher;
   argv: string[];
   signal?: AbortSignal;
   events?: SweepEvents;
@@ -261,7 +266,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
       folds.push({ fold, runDir: trialDir(sweepDir, t.number, fold), spec: spec.resolved });
     }
     options.events?.trialStart?.(t.number, t.values);
-    const proc = forkTrial(options.trialEntry, {
+    const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forkTrial(options.trialEntry, job, handlers));
+    const proc = launchTrial({
       sweepDir, trial: t.number, folds, specFile: meta.specFile, specText: sweep.loaded.text,
       backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv,
     }, {
