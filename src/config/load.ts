@@ -29,7 +29,9 @@ export interface ParseOptions {
   /** 'allow': a top-level `sweep:` section is taken apart for dlx sweep; otherwise it is an error. */
   sweep?: 'allow';
   /** Sets values into the spec before it is validated (a sweep: each searched path's first value). */
-  fill?(spec: Record<string, unknown>, sweep: unknown): void;
+  fill?(spec: Record<string, unknown>, sweep: unknown, at: (path: Path) => string): void;
+  /** Problems at these paths are left out (a sweep reports its searched paths' problems itself). */
+  ignore?(path: Path): boolean;
 }
 
 interface Located {
@@ -113,10 +115,10 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
   applyOverrides(spec, overrides);
   if (spec.name === undefined) spec.name = defaultName(file);
   const base = structuredClone(spec);
-  if (sweep !== undefined) options.fill?.(spec, sweep);
+  if (sweep !== undefined) options.fill?.(spec, sweep, at);
   const result = specSchema.safeParse(spec);
   if (!result.success) {
-    const problems = problemsOf(result.error.issues, spec).map((p) => formatProblem(file, doc, lines, overrides, p));
+    const problems = problemsOf(result.error.issues, spec).filter((p) => !options.ignore?.(p.path)).map((p) => formatProblem(file, doc, lines, overrides, p));
     problems.sort((a, b) => a.order - b.order);
     throw new SpecError(problems.map((p) => p.text));
   }

@@ -91,84 +91,87 @@ function describeProbe(p: Param, x: number): string {
 /** Loads a sweep spec from its file, or from `text` read as if it were that file (a sweep folder's copy). */
 export async function loadSweep(file: string, overrides: readonly Override[] = [], text?: string): Promise<LoadedSweep> {
   const problems: string[] = [];
-  const settingProblems: { path: Path; message: string }[] = [];
-  let settings: SweepSettings | undefined;
-  let space: Space = { params: [] };
-  let loaded: LoadedSpec;
-  const spaceProblems: SpaceProblem[] = [];
-  try {
-    const options: ParseOptions = {
-      sweep: 'allow',
-      fill(spec, sweep) {
-        const parsed = sweepSchema.safeParse(sweep);
-        if (!parsed.success) {
-          settingProblems.push(...problemsOf(parsed.error.issues, sweep));
-          return;
+  let found: { settings: SweepSettings; space: Space; trials: number } | undefined;
+  let searched: Path[] = [];
+  const options: ParseOptions = {
+    sweep: 'allow',
+    // every check of the sweep happens here, before the spec itself is validated, so that all
+    // problems are reported at once; the spec is then validated with each searched path at its
+    // first value, and the searched paths' own problems come from the extremes' checks below
+    fill(spec, sweep, at) {
+      const where = (path: Path) => at(['sweep', ...path]);
+      const parsed = sweepSchema.safeParse(sweep);
+      if (!parsed.success) {
+        for (const p of problemsOf(parsed.error.issues, sweep)) problems.push(`${where(p.path)}: sweep.${p.path.join('.')}: ${p.message}`);
+        return;
+      }
+      const settings = parsed.data;
+      const spaceProblems: SpaceProblem[] = [];
+      const space = parseSpace(settings.params, spaceProblems);
+      for (const p of spaceProblems) problems.push(`${where(['params', ...p.at])}: sweep.params${p.at.length ? '.' + p.at.join('.') : ''}: ${p.message}`);
+      if (!(metricColumns as readonly string[]).includes(settings.metric)) {
+        problems.push(`${where(['metric'])}: sweep.metric: unknown metric '${settings.metric}': expected a curve.csv column, one of ${metricColumns.join(', ')}`);
+      }
+      if (spaceProblems.length > 0) return;
+      searched = space.params.map((p) => p.path);
+      for (const p of allParams(space)) {
+        const seen = new Set<string>();
+        const root = space.params.find((r) => p.id === r.id || p.id.startsWith(`${r.id}[`))!.path.join('.');
+        for (const { x, a } of probes(space, p)) {
+          const v = validateValue(withValues(spec, space, a));
+          if (v.ok) continue;
+          for (const message of v.problems) {
+            // only this param's own problems; the rest is the spec's own, reported with its position later
+            if (!message.startsWith(`${root}:`) && !message.startsWith(`${root}.`)) continue;
+            if (!seen.has(message)) problems.push(`${where(['params', p.id.split('[')[0]])}: sweep.params.${p.id}: at its ${describeProbe(p, x)}: ${message}`);
+            seen.add(message);
+          }
         }
-        settings = parsed.data;
-        space = parseSpace(settings.params, spaceProblems);
-        if (spaceProblems.length > 0) return;
-        // validate the base spec with every searched path at its first value
-        const first: Assignment = {};
-        const walk = (s: Space) => s.params.forEach((p) => { first[p.id] = extremes(p)[0]; if (p.options) walk(p.options[first[p.id]]); });
-        walk(space);
-        Object.assign(spec, withValues(spec, space, first));
-      },
-    };
+      }
+      let trials = settings.trials ?? 20;
+      if (settings.method === 'grid') {
+        const continuous = continuousParams(space);
+        if (continuous.length > 0) {
+          problems.push(`${where(['method'])}: sweep.method: grid needs finite values, but ${continuous.map((p) => p.id).join(', ')} ${continuous.length === 1 ? 'is' : 'are'} continuous: give a step, or use choice/grid`);
+        } else {
+          const size = gridSize(space);
+          if (settings.trials !== undefined && size > settings.trials) {
+            problems.push(`${where(['trials'])}: sweep.trials: the grid has ${size} points, more than the budget of ${settings.trials} trials: raise trials to ${size} or search fewer values`);
+          }
+          trials = Math.min(size, settings.trials ?? size);
+        }
+      }
+      const dataset = (spec.data as { dataset?: unknown } | undefined)?.dataset;
+      if (settings.folds !== undefined && (dataset === 'morse' || (dataset as { type?: unknown } | undefined)?.type === 'morse')) {
+        problems.push(`${where(['folds'])}: sweep.folds: the morse dataset has its own validation set, so it cannot be split into folds`);
+      }
+      const first: Assignment = {};
+      const walk = (s: Space) => s.params.forEach((p) => { first[p.id] = extremes(p)[0]; if (p.options) walk(p.options[first[p.id]]); });
+      walk(space);
+      Object.assign(spec, withValues(spec, space, first));
+      found = { settings, space, trials };
+    },
+    ignore: (path) => searched.some((s) => s.every((k, i) => String(path[i]) === String(k))),
+  };
+  let loaded: LoadedSpec;
+  try {
     loaded = text === undefined ? await loadSpec(file, overrides, options) : parseSpec(file, text, overrides, options);
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
-    throw new SpecError([...e.problems, ...settingProblems.map((p) => `${file}: sweep.${p.path.join('.')}: ${p.message}`)]);
+    throw new SpecError([...e.problems, ...problems]);
   }
-  const at = (path: Path) => loaded.at(['sweep', ...path]);
   if (loaded.sweep === undefined) {
     throw new SpecError([`${file}:1:1: sweep: missing: a sweep spec is an experiment spec plus a sweep: section (method, trials, metric, params); dlx train runs a spec without one`]);
   }
-  for (const p of settingProblems) problems.push(`${at(p.path)}: sweep.${p.path.join('.')}: ${p.message}`);
-  for (const p of spaceProblems) problems.push(`${at(['params', ...p.at])}: sweep.params${p.at.length ? '.' + p.at.join('.') : ''}: ${p.message}`);
-  if (!settings || problems.length > 0) throw new SpecError(problems);
-
-  // every extreme of every param, through the spec schema
-  for (const p of allParams(space)) {
-    const seen = new Set<string>();
-    for (const { x, a } of probes(space, p)) {
-      const v = validateValue(withValues(loaded.raw, space, a));
-      if (v.ok) continue;
-      for (const message of v.problems) {
-        const text = `${at(['params', p.id.split('[')[0]])}: sweep.params.${p.id}: at its ${describeProbe(p, x)}: ${message}`;
-        if (!seen.has(message)) problems.push(text);
-        seen.add(message);
-      }
-    }
-  }
-  const s = settings;
-  if (!(metricColumns as readonly string[]).includes(s.metric)) {
-    problems.push(`${at(['metric'])}: sweep.metric: unknown metric '${s.metric}': expected a curve.csv column, one of ${metricColumns.join(', ')}`);
-  }
-  let trials = s.trials ?? 20;
-  if (s.method === 'grid') {
-    const continuous = continuousParams(space);
-    if (continuous.length > 0) {
-      problems.push(`${at(['method'])}: sweep.method: grid needs finite values, but ${continuous.map((p) => p.id).join(', ')} ${continuous.length === 1 ? 'is' : 'are'} continuous: give a step, or use choice/grid`);
-    } else {
-      const size = gridSize(space);
-      if (s.trials !== undefined && size > s.trials) {
-        problems.push(`${at(['trials'])}: sweep.trials: the grid has ${size} points, more than the budget of ${s.trials} trials: raise trials to ${size} or search fewer values`);
-      }
-      trials = Math.min(size, s.trials ?? size);
-    }
-  }
-  if (s.folds !== undefined && loaded.resolved.data.dataset.type === 'morse') {
-    problems.push(`${at(['folds'])}: sweep.folds: the morse dataset has its own validation set, so it cannot be split into folds`);
-  }
-  if (problems.length > 0) throw new SpecError(problems);
+  if (!found || problems.length > 0) throw new SpecError(problems);
+  const { settings, space, trials } = found;
   return {
     loaded,
-    settings: s,
+    settings,
     space,
-    objective: { metric: s.metric, mode: modeOfMetric(s.metric, s.mode) },
+    objective: { metric: settings.metric, mode: modeOfMetric(settings.metric, settings.mode) },
     trials,
-    seed: s.seed ?? loaded.resolved.seed,
+    seed: settings.seed ?? loaded.resolved.seed,
   };
 }
 

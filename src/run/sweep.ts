@@ -214,6 +214,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     const t: Trial = { number: n, assignment, values: readable(sweep.space, assignment), seed: trialSeed(sweep.seed, n), curve: [], attempts: 0 };
     trials[n] = t;
     await record({ event: 'asked', trial: n, params: assignment, values: t.values, seed: t.seed });
+    await writeSummary();
     return t;
   };
 

@@ -1,0 +1,272 @@
+// dlx sweep end to end: grid order, random with 2 workers equal to 1, TPE with pruning, k-fold
+// cross-validation, SIGKILL mid-sweep then resume equal to an uninterrupted sweep, bad sweep specs.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dlx, root, tempDir } from './helpers.js';
+
+const base = (name: string, epochs = 4) => `name: ${name}
+seed: 42
+data:
+  dataset: iris
+  split: {val: 0.2, stratify: true}
+  normalize: [zscore]
+model:
+  layers:
+    - {type: dense, units: 16, init: he-normal, bias: 0.1}
+    - relu
+    - {type: dense, units: 3}
+optimizer: {type: sgd, lr: 0.1}
+train: {epochs: ${epochs}, batchSize: 16}
+`;
+
+function write(dir: string, name: string, text: string): string {
+  const path = join(dir, `${name}.yaml`);
+  writeFileSync(path, text);
+  return path;
+}
+
+function onlySweep(runsDir: string, name: string): string {
+  const folders = readdirSync(join(runsDir, name)).filter((f) => f.startsWith('sweep-'));
+  assert.equal(folders.length, 1, `one sweep folder, found ${folders.join(', ')}`);
+  return join(runsDir, name, folders[0]);
+}
+
+/** summary.csv without the seconds column (timing is the one thing allowed to differ). */
+function summary(sweepDir: string): string[][] {
+  return readFileSync(join(sweepDir, 'summary.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -1));
+}
+
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+const curveWithoutTimes = (run: string) => readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -2).join(','));
+
+test('a grid sweep runs every combination in grid order; each trial is a run folder eval can read', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'grid', base('grid') + `sweep:
+  method: grid
+  metric: val_acc
+  params:
+    optimizer.lr: {grid: [0.01, 0.1]}
+    model.layers.0.units: {int: [8, 16], step: 8}
+`);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'grid');
+  const rows = summary(sweep);
+  assert.deepEqual(rows[0], ['trial', 'status', 'optimizer.lr', 'model.layers.0.units', 'value', 'std', 'fold_values', 'best_epoch']);
+  assert.deepEqual(rows.slice(1).map((c) => c.slice(0, 4)), [
+    ['0', 'finished', '0.01', '8'], ['1', 'finished', '0.01', '16'], ['2', 'finished', '0.1', '8'], ['3', 'finished', '0.1', '16'],
+  ]);
+  // the objective is the metric at the trial's best epoch, read from its own curve
+  for (const row of rows.slice(1)) {
+    const curve = readFileSync(join(sweep, 'trials', row[0], 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[6]));
+    assert.equal(Number(row[4]), Math.max(...curve));
+    assert.equal(Number(row[7]), curve.indexOf(Math.max(...curve)) + 1);
+    const resolved = json(join(sweep, 'trials', row[0], 'resolved.json'));
+    assert.equal(resolved.optimizer.lr, Number(row[2]));
+    assert.equal(resolved.model.layers[0].units, Number(row[3]));
+    assert.equal(resolved.data.split.seed, 42, 'every trial validates on the rows of the spec seed');
+  }
+  const best = json(join(sweep, 'best.json'));
+  const values = rows.slice(1).map((c) => Number(c[4]));
+  assert.equal(best.value, Math.max(...values));
+  assert.equal(best.trial, values.indexOf(Math.max(...values)));
+  const ev = dlx(['eval', join(sweep, 'trials', '2'), '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const journal = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(journal.filter((e) => e.event === 'ended').map((e) => e.trial).sort(), [0, 1, 2, 3]);
+  assert.equal(journal.filter((e) => e.event === 'epoch').length, 16);
+});
+
+test('a random sweep on 2 workers gives the same trials, values and results as on 1', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'rand', base('rand', 3) + `sweep:
+  method: random
+  trials: 4
+  seed: 5
+  metric: val_loss
+  params:
+    optimizer.lr: {log-uniform: [0.001, 0.5]}
+    train.batchSize: {choice: [8, 32]}
+`);
+  const one = dlx(['sweep', spec, '--runs-dir', join(dir, 'one'), '--workers', '1']);
+  assert.equal(one.code, 0, one.stderr);
+  const two = dlx(['sweep', spec, '--runs-dir', join(dir, 'two'), '--workers', '2', '--json']);
+  assert.equal(two.code, 0, two.stderr);
+  const [a, b] = [onlySweep(join(dir, 'one'), 'rand'), onlySweep(join(dir, 'two'), 'rand')];
+  assert.deepEqual(summary(a), summary(b));
+  for (const t of ['0', '1', '2', '3']) assert.deepEqual(curveWithoutTimes(join(a, 'trials', t)), curveWithoutTimes(join(b, 'trials', t)));
+  const lrs = summary(a).slice(1).map((c) => Number(c[2]));
+  assert.equal(new Set(lrs).size, 4, 'four different draws');
+  // --json: one object per line, trial events and a final done
+  const events = two.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(events.at(-1).event, 'done');
+  assert.equal(events.filter((e) => e.event === 'trial-end').length, 4);
+});
+
+test('TPE with the median pruner: pruned trials keep their folder and curve, with status pruned', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'tpe', base('tpe', 6) + `sweep:
+  method: tpe
+  trials: 10
+  metric: val_loss
+  pruner: {type: median, startupTrials: 2, warmupEpochs: 1}
+  tpe: {startupTrials: 4}
+  params:
+    optimizer.lr: {log-uniform: [0.0001, 1]}
+`);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs'), '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'tpe');
+  const rows = summary(sweep).slice(1);
+  assert.equal(rows.length, 10);
+  const pruned = rows.filter((c) => c[1] === 'pruned');
+  assert.ok(pruned.length > 0, `some trials pruned: ${rows.map((c) => c[1])}`);
+  for (const p of pruned) {
+    const run = join(sweep, 'trials', p[0]);
+    assert.equal(json(join(run, 'metrics.json')).status, 'pruned');
+    const epochs = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').length - 1;
+    assert.ok(epochs >= 2 && epochs < 6, `stopped after the warm-up and before the end: ${epochs}`);
+  }
+  // the same spec again gives the same trials and decisions
+  const again = dlx(['sweep', spec, '--runs-dir', join(dir, 'again'), '--quiet']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(summary(onlySweep(join(dir, 'again'), 'tpe')), summary(sweep));
+});
+
+test('3-fold cross-validation: each trial trains three folds; the objective is their mean, with the spread', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'cv', base('cv', 3) + `sweep:
+  method: grid
+  folds: 3
+  metric: val_acc
+  params:
+    optimizer.lr: {grid: [0.05, 0.2]}
+`);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'cv');
+  for (const row of summary(sweep).slice(1)) {
+    const folds = [1, 2, 3].map((k) => join(sweep, 'trials', row[0], `fold-${k}`));
+    const best = folds.map((f) => Math.max(...readFileSync(join(f, 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[6]))));
+    assert.deepEqual(row[5].split(';').map(Number), best);
+    const mean = best.reduce((a, b) => a + b, 0) / 3;
+    assert.ok(Math.abs(Number(row[3]) - mean) < 1e-12);
+    assert.ok(Math.abs(Number(row[4]) - Math.sqrt(best.reduce((a, v) => a + (v - mean) ** 2, 0) / 3)) < 1e-12);
+    // normalizers are fitted on each fold's training part: three different z-score fits, none on all rows
+    const means = folds.map((f) => JSON.stringify(json(join(f, 'preprocessing.json')).steps[0]));
+    assert.equal(new Set(means).size, 3);
+    // each fold validates on a third of the 150 rows
+    for (const f of folds) {
+      const ev = JSON.parse(dlx(['eval', f, '--json']).stdout);
+      assert.equal(ev.count, 50);
+      assert.equal(json(join(f, 'resolved.json')).data.split.fold.k, 3);
+    }
+  }
+});
+
+test('bad sweep specs: exit 2 with file:line:col for each problem, before any trial, nothing written', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'bad', base('bad') + `sweep:
+  method: grid
+  trials: 3
+  metric: val_accuracy
+  params:
+    optimizer.lr: {uniform: [-1, 0.1], step: 0.1}
+    optimizer.momentun: {grid: [0.5, 0.9]}
+    model.layers.0.units: {int: [64, 8]}
+    train.batchSize: {choice: []}
+    data.normalize.0.components: {log-int: [0, 4]}
+`);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /internal error|at .*\.js/);
+  const at = (text: string, needle: string) => `:${text.split('\n').findIndex((l) => l.includes(needle)) + 1}:\\d+: `;
+  const text = readFileSync(spec, 'utf8');
+  for (const [needle, message] of [
+    ['model.layers.0.units:', 'sweep\\.params\\.model\\.layers\\.0\\.units\\.int: reversed bounds: low 64 is above high 8'],
+    ['train.batchSize:', 'sweep\\.params\\.train\\.batchSize\\.choice: an empty choice'],
+    ['data.normalize.0.components:', 'sweep\\.params\\.data\\.normalize\\.0\\.components\\.log-int: log bounds must be above 0, found low 0'],
+  ]) assert.match(r.stderr, new RegExp(`bad\\.yaml${at(text, needle)}${message}`));
+  assert.ok(!existsSync(join(dir, 'runs')), 'nothing written');
+
+  // once the space parses: values outside the key's range, unknown keys, metric, grid size
+  const spec2 = write(dir, 'bad2', base('bad2') + `sweep:
+  method: grid
+  trials: 3
+  metric: val_accuracy
+  params:
+    optimizer.lr: {uniform: [-1, 0.1], step: 0.55}
+    optimizer.momentun: {grid: [0.5, 0.9]}
+`);
+  const r2 = dlx(['sweep', spec2, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(r2.code, 2, r2.stderr);
+  const text2 = readFileSync(spec2, 'utf8');
+  for (const [needle, message] of [
+    ['optimizer.lr:', "sweep\\.params\\.optimizer\\.lr: at its low -1: optimizer\\.lr: expected a number > 0"],
+    ['optimizer.momentun:', "sweep\\.params\\.optimizer\\.momentun: .*unknown key 'momentun' \\(did you mean 'momentum'\\?\\)"],
+    ['metric:', "sweep\\.metric: unknown metric 'val_accuracy'"],
+    ['trials:', 'sweep\\.trials: the grid has 6 points, more than the budget of 3 trials'],
+  ]) assert.match(r2.stderr, new RegExp(`bad2\\.yaml${at(text2, needle)}${message}`));
+  assert.ok(!existsSync(join(dir, 'runs')), 'nothing written');
+
+  // dlx train refuses a sweep spec, and says what to run instead
+  const t = dlx(['train', spec2, '--runs-dir', join(dir, 'runs')]);
+  assert.equal(t.code, 2);
+  assert.match(t.stderr, /bad2\.yaml:15:\d+: sweep: this spec describes a sweep: run it with dlx sweep/);
+});
+
+/** A sweep slow enough to be killed mid-trial. */
+const slow = (name: string) => `name: ${name}
+seed: 3
+data: {dataset: breast-cancer-diagnostic, normalize: [zscore]}
+model:
+  layers: [{type: dense, units: 48, init: he-normal}, relu, {type: dense, units: 2}]
+optimizer: {type: adam, lr: 0.001}
+train: {epochs: 40, batchSize: 8}
+sweep:
+  method: random
+  trials: 3
+  metric: val_loss
+  params:
+    optimizer.lr: {log-uniform: [0.0005, 0.005]}
+`;
+
+test('a sweep killed with SIGKILL mid-trial and resumed ends identical to an uninterrupted sweep', async () => {
+  const dir = tempDir();
+  const spec = write(dir, 'slow', slow('slow'));
+  const whole = dlx(['sweep', spec, '--runs-dir', join(dir, 'whole'), '--quiet']);
+  assert.equal(whole.code, 0, whole.stderr);
+
+  const runs = join(dir, 'killed');
+  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', spec, '--runs-dir', runs, '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      // the second trial is some epochs in: kill the coordinator outright
+      if (out.split('\n').filter((l) => l.includes('"trial-epoch"') && l.includes('"trial":1,')).length >= 5) {
+        child.kill('SIGKILL');
+      }
+    });
+    child.on('close', () => resolve());
+  });
+  const sweep = onlySweep(runs, 'slow');
+  const before = summary(sweep).slice(1);
+  assert.ok(before.some((c) => c[1] === 'finished'), 'trial 0 had finished');
+  assert.ok(before.some((c) => c[1] === 'running'), 'trial 1 was running');
+  const resumed = dlx(['resume', sweep]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const reference = onlySweep(join(dir, 'whole'), 'slow');
+  assert.deepEqual(summary(sweep), summary(reference));
+  for (const t of ['0', '1', '2']) {
+    assert.deepEqual(curveWithoutTimes(join(sweep, 'trials', t)), curveWithoutTimes(join(reference, 'trials', t)));
+    assert.deepEqual(readFileSync(join(sweep, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(reference, 'trials', t, 'checkpoints/last.safetensors')));
+  }
+  // a finished sweep resumed again has nothing left to do
+  const again = dlx(['resume', sweep]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(summary(sweep), summary(reference));
+});
