@@ -9,6 +9,7 @@ import { registerLifecycle } from './commands/lifecycle.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerEnsemble } from './commands/ensemble.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
 import { line, processIo, type Io } from './io.js';
@@ -62,6 +63,7 @@ Example:
   dlx train configs/quickstart.yaml && dlx runs`);
   registerTrain(program, io, run);
   registerSweep(program, io, run);
+  registerEnsemble(program, io, run);
   registerValidate(program, io, run);
   registerEval(program, io, run);
   registerLifecycle(program, io, run);

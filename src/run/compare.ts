@@ -1,5 +1,7 @@
 // `dlx compare RUN…`: where the runs' resolved specs differ, and their metrics side by side.
 import { readMetrics, readRunSpec, type RunMetrics } from './run-folder.js';
+import { sweepTrialRuns } from './list-sweeps.js';
+import { isSweepFolder } from './sweep-folder.js';
 
 export interface Comparison {
   runs: string[];
@@ -17,7 +19,15 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map
   return out;
 }
 
-export async function compareRuns(runDirs: string[]): Promise<Comparison> {
+/** Run folders from the arguments: a sweep folder stands for its trials. */
+export async function expandSweeps(targets: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const t of targets) out.push(...((await isSweepFolder(t)) ? await sweepTrialRuns(t) : [t]));
+  return out;
+}
+
+export async function compareRuns(targets: string[]): Promise<Comparison> {
+  const runDirs = await expandSweeps(targets);
   const specs = await Promise.all(runDirs.map(readRunSpec));
   const flat = specs.map((s) => flatten(s, '', new Map()));
   const keys = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();

@@ -11,6 +11,7 @@ import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { backendFor, buildModel, type Compute } from './build.js';
+import { checkCompatible } from './ensemble.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export interface Predictions {
@@ -61,4 +62,15 @@ export async function predict(target: string, input: string, compute?: Compute):
     probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
   }
   return { classes: pre.classes, probabilities, rows };
+}
+
+/** Several checkpoints: their probabilities averaged (members must share data and preprocessing). */
+export async function predictMany(targets: readonly string[], input: string, compute?: Compute): Promise<Predictions> {
+  if (targets.length === 1) return predict(targets[0], input, compute);
+  await checkCompatible(await Promise.all(targets.map(locateCheckpoint)));
+  const all = [];
+  for (const t of targets) all.push(await predict(t, input, compute));
+  const probabilities = new Float32Array(all[0].probabilities.length);
+  for (let i = 0; i < probabilities.length; i++) probabilities[i] = all.reduce((a, p) => a + p.probabilities[i], 0) / all.length;
+  return { classes: all[0].classes, probabilities, rows: all[0].rows };
 }

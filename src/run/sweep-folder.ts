@@ -17,6 +17,11 @@ export const sweepFiles = {
   plots: 'plots',
 } as const;
 
+/** Whether a folder is a sweep folder (it has sweep.json). */
+export async function isSweepFolder(dir: string): Promise<boolean> {
+  return readFile(join(dir, sweepFiles.sweep)).then(() => true, () => false);
+}
+
 /** trials/<n>/, or trials/<n>/fold-<k>/ when cross-validating. */
 export function trialDir(sweepDir: string, trial: number, fold?: number): string {
   const dir = join(sweepDir, sweepFiles.trials, String(trial));

@@ -2,6 +2,7 @@
 // trial runs — the settings, the space, and every searched value's extremes (low and high, each
 // choice) through the same spec schema as `dlx train` — and reports every problem at once with
 // its file:line:col.
+import { readFile } from 'node:fs/promises';
 import { SpecError } from '../common/errors.js';
 import { loadSpec, parseSpec, validateValue, type LoadedSpec, type ParseOptions } from '../config/load.js';
 import type { Override } from '../config/overrides.js';
@@ -194,4 +195,15 @@ export function trialSpec(sweep: LoadedSweep, a: Assignment, trial: number, fold
   spec.data = { ...data, split };
   spec.train = { ...(spec.train as Record<string, unknown> | undefined), test: false };
   return validateValue(spec);
+}
+
+/** dlx validate: a spec, or a sweep spec with its sweep section and every searched extreme. */
+export async function validateFile(file: string, overrides: readonly Override[]): Promise<'spec' | 'sweep'> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text !== undefined && /^sweep\s*:/m.test(text)) {
+    await loadSweep(file, overrides, text);
+    return 'sweep';
+  }
+  await loadSpec(file, overrides);
+  return 'spec';
 }

@@ -25,8 +25,12 @@ import { forkTrial, type TrialExit, type TrialHandlers, type TrialProcess } from
 import type { TrialFold, TrialJob } from './trial.js';
 
 /** Starts a trial somewhere and reports back; the coordinator does not care where. */
+export { isSweepFolder } from './sweep-folder.js';
+
 export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialProcess;
 import { json } from './writers.js';
+import { ensembleRuns } from './ensemble.js';
+import { evaluateRun } from './evaluate-run.js';
 
 export interface SweepEvents {
   trialStart?(trial: number, values: Record<string, number | string>): void;
@@ -57,6 +61,8 @@ export interface SweepOutcome {
   trials: number;
   best?: { trial: number; value: number; runDir: string };
   counts: Record<string, number>;
+  /** best.json as written: test metrics and the ensemble when asked. */
+  summary: Record<string, unknown>;
 }
 
 interface Trial {
@@ -71,7 +77,11 @@ interface Trial {
 }
 
 export async function startSweep(specFile: string, overrideTexts: string[], options: SweepOptions): Promise<SweepOutcome> {
-  const sweep = await loadSweep(specFile, overrideTexts.map(parseOverride));
+  return startLoadedSweep(await loadSweep(specFile, overrideTexts.map(parseOverride)), specFile, overrideTexts, options);
+}
+
+/** A new sweep folder for a loaded sweep spec (from its file, or a sweep folder's copy for reproduce). */
+export async function startLoadedSweep(sweep: LoadedSweep, specFile: string, overrideTexts: string[], options: SweepOptions): Promise<SweepOutcome> {
   const start = new Date();
   const name = sweep.loaded.resolved.name;
   const sweepDir = join(resolve(options.runsDir), name, `sweep-${runFolderName(start, randomBytes(3).toString('hex'))}`);
@@ -87,11 +97,6 @@ export async function startSweep(specFile: string, overrideTexts: string[], opti
   await writeFileAtomic(join(sweepDir, 'overrides.json'), json(overrideTexts));
   await writeFileAtomic(join(sweepDir, sweepFiles.sweep), json(meta));
   return coordinate(sweep, sweepDir, meta, [], { ...options, workers, threads }, false);
-}
-
-/** Whether a folder is a sweep folder (it has sweep.json). */
-export async function isSweepFolder(dir: string): Promise<boolean> {
-  return readFile(join(dir, sweepFiles.sweep)).then(() => true, () => false);
 }
 
 /** The sweep as it was started: its stored spec text, overrides, and the settings it resolved to. */
@@ -337,7 +342,25 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   const counts: Record<string, number> = {};
   for (const t of trials) counts[t.result!.status] = (counts[t.result!.status] ?? 0) + 1;
   const best = bestSoFar && { ...bestSoFar, runDir: trialDir(sweepDir, bestSoFar.trial, settings.folds ? 1 : undefined) };
-  await writeFileAtomic(join(sweepDir, sweepFiles.best), json(best ? { trial: best.trial, value: best.value, metric: objective.metric, mode: objective.mode, params: trials[best.trial].values, ...(trials[best.trial].result?.std !== undefined && { std: trials[best.trial].result!.std }), runDir: best.runDir.slice(sweepDir.length + 1) } : { trial: null }));
+  const bestJson: Record<string, unknown> = best
+    ? { trial: best.trial, value: best.value, metric: objective.metric, mode: objective.mode, params: trials[best.trial].values, ...(trials[best.trial].result?.std !== undefined && { std: trials[best.trial].result!.std }), runDir: best.runDir.slice(sweepDir.length + 1) }
+    : { trial: null };
+  // the test split, once, for the best trial only, when the spec asks (REFERENCE.md §9)
+  const withTest = sweep.loaded.resolved.train.test;
+  if (best && withTest) {
+    const t = await evaluateRun(best.runDir, 'test');
+    bestJson.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
+  }
+  if (settings.ensemble) {
+    const finished = trials.filter((t) => t.result?.status === 'finished' || t.result?.status === 'stopped-early').length;
+    if (finished >= 2) {
+      const top = Math.min(settings.ensemble.top, finished);
+      const val = await ensembleRuns([sweepDir], { top, split: 'val' });
+      bestJson.ensemble = { top, val: { members: val.members.map((m) => ({ runDir: m.runDir.slice(sweepDir.length + 1), loss: m.loss, accuracy: m.accuracy })), mean: val.mean, ensemble: val.ensemble } };
+      if (withTest) (bestJson.ensemble as Record<string, unknown>).test = (({ mean, ensemble }) => ({ mean, ensemble }))(await ensembleRuns([sweepDir], { top, split: 'test' }));
+    }
+  }
+  await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
-  return { sweepDir, trials: trials.length, best, counts };
+  return { sweepDir, trials: trials.length, best, counts, summary: bestJson };
 }

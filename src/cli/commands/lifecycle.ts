@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
-import { DataError } from '../../common/errors.js';
+import { DataError, SpecError } from '../../common/errors.js';
 import { compareRuns } from '../../run/compare.js';
-import { predict } from '../../run/predict.js';
+import { predictMany } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
@@ -13,7 +13,8 @@ import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
 import { isSweepFolder } from '../../run/sweep.js';
-import { resumeSweepCommand } from './sweep.js';
+import { resumeSweepCommand, trialEntry } from './sweep.js';
+import { reproduceSweep } from '../../run/reproduce-sweep.js';
 
 type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;
 
@@ -44,11 +45,16 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
 
   program
     .command('reproduce')
-    .description('rerun a finished run from its resolved.json; exit 0 when curves and final weights match, 1 otherwise')
+    .description('rerun a finished run (or sweep) from its folder; exit 0 when curves and final weights match, 1 otherwise')
     .argument('<run>', 'the run folder')
     .option('--tolerance <relative>', 'allowed relative difference (0: bit-identical)', '0')
     .addHelpText('after', '\nExample:\n  dlx reproduce runs/quickstart/20261125-101500-a1b2c3 && echo reproducible')
-    .action((runDir: string, flags: { tolerance: string }) => run(async () => {
+    .action((runDir: string, flags: { tolerance: string }) => run(async (signal) => {
+      if (await isSweepFolder(runDir)) {
+        const r = await reproduceSweep(runDir, { trialEntry, argv: process.argv.slice(2), signal });
+        line(io.out, `reproduced ${runDir}: summary.csv, and ${r.trials} trials' curves and last checkpoints, bit-identical`);
+        return;
+      }
       const tolerance = checked(z.coerce.number().min(0).finite({ message: 'expected a number ≥ 0' }), flags.tolerance, '--tolerance');
       const r = await reproduceRun(runDir, { tolerance, argv: process.argv.slice(2) });
       const how = r.maxRelative === 0 ? 'bit-identical' : `within relative ${r.maxRelative.toExponential(2)}`;
@@ -58,7 +64,7 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
   program
     .command('compare')
     .description('the spec differences and the metrics of runs, side by side')
-    .argument('<runs...>', 'run folders')
+    .argument('<runs...>', 'run folders, or sweep folders (each stands for its trials)')
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/*')
     .action((runs: string[], flags: { json?: boolean }) => run(async () => {
@@ -67,8 +73,8 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
         line(io.out, JSON.stringify(c));
         return;
       }
-      const headers = ['', ...runs.map((_, i) => `run ${i + 1}`)];
-      runs.forEach((r, i) => line(io.out, `run ${i + 1}: ${r}`));
+      const headers = ['', ...c.runs.map((_, i) => `run ${i + 1}`)];
+      c.runs.forEach((r, i) => line(io.out, `run ${i + 1}: ${r}`));
       line(io.out);
       const show = (v: unknown) => (v === undefined ? '-' : typeof v === 'string' ? v : JSON.stringify(v));
       line(io.out, c.differences.length === 0 ? 'the specs are the same' : table(['spec key', ...headers.slice(1)], c.differences.map((d) => [d.key, ...d.values.map(show)])));
@@ -87,13 +93,13 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
 
   program
     .command('predict')
-    .description('class probabilities for new samples (CSV rows or an IDX file) as CSV')
-    .argument('<checkpoint>', 'a run folder (its last checkpoint) or a .safetensors checkpoint in one')
-    .argument('<input>', 'a CSV of feature rows (header optional) or an IDX file (.idx, -ubyte, .gz)')
+    .description('class probabilities for new samples (CSV rows or an IDX file) as CSV; several checkpoints: their average (an ensemble)')
+    .argument('<checkpoint...>', 'run folders (their last checkpoint) or .safetensors checkpoints in them, then the input: a CSV of feature rows (header optional) or an IDX file (.idx, -ubyte, .gz)')
     .option('--out <file>', 'write the CSV here instead of standard output')
-    .addHelpText('after', '\nExample:\n  dlx predict runs/quickstart/20261125-101500-a1b2c3 new-flowers.csv --out predictions.csv')
-    .action((target: string, input: string, flags: { out?: string }) => run(async () => {
-      const p = await predict(target, input);
+    .addHelpText('after', '\nExamples:\n  dlx predict runs/quickstart/20261125-101500-a1b2c3 new-flowers.csv --out predictions.csv\n  dlx predict runs/a/20261125-101500-a1b2c3 runs/a/20261125-101733-d4e5f6 new-flowers.csv')
+    .action((args: string[], flags: { out?: string }) => run(async () => {
+      if (args.length < 2) throw new SpecError(['dlx predict: expected a checkpoint (or run folder) and an input file']);
+      const p = await predictMany(args.slice(0, -1), args[args.length - 1]);
       const k = p.classes.length;
       const rows = Array.from({ length: p.rows }, (_, r) => {
         const probs = Array.from(p.probabilities.subarray(r * k, (r + 1) * k));

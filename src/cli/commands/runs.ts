@@ -1,16 +1,25 @@
 // dlx runs [DIR]: a table of run folders.
 import type { Command } from 'commander';
 import { listRuns } from '../../run/list-runs.js';
+import { listSweeps } from '../../run/list-sweeps.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 
 export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }): Promise<void> {
   const rows = await listRuns(dir);
+  const sweeps = await listSweeps(dir);
   if (flags.json) {
-    line(io.out, JSON.stringify(rows));
+    line(io.out, JSON.stringify(sweeps.length === 0 ? rows : [...rows, ...sweeps.map((s) => ({ kind: 'sweep', ...s }))]));
     return;
   }
+  if (sweeps.length > 0) {
+    line(io.out, table(
+      ['sweep', 'folder', 'started', 'method', 'status', 'trials', 'ended', 'best'],
+      sweeps.map((s) => [s.name, s.folder, s.started.replace('T', ' ').slice(0, 19), s.method, s.status, `${s.asked}/${s.budget}`, Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ') || '-', s.best ? `trial ${s.best.trial}: ${s.metric} ${Number(s.best.value.toPrecision(6))}` : '-']),
+    ));
+    line(io.out);
+  }
   if (rows.length === 0) {
-    line(io.out, `no runs in ${dir}`);
+    if (sweeps.length === 0) line(io.out, `no runs in ${dir}`);
     return;
   }
   line(io.out, table(

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { defaultBackendName } from '../../engine/backends.js';
 import { resumeSweep, startSweep, type SweepOutcome } from '../../run/sweep.js';
-import { line, type Io } from '../io.js';
+import { fixed, line, percent, type Io } from '../io.js';
 import { checked, collect, threadsFrom } from '../options.js';
 import { progressMode, type ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
@@ -26,6 +26,10 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   line(io.out, `${r.trials} trials: ${Object.entries(r.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
   if (r.best) line(io.out, `best: trial ${r.best.trial}, ${metric} ${r.best.value} (${r.best.runDir})`);
   else line(io.out, 'no trial finished');
+  const test = r.summary.test as { loss: number; accuracy: number } | undefined;
+  if (test) line(io.out, `best trial on the test split: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
+  const ens = r.summary.ensemble as { top: number; val: { mean: { loss: number; accuracy: number }; ensemble: { loss: number; accuracy: number } } } | undefined;
+  if (ens) line(io.out, `ensemble of the best ${ens.top} (val): loss ${fixed(ens.val.ensemble.loss)} accuracy ${percent(ens.val.ensemble.accuracy)}; the members' mean: loss ${fixed(ens.val.mean.loss)} accuracy ${percent(ens.val.mean.accuracy)}`);
 }
 
 interface SweepFlags { set?: string[]; runsDir: string; backend: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }

@@ -4,7 +4,9 @@ import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
 import { runExperiment } from '../../run/run-experiment.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
+import { checked, collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
+import * as z from 'zod';
+import { crossValidate } from '../../run/cross-validate.js';
 import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
@@ -16,7 +18,10 @@ interface TrainFlags {
   threads?: string;
   quiet?: boolean;
   json?: boolean;
+  folds?: string;
 }
+
+const foldsSchema = z.coerce.number().int({ message: 'expected a whole number from 2 to 100' }).min(2, { message: 'expected a whole number from 2 to 100' }).max(100, { message: 'expected a whole number from 2 to 100' });
 
 /** The last words of train and resume: where the run is and how it ended. */
 export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics: RunMetrics): void {
@@ -35,6 +40,20 @@ export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
   const mode = progressMode(io, flags);
+  if (flags.folds !== undefined) {
+    const k = checked(foldsSchema, flags.folds, '--folds');
+    const cv = await crossValidate(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), k, {
+      runsDir: flags.runsDir, backend: flags.backend, threads: threadsFrom(flags.threads), argv, signal, events: progressEvents(io, mode),
+      onReady: ({ runDir }) => (mode === 'tty' || mode === 'plain') && line(io.out, `fold ${/fold-(\d+)$/.exec(runDir)?.[1]} of ${k}: ${runDir}`),
+    });
+    if (mode === 'json') {
+      line(io.out, JSON.stringify({ event: 'done', dir: cv.dir, folds: cv.folds.map((f) => f.runDir), val_loss: cv.val_loss, val_acc: cv.val_acc }));
+      return;
+    }
+    line(io.out, io.color.green(`done ${cv.dir}`));
+    line(io.out, `${k}-fold cross-validation, best epoch of each fold: val_loss ${fixed(cv.val_loss.mean)} ± ${fixed(cv.val_loss.std)}, val_acc ${percent(cv.val_acc.mean)} ± ${percent(cv.val_acc.std)}`);
+    return;
+  }
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
@@ -67,6 +86,7 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
-    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2')
+    .option('--folds <k>', 'k-fold cross-validation: k run folders, each validating on one fold; mean and spread')
+    .addHelpText('after', '\nExamples:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2\n  dlx train configs/quickstart.yaml --folds 5')
     .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
 }

@@ -1,7 +1,7 @@
 // dlx validate SPEC…: every problem of every file, no training.
 import type { Command } from 'commander';
 import { SpecError } from '../../common/errors.js';
-import { loadSpec } from '../../config/load.js';
+import { validateFile } from '../../run/sweep-spec.js';
 import { line, type Io } from '../io.js';
 import { collect, overridesFrom } from '../options.js';
 
@@ -10,8 +10,8 @@ export async function validateCommand(io: Io, specs: string[], flags: { set?: st
   const problems: string[] = [];
   for (const file of specs) {
     try {
-      await loadSpec(file, overrides);
-      line(io.out, `${io.color.green('ok')} ${file}`);
+      const kind = await validateFile(file, overrides);
+      line(io.out, `${io.color.green('ok')} ${file}${kind === 'sweep' ? ' (a sweep)' : ''}`);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       problems.push(...e.problems);
