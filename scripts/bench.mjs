@@ -9,13 +9,15 @@
 //              test accuracy, peak RSS
 //   sweep:     search quality: dlx's TPE and random search on Branin and Hartmann-6, 50 trials ×
 //              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
-//              bench/optuna_peer.py)
+//              bench/optuna_peer.py); throughput of a 12-trial digits sweep on 1 worker × 1 and
+//              2 threads and 2 workers × 1 thread, and the per-trial overhead (scripts/bench-throughput.mjs)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSweepSearch, sweepSearchBench } from './bench-sweep.mjs';
+import { formatThroughput, throughputBench } from './bench-throughput.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -119,7 +121,7 @@ if (value('--section') === 'gemm') {
     }
   }
   if (!only || only === 'sweep') {
-    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }) };
+    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }), throughput: throughputBench() };
   }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
@@ -131,6 +133,6 @@ if (value('--section') === 'gemm') {
     for (const w of result.workloads) {
       console.log(`workload  ${w.name.padEnd(16)} ${w.backend} (${w.kernels}), ${w.threads} thread${w.threads > 1 ? 's' : ''}: ${w.epochSeconds.toFixed(2)} s/epoch over ${w.epochs} epochs, test ${(100 * w.testAccuracy).toFixed(2)} %, peak RSS ${w.peakRssMb} MB`);
     }
-    if (result.sweep) for (const line of formatSweepSearch(result.sweep.search)) console.log(line);
+    if (result.sweep) for (const line of [...formatSweepSearch(result.sweep.search), ...formatThroughput(result.sweep.throughput)]) console.log(line);
   }
 }
