@@ -234,39 +234,94 @@ sweep:
     optimizer.lr: {log-uniform: [0.0005, 0.005]}
 `;
 
+let slowReference: string | undefined;
+/** The slow sweep run without interruption, once, for the tests that compare with it. */
+function uninterrupted(dir: string, spec: string): string {
+  if (slowReference) return slowReference;
+  const whole = dlx(['sweep', spec, '--runs-dir', join(dir, 'whole'), '--quiet']);
+  assert.equal(whole.code, 0, whole.stderr);
+  return (slowReference = onlySweep(join(dir, 'whole'), 'slow'));
+}
+
+/** Starts the sweep; once `trial` has reported `epochs` epochs, `act` (kill the coordinator, or a trial's process). */
+function sweepUntil(spec: string, runs: string, trial: number, epochs: number, act: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', spec, '--runs-dir', runs, '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let stderr = '';
+  let done = false;
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!done && out.split('\n').filter((l) => l.includes('"trial-epoch"') && l.includes(`"trial":${trial},`)).length >= epochs) {
+        done = true;
+        act(child);
+      }
+    });
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+function assertSameSweep(sweep: string, reference: string): void {
+  assert.deepEqual(summary(sweep), summary(reference));
+  for (const t of ['0', '1', '2']) {
+    assert.deepEqual(curveWithoutTimes(join(sweep, 'trials', t)), curveWithoutTimes(join(reference, 'trials', t)));
+    assert.deepEqual(readFileSync(join(sweep, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(reference, 'trials', t, 'checkpoints/last.safetensors')));
+  }
+}
+
 test('a sweep killed with SIGKILL mid-trial and resumed ends identical to an uninterrupted sweep', async () => {
   const dir = tempDir();
   const spec = write(dir, 'slow', slow('slow'));
-  const whole = dlx(['sweep', spec, '--runs-dir', join(dir, 'whole'), '--quiet']);
-  assert.equal(whole.code, 0, whole.stderr);
-
+  const reference = uninterrupted(dir, spec);
   const runs = join(dir, 'killed');
-  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', spec, '--runs-dir', runs, '--json'], { env: { ...process.env, NO_COLOR: '1' } });
-  let out = '';
-  await new Promise<void>((resolve) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      // the second trial is some epochs in: kill the coordinator outright
-      if (out.split('\n').filter((l) => l.includes('"trial-epoch"') && l.includes('"trial":1,')).length >= 5) {
-        child.kill('SIGKILL');
-      }
-    });
-    child.on('close', () => resolve());
-  });
+  // the second trial is some epochs in: kill the coordinator outright
+  await sweepUntil(spec, runs, 1, 5, (child) => child.kill('SIGKILL'));
   const sweep = onlySweep(runs, 'slow');
   const before = summary(sweep).slice(1);
   assert.ok(before.some((c) => c[1] === 'finished'), 'trial 0 had finished');
   assert.ok(before.some((c) => c[1] === 'running'), 'trial 1 was running');
   const resumed = dlx(['resume', sweep]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  const reference = onlySweep(join(dir, 'whole'), 'slow');
-  assert.deepEqual(summary(sweep), summary(reference));
-  for (const t of ['0', '1', '2']) {
-    assert.deepEqual(curveWithoutTimes(join(sweep, 'trials', t)), curveWithoutTimes(join(reference, 'trials', t)));
-    assert.deepEqual(readFileSync(join(sweep, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(reference, 'trials', t, 'checkpoints/last.safetensors')));
-  }
+  assertSameSweep(sweep, reference);
   // a finished sweep resumed again has nothing left to do
   const again = dlx(['resume', sweep]);
   assert.equal(again.code, 0, again.stderr);
   assert.deepEqual(summary(sweep), summary(reference));
+});
+
+test('Ctrl-C stops every trial resumably (exit 130); dlx resume finishes the sweep as if uninterrupted', async () => {
+  const dir = tempDir();
+  const spec = write(dir, 'slow', slow('slow'));
+  const reference = uninterrupted(dir, spec);
+  const runs = join(dir, 'stopped');
+  const r = await sweepUntil(spec, runs, 1, 3, (child) => child.kill('SIGINT'));
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /sweep interrupted; .*\nresume with: dlx resume /);
+  const sweep = onlySweep(runs, 'slow');
+  const journal = readFileSync(join(sweep, 'journal.jsonl'), 'utf8');
+  assert.match(journal, /"event":"interrupted","trial":1/);
+  const metrics = json(join(sweep, 'trials', '1', 'metrics.json'));
+  assert.equal(metrics.status, 'interrupted');
+  const resumed = dlx(['resume', sweep, '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assertSameSweep(sweep, reference);
+});
+
+test("a trial whose process is killed is retried from its checkpoint, and the sweep ends as if nothing happened", async () => {
+  const dir = tempDir();
+  const spec = write(dir, 'slow', slow('slow'));
+  const reference = uninterrupted(dir, spec);
+  const runs = join(dir, 'crash');
+  const r = await sweepUntil(spec, runs, 0, 4, () => {
+    const sweep = onlySweep(runs, 'slow');
+    const launch = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'launch' && e.trial === 0);
+    process.kill(launch.pid, 'SIGKILL');
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(runs, 'slow');
+  const retries = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'retry');
+  assert.equal(retries.length, 1);
+  assert.match(retries[0].reason, /killed by SIGKILL/);
+  assertSameSweep(sweep, reference);
 });
