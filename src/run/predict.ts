@@ -39,10 +39,10 @@ export async function predict(target: string, input: string, compute?: Compute):
     // tabular data: columns by name from a header line, else in the training order
     const names = pre.encoding.map((e) => e.name);
     const text = await readText(input);
-    const first = parseCsv(text, input)[0]?.fields.map((f) => f.trim()) ?? [];
-    const header = names.every((n) => first.includes(n));
+    const first = new Set(parseCsv(text, input)[0]?.fields.map((f) => f.trim()));
+    const header = names.every((n) => first.has(n));
     const categorical = pre.encoding.filter((e) => e.kind === 'categorical').map((e) => e.name);
-    const { table } = tableFromText(text, input, { header, columns: header ? undefined : names, categorical: header ? categorical.filter((c) => first.includes(c)) : categorical });
+    const { table } = tableFromText(text, input, { header, columns: header ? undefined : names, categorical: header ? categorical.filter((c) => first.has(c)) : categorical });
     [rows, raw] = [table.lines.length, encode(table, pre.encoding)];
   } else {
     ({ rows, data: raw } = await readNumericCsv(input, width));
