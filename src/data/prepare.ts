@@ -11,6 +11,7 @@ import type { Fitted } from './normalizers/normalizer.js';
 import { partRows, split, splitSchema } from './split.js';
 import { encode, encodedWidth, fitEncoding, missingSchema, rowsToKeep, selectRows, type ColumnEncoding } from './table.js';
 import { DataError } from '../common/errors.js';
+import { checkLabels } from './labels.js';
 
 export const dataSchema = strictObject({
   dataset: datasetSchema,
@@ -93,6 +94,7 @@ function testTable(loaded: LoadedData, config: DataConfig) {
  * preprocessing.json instead of fitted, as eval needs.
  */
 export function prepare(loaded: LoadedData, config: DataConfig, seed: number, saved?: SavedPreprocessing): PreparedData {
+  checkLabels(loaded);
   let parts: { train: Examples; val: Examples; test?: Examples };
   let encoding: ColumnEncoding[] | undefined;
   let rawShape = loaded.sampleShape;
