@@ -30,6 +30,8 @@ export interface LoadedData {
    * empty, and prepare() encodes the tables with statistics of the training split.
    */
   tables?: { train: Table; test?: Table };
+  /** Every data file the loader read, in a fixed order: the run's data fingerprint hashes them. */
+  files?: string[];
   /** Where train.y's labels come from, for messages about them. */
   labelOrigin?: LabelOrigin;
 }

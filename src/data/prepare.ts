@@ -36,6 +36,8 @@ export interface PreparedData {
   val: Examples;
   test?: Examples;
   source: string;
+  /** The data files read (for the run's data fingerprint). */
+  files: string[];
   /** What was fitted on the training split, for preprocessing.json. */
   preprocessing: SavedPreprocessing;
 }
@@ -130,6 +132,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     val: normalized(steps, parts.val),
     test: parts.test && normalized(steps, parts.test),
     source: loaded.source,
+    files: loaded.files ?? [],
     preprocessing: { encoding, steps: fitted },
   };
 }

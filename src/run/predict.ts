@@ -11,6 +11,7 @@ import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { backendFor, buildModel, type Compute } from './build.js';
+import { checkRecordedFiles } from './data-check.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export interface Predictions {
@@ -18,12 +19,15 @@ export interface Predictions {
   /** rows × classes. */
   probabilities: Float32Array;
   rows: number;
+  /** With allowChangedData: how the run's recorded data files differ now (empty: the same). */
+  dataChanged: string[];
 }
 
 const CHUNK = 1024;
 
-export async function predict(target: string, input: string, compute?: Compute): Promise<Predictions> {
+export async function predict(target: string, input: string, compute?: Compute, allowChangedData = false): Promise<Predictions> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
+  const dataChanged = await checkRecordedFiles(runDir, allowChangedData);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
   const pre = await readPreprocessing(runDir);
@@ -60,5 +64,5 @@ export async function predict(target: string, input: string, compute?: Compute):
     const batch = new Tensor([n, ...pre.sampleShape], x.data.subarray(start * features, (start + n) * features));
     probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
   }
-  return { classes: pre.classes, probabilities, rows };
+  return { classes: pre.classes, probabilities, rows, dataChanged };
 }

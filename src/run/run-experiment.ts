@@ -13,6 +13,8 @@ import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
 import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
+import type { DataFingerprint } from '../data/fingerprint.js';
+import { fingerprintOf } from './data-check.js';
 import { files, runFolderName, stagingName } from './layout.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
@@ -28,6 +30,8 @@ export interface TrainOptions {
   /** Called once the model is built, before training. */
   onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number; compute: string }): void;
   events?: TrainEvents;
+  /** Sees the data's fingerprint before training; reproduce refuses changed data here. */
+  checkData?(fingerprint: DataFingerprint): void;
 }
 
 export interface RunResult {
@@ -56,6 +60,9 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   if (spec.train.test && !data.test) {
     throw new SpecError([`${loaded.file}: train.test: the dataset has no official test set and data.split.test is 0, so there is no test split to evaluate`]);
   }
+
+  const fingerprint = await fingerprintOf(spec, data);
+  options.checkData?.(fingerprint);
 
   const start = new Date();
   const folderName = runFolderName(start, randomBytes(3).toString('hex'));
@@ -87,6 +94,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
     }));
     const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
+    await writeFileAtomic(join(staging, files.data), json(fingerprint));
     await writeFileAtomic(join(staging, files.curve), curveCsv([]));
     await writeFileAtomic(join(staging, files.metrics), json(metrics));
   } catch (e) {

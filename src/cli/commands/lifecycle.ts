@@ -9,6 +9,7 @@ import { predict } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
+import { warnChangedData } from '../warnings.js';
 import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
@@ -84,9 +85,11 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .argument('<checkpoint>', 'a run folder (its last checkpoint) or a .safetensors checkpoint in one')
     .argument('<input>', 'a CSV of feature rows (header optional) or an IDX file (.idx, -ubyte, .gz)')
     .option('--out <file>', 'write the CSV here instead of standard output')
+    .option('--allow-changed-data', "predict even when the run's recorded data files have changed since (a warning on stderr)")
     .addHelpText('after', '\nExample:\n  dlx predict runs/quickstart/20261125-101500-a1b2c3 new-flowers.csv --out predictions.csv')
-    .action((target: string, input: string, flags: { out?: string }) => run(async () => {
-      const p = await predict(target, input);
+    .action((target: string, input: string, flags: { out?: string; allowChangedData?: boolean }) => run(async () => {
+      const p = await predict(target, input, undefined, flags.allowChangedData);
+      warnChangedData(io, p.dataChanged);
       const k = p.classes.length;
       const rows = Array.from({ length: p.rows }, (_, r) => {
         const probs = Array.from(p.probabilities.subarray(r * k, (r + 1) * k));

@@ -45,7 +45,7 @@ async function mnistLike(name: string, dirs: string[], remote: RemoteFile[], cla
   }
   const train = await idxExamples(paths[0], paths[1], 255);
   const test = await idxExamples(paths[2], paths[3], 255);
-  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0], divideBy: 255 };
+  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0], divideBy: 255, files: paths };
 }
 
 function describeOrigin(name: string, dirs: string[], fallback: string) {
@@ -114,6 +114,6 @@ export const idx = defineDataset({
     });
     const labels = files[0]!;
     const labelOrigin = { file: labels, where: (row: number) => `${labels}, record ${(row + 1).toLocaleString('en-US')}`, indices: c.classes === undefined };
-    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir), divideBy: c.divideBy, labelOrigin };
+    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir), divideBy: c.divideBy, labelOrigin, files: [c.images, c.labels, c.testImages, c.testLabels].flatMap((f) => (f ? [fromSpec(f, specDir)] : [])) };
   },
 });
