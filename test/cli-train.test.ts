@@ -23,7 +23,7 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const run = onlyRun(runs, 'quickstart');
-  assert.deepEqual(readdirSync(run).sort(), ['checkpoints', 'curve.csv', 'env.json', 'metrics.json', 'overrides.json', 'preprocessing.json', 'resolved.json', 'spec.yaml']);
+  assert.deepEqual(readdirSync(run).sort(), ['checkpoints', 'curve.csv', 'data.json', 'env.json', 'metrics.json', 'overrides.json', 'preprocessing.json', 'resolved.json', 'spec.yaml']);
   assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['best.safetensors', 'last.safetensors']);
   assert.equal(readFileSync(join(run, 'spec.yaml'), 'utf8'), readFileSync(quickstart, 'utf8'));
   const curve = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');
@@ -189,7 +189,7 @@ test('a run that fails before its first epoch leaves nothing in runs/', () => {
   writeFileSync(join(dir, 'wrong-units.yaml'), readFileSync(quickstart, 'utf8').replace('units: 3', 'units: 5'));
   const r = dlx(['train', 'wrong-units.yaml'], { cwd: dir });
   assert.equal(r.code, 2);
-  assert.equal(r.stderr, "error wrong-units.yaml: model.layers: layer 3 (dense) gives shape [5], but the dataset has 3 classes: make the last layer a dense layer with units: 3\n");
+  assert.equal(r.stderr, "error wrong-units.yaml: model.layers: layer 3 (dense) gives shape [5], but the dataset has 3 classes; the labels found are 'setosa' (50), 'versicolor' (50), 'virginica' (50): make the last layer a dense layer with units: 3\n");
   assert.equal(existsSync(join(dir, 'runs')), false);
 });
 

@@ -9,7 +9,21 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A closed stdout or stderr (`dlx train … | head`) is not a failure of the command: Node
+ * ignores SIGPIPE and reports EPIPE as an 'error' event, which would otherwise crash dlx in
+ * the middle of a run. Output to a closed stream is dropped; the command carries on (a run
+ * trains to its end and its folder says so).
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 export function processIo(): Io {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
   const level = noColor || !process.stdout.isTTY ? 0 : process.env.COLORTERM === 'truecolor' ? 3 : 1;
   return { out: process.stdout, err: process.stderr, color: new Chalk({ level }), env: process.env };

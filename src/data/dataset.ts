@@ -3,6 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import type * as z from 'zod';
 import type { Component } from '../common/schema.js';
+import type { LabelOrigin } from './labels.js';
 import type { Table } from './table.js';
 
 export interface Examples {
@@ -29,6 +30,10 @@ export interface LoadedData {
    * empty, and prepare() encodes the tables with statistics of the training split.
    */
   tables?: { train: Table; test?: Table };
+  /** Every data file the loader read, in a fixed order: the run's data fingerprint hashes them. */
+  files?: string[];
+  /** Where train.y's labels come from, for messages about them. */
+  labelOrigin?: LabelOrigin;
 }
 
 export interface DatasetContext {

@@ -11,6 +11,7 @@ import type { Fitted } from './normalizers/normalizer.js';
 import { partRows, split, splitSchema } from './split.js';
 import { encode, encodedWidth, fitEncoding, missingSchema, rowsToKeep, selectRows, type ColumnEncoding } from './table.js';
 import { DataError } from '../common/errors.js';
+import { checkLabels } from './labels.js';
 
 export const dataSchema = strictObject({
   dataset: datasetSchema,
@@ -35,6 +36,8 @@ export interface PreparedData {
   val: Examples;
   test?: Examples;
   source: string;
+  /** The data files read (for the run's data fingerprint). */
+  files: string[];
   /** What was fitted on the training split, for preprocessing.json. */
   preprocessing: SavedPreprocessing;
 }
@@ -56,7 +59,8 @@ function normalized(steps: Fitted[], e: Examples): Examples {
   return { x: m.data, y: e.y };
 }
 
-/** Tabular data: drop rows, split, then fit fills and categories on the training split. */
+/** Tabular data: drop rows, split, fit fills and categories on the training split, encode
+ * every row once and gather the splits' rows (no per-split copy of the columns). */
 function prepareTables(loaded: LoadedData, config: DataConfig, seed: number, saved?: ColumnEncoding[]) {
   const tables = loaded.tables!;
   const keep = rowsToKeep(tables.train, config.missing);
@@ -65,12 +69,17 @@ function prepareTables(loaded: LoadedData, config: DataConfig, seed: number, sav
   const labels = Int32Array.from(keep, (r) => loaded.train.y[r]);
   const test = tables.test && loaded.test ? testTable(loaded, config) : undefined;
   const parts = partRows(labels, test !== undefined, config.split, Rng.stream(config.split.seed ?? seed, 'split'));
-  const trainTable = selectRows(table, parts.train);
-  const encoding = saved ?? fitEncoding(trainTable, config.missing);
-  const examples = (rows: Int32Array) => ({ x: encode(selectRows(table, rows), encoding), y: Int32Array.from(rows, (r) => labels[r]) });
+  const encoding = saved ?? fitEncoding(table, config.missing, parts.train);
+  const width = encodedWidth(encoding);
+  const all = encode(table, encoding);
+  const examples = (rows: Int32Array) => {
+    const x = new Float32Array(rows.length * width);
+    rows.forEach((r, i) => x.set(all.subarray(r * width, (r + 1) * width), i * width));
+    return { x, y: Int32Array.from(rows, (r) => labels[r]) };
+  };
   return {
     encoding,
-    width: encodedWidth(encoding),
+    width,
     train: examples(parts.train),
     val: examples(parts.val),
     test: test ? { x: encode(test.table, encoding), y: test.y } : parts.test && examples(parts.test),
@@ -87,6 +96,7 @@ function testTable(loaded: LoadedData, config: DataConfig) {
  * preprocessing.json instead of fitted, as eval needs.
  */
 export function prepare(loaded: LoadedData, config: DataConfig, seed: number, saved?: SavedPreprocessing): PreparedData {
+  checkLabels(loaded);
   let parts: { train: Examples; val: Examples; test?: Examples };
   let encoding: ColumnEncoding[] | undefined;
   let rawShape = loaded.sampleShape;
@@ -122,6 +132,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     val: normalized(steps, parts.val),
     test: parts.test && normalized(steps, parts.test),
     source: loaded.source,
+    files: loaded.files ?? [],
     preprocessing: { encoding, steps: fitted },
   };
 }

@@ -46,20 +46,34 @@ const isGone = (c: Column, r: number) => (c.kind === 'numeric' ? Number.isNaN(c.
 /** Rows kept after `drop` strategies, which need no statistics and so apply before the split. */
 export function rowsToKeep(table: Table, missing: MissingConfig | undefined): number[] {
   const rows = table.lines.length;
-  const keep: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const dropped = table.columns.some((c) => isGone(c, r) && (c.kind === 'numeric' ? missing?.numeric === 'drop' : missing?.categorical === 'drop'));
-    if (!dropped) keep.push(r);
+  const all = Array.from({ length: rows }, (_, r) => r);
+  const dropNumeric = missing?.numeric === 'drop';
+  const dropCategorical = missing?.categorical === 'drop';
+  if (!dropNumeric && !dropCategorical) return all;
+  const gone = new Uint8Array(rows);
+  for (const c of table.columns) {
+    if (c.kind === 'numeric' ? !dropNumeric : !dropCategorical) continue;
+    for (let r = 0; r < rows; r++) if (isGone(c, r)) gone[r] = 1;
   }
-  return keep;
+  return all.filter((r) => gone[r] === 0);
 }
 
+/** The given rows of every column (the table itself when that is every row, in order). */
 export function selectRows(table: Table, rows: ArrayLike<number>): Table {
+  const n = rows.length;
+  let identity = n === table.lines.length;
+  for (let i = 0; identity && i < n; i++) identity = rows[i] === i;
+  if (identity) return table;
   const pick = <T>(values: ArrayLike<T>) => Array.from(rows, (r) => values[r]);
+  const numbers = (values: Float64Array) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = values[rows[i]];
+    return out;
+  };
   return {
     file: table.file,
     lines: pick(table.lines),
-    columns: table.columns.map((c): Column => (c.kind === 'numeric' ? { ...c, values: Float64Array.from(pick(c.values)) } : { ...c, values: pick(c.values) })),
+    columns: table.columns.map((c): Column => (c.kind === 'numeric' ? { name: c.name, kind: 'numeric', values: numbers(c.values) } : { name: c.name, kind: 'categorical', values: pick(c.values) })),
   };
 }
 
@@ -69,18 +83,24 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Fits the fill values and categories on the training rows. */
-export function fitEncoding(train: Table, missing: MissingConfig | undefined): ColumnEncoding[] {
-  return train.columns.map((c) => {
+/** Fits the fill values and categories on the training rows (`rows` of `table`, default all). */
+export function fitEncoding(table: Table, missing: MissingConfig | undefined, rows: ArrayLike<number> = table.lines.map((_, r) => r)): ColumnEncoding[] {
+  const at = (r: number) => `${table.file}:${table.lines[r]}`;
+  return table.columns.map((c) => {
     if (c.kind === 'numeric') {
-      const present = [...c.values].filter((v) => !Number.isNaN(v));
-      const gaps = c.values.length - present.length;
+      const present: number[] = [];
+      let firstGap = -1;
+      for (let i = 0; i < rows.length; i++) {
+        const v = c.values[rows[i]];
+        if (!Number.isNaN(v)) present.push(v);
+        else if (firstGap < 0) firstGap = rows[i];
+      }
+      const gaps = rows.length - present.length;
       const strategy = missing?.numeric;
       let fill: number | null = null;
       if (gaps > 0 || strategy !== undefined) {
         if (strategy === undefined) {
-          const at = train.lines[[...c.values].findIndex((v) => Number.isNaN(v))];
-          throw new DataError(`${train.file}:${at}: column '${c.name}' has ${gaps} missing values in the training split; set data.missing.numeric to drop, mean, median or {constant: …}`);
+          throw new DataError(`${at(firstGap)}: column '${c.name}' has ${gaps} missing values in the training split; set data.missing.numeric to drop, mean, median or {constant: …}`);
         }
         if (strategy === 'mean') fill = present.reduce((a, b) => a + b, 0) / present.length;
         else if (strategy === 'median') fill = median(present);
@@ -89,13 +109,17 @@ export function fitEncoding(train: Table, missing: MissingConfig | undefined): C
       return { name: c.name, kind: 'numeric', fill };
     }
     const counts = new Map<string, number>();
-    for (const v of c.values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let gaps = 0;
+    let firstGap = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const v = c.values[rows[i]];
+      if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+      else if (gaps++ === 0) firstGap = rows[i];
+    }
     const strategy = missing?.categorical;
-    const gaps = c.values.filter((v) => v === null).length;
     let fill: string | null = null;
     if (gaps > 0 && strategy === undefined) {
-      const at = train.lines[c.values.indexOf(null)];
-      throw new DataError(`${train.file}:${at}: column '${c.name}' has ${gaps} missing values in the training split; set data.missing.categorical to drop, mode or {constant: …}`);
+      throw new DataError(`${at(firstGap)}: column '${c.name}' has ${gaps} missing values in the training split; set data.missing.categorical to drop, mode or {constant: …}`);
     }
     // the most frequent category, ties broken by name so the result does not depend on row order
     if (strategy === 'mode') fill = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? null;
@@ -115,8 +139,10 @@ export function encode(table: Table, encoding: readonly ColumnEncoding[]): Float
   const width = encodedWidth(encoding);
   const out = new Float32Array(rows * width);
   let offset = 0;
+  // one lookup table, not a search per column: encoding stays linear in the number of columns
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
   for (const e of encoding) {
-    const column = table.columns.find((c) => c.name === e.name);
+    const column = byName.get(e.name);
     if (!column) throw new DataError(`${table.file}: no column '${e.name}', which the model was trained with`);
     if (e.kind === 'numeric') {
       if (column.kind !== 'numeric') throw new DataError(`${table.file}: column '${e.name}' should hold numbers`);

@@ -59,7 +59,7 @@ export class Model {
     const outputSize = shape.reduce((a, b) => a * b, 1);
     if (outputSize !== classes) {
       const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
-      throw new ModelError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes: make the last layer a dense layer with units: ${classes}`);
+      throw new ClassCountError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes`, classes);
     }
     return new Model(inputShape, layers, lossComponent.create(loss as never));
   }
@@ -113,5 +113,12 @@ export class Model {
 
 /** The layer list does not fit the data or the loss; the run layer turns it into a spec error. */
 export class ModelError extends Error {}
+
+/** The model's outputs do not match the dataset's classes: the caller adds what the labels are. */
+export class ClassCountError extends ModelError {
+  constructor(message: string, readonly classes: number) {
+    super(message);
+  }
+}
 
 export { Tensor };

@@ -1,7 +1,7 @@
 // From a resolved spec to the objects a run needs: data, model, optimizer, schedule, random
 // streams. Shared by train, eval, resume, reproduce and predict, so they build identically.
 import { dirname } from 'node:path';
-import { SpecError } from '../common/errors.js';
+import { DataError, SpecError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from '../data/prepare.js';
 import type { Backend } from '../engine/backend.js';
@@ -10,7 +10,9 @@ import { Rng } from '../random/rng.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createAugmenter } from '../data/augment/index.js';
 import type { LayerConfig } from '../nn/layers/index.js';
-import { Model, ModelError } from '../nn/model.js';
+import { ClassCountError, Model, ModelError } from '../nn/model.js';
+import { describeLabels } from '../data/labels.js';
+import type { LoadedData } from '../data/dataset.js';
 import { createOptimizer } from '../optim/optimizers/index.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import { createSchedule, type PlannedSchedule } from '../optim/schedules/index.js';
@@ -47,13 +49,28 @@ export async function backendFor({ backend: name, threads = defaultThreads() }: 
 }
 
 /** The model alone, from the per-sample input shape and the class count (what predict needs). */
-export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout')): Model {
+export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout'), loaded?: LoadedData): Model {
   try {
     return Model.build(spec.model as { layers: LayerConfig[]; output?: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng);
   } catch (e) {
+    if (e instanceof ClassCountError) throw classCountError(`${specFile}: ${e.message}`, e.classes, loaded);
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
     throw e;
   }
+}
+
+/**
+ * What the labels are, and a fix of the model only when they look like real classes: with
+ * rare labels (a typo, a corrupt value) the data is the likelier culprit, so exit 3.
+ */
+function classCountError(message: string, classes: number, loaded?: LoadedData): SpecError | DataError {
+  const fix = `make the last layer a dense layer with units: ${classes}`;
+  if (!loaded) return new SpecError([`${message}: ${fix}`]);
+  const { text, rare } = describeLabels(loaded.train.y, loaded.classes, loaded.labelOrigin);
+  if (rare.length === 0) return new SpecError([`${message}; ${text}: ${fix}`]);
+  const one = rare.length === 1;
+  const file = loaded.labelOrigin?.file ?? loaded.source;
+  return new DataError(`${message}; ${text}; ${one ? 'the rare one looks like an error' : 'the rare ones look like errors'} in the data: fix ${one ? 'it' : 'them'} in ${file}, or, if ${one ? 'it is a real class' : 'they are real classes'}, ${fix}`);
 }
 
 export async function build(spec: ResolvedSpec, specFile: string, compute: Compute, saved?: SavedPreprocessing): Promise<Built> {
@@ -61,7 +78,7 @@ export async function build(spec: ResolvedSpec, specFile: string, compute: Compu
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
   const data = prepare(loaded, spec.data, spec.seed, saved);
   const dropoutRng = Rng.stream(spec.seed, 'dropout');
-  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend, dropoutRng);
+  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend, dropoutRng, loaded);
   const augmentRng = Rng.stream(spec.seed, 'augment');
   return {
     data,

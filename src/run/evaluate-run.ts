@@ -4,6 +4,7 @@ import { DataError } from '../common/errors.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { report, type Report } from '../train/metrics.js';
 import { build, type Compute } from './build.js';
+import { checkRunData } from './data-check.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -12,15 +13,18 @@ export interface EvalResult extends Report {
   split: SplitName;
   checkpoint: string;
   epoch: number;
+  /** With allowChangedData: how the data differs from the run's (empty: the same). */
+  dataChanged?: string[];
 }
 
 /** A checkpoint's metrics on a split; by default on the backend the run trained on, so they match it exactly. */
-export async function evaluateRun(target: string, split: SplitName, compute: Partial<Compute> = {}, topK = 5): Promise<EvalResult> {
+export async function evaluateRun(target: string, split: SplitName, compute: Partial<Compute> = {}, topK = 5, allowChangedData = false): Promise<EvalResult> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
   const backend = compute.backend ?? env.backend;
   const built = await build(spec, env.specFile, { backend, threads: compute.threads ?? (backend === env.backend ? env.threads : undefined) }, await readPreprocessing(runDir));
+  const dataChanged = await checkRunData(runDir, spec, built.data, { allowChanged: allowChangedData, offerFlag: true });
   const ckpt = await readCheckpoint(checkpoint);
   loadWeights(built.model, ckpt, checkpoint);
   const examples = built.data[split];
@@ -28,5 +32,5 @@ export async function evaluateRun(target: string, split: SplitName, compute: Par
     throw new DataError(`${runDir}: this run has no ${split} split (its dataset has no official test set and data.split.test is 0)`);
   }
   const k = Math.min(topK, built.data.classes.length);
-  return { split, checkpoint, epoch: ckpt.state.epoch, ...report(built.model, examples, built.data.sampleShape, built.data.classes, k) };
+  return { split, checkpoint, epoch: ckpt.state.epoch, ...report(built.model, examples, built.data.sampleShape, built.data.classes, k), ...(allowChangedData && { dataChanged }) };
 }

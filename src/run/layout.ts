@@ -7,6 +7,7 @@ export const files = {
   overrides: 'overrides.json',
   env: 'env.json',
   preprocessing: 'preprocessing.json',
+  data: 'data.json',
   curve: 'curve.csv',
   metrics: 'metrics.json',
   checkpoints: 'checkpoints',

@@ -12,6 +12,7 @@ import { Tensor } from '../engine/tensor.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { backendFor, buildModel, type Compute } from './build.js';
 import { checkCompatible } from './ensemble.js';
+import { checkRecordedFiles } from './data-check.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
 
 export interface Predictions {
@@ -19,12 +20,15 @@ export interface Predictions {
   /** rows × classes. */
   probabilities: Float32Array;
   rows: number;
+  /** With allowChangedData: how the run's recorded data files differ now (empty: the same). */
+  dataChanged: string[];
 }
 
 const CHUNK = 1024;
 
-export async function predict(target: string, input: string, compute?: Compute): Promise<Predictions> {
+export async function predict(target: string, input: string, compute?: Compute, allowChangedData = false): Promise<Predictions> {
   const { runDir, checkpoint } = await locateCheckpoint(target);
+  const dataChanged = await checkRecordedFiles(runDir, allowChangedData);
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
   const pre = await readPreprocessing(runDir);
@@ -40,10 +44,10 @@ export async function predict(target: string, input: string, compute?: Compute):
     // tabular data: columns by name from a header line, else in the training order
     const names = pre.encoding.map((e) => e.name);
     const text = await readText(input);
-    const first = parseCsv(text, input)[0]?.fields.map((f) => f.trim()) ?? [];
-    const header = names.every((n) => first.includes(n));
+    const first = new Set(parseCsv(text, input)[0]?.fields.map((f) => f.trim()));
+    const header = names.every((n) => first.has(n));
     const categorical = pre.encoding.filter((e) => e.kind === 'categorical').map((e) => e.name);
-    const { table } = tableFromText(text, input, { header, columns: header ? undefined : names, categorical: header ? categorical.filter((c) => first.includes(c)) : categorical });
+    const { table } = tableFromText(text, input, { header, columns: header ? undefined : names, categorical: header ? categorical.filter((c) => first.has(c)) : categorical });
     [rows, raw] = [table.lines.length, encode(table, pre.encoding)];
   } else {
     ({ rows, data: raw } = await readNumericCsv(input, width));
@@ -61,16 +65,16 @@ export async function predict(target: string, input: string, compute?: Compute):
     const batch = new Tensor([n, ...pre.sampleShape], x.data.subarray(start * features, (start + n) * features));
     probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
   }
-  return { classes: pre.classes, probabilities, rows };
+  return { classes: pre.classes, probabilities, rows, dataChanged };
 }
 
 /** Several checkpoints: their probabilities averaged (members must share data and preprocessing). */
-export async function predictMany(targets: readonly string[], input: string, compute?: Compute): Promise<Predictions> {
-  if (targets.length === 1) return predict(targets[0], input, compute);
+export async function predictMany(targets: readonly string[], input: string, compute?: Compute, allowChangedData = false): Promise<Predictions> {
+  if (targets.length === 1) return predict(targets[0], input, compute, allowChangedData);
   await checkCompatible(await Promise.all(targets.map(locateCheckpoint)));
   const all = [];
-  for (const t of targets) all.push(await predict(t, input, compute));
+  for (const t of targets) all.push(await predict(t, input, compute, allowChangedData));
   const probabilities = new Float32Array(all[0].probabilities.length);
   for (let i = 0; i < probabilities.length; i++) probabilities[i] = all.reduce((a, p) => a + p.probabilities[i], 0) / all.length;
-  return { classes: all[0].classes, probabilities, rows: all[0].rows };
+  return { classes: all[0].classes, probabilities, rows: all[0].rows, dataChanged: all.flatMap((p) => p.dataChanged) };
 }

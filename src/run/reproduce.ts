@@ -9,6 +9,8 @@ import { curveColumns, files } from './layout.js';
 import { readCheckpoint } from '../train/checkpoint.js';
 import { readCurve, readEnv, readMetrics, readRunSpec } from './run-folder.js';
 import { startRun, type RunSource } from './run-experiment.js';
+import { readFingerprint, refuseChanges } from './data-check.js';
+import { dataChanges } from '../data/fingerprint.js';
 
 /** A run that does not reproduce: exit 1, with the differences as the message. */
 export class MismatchError extends DlxError {
@@ -40,7 +42,11 @@ export async function reproduceRun(runDir: string, options: { tolerance: number;
   const loaded: RunSource = { file: env.specFile, text, overrides: [], resolved: spec };
   const scratch = await mkdtemp(join(tmpdir(), 'dlx-reproduce-'));
   try {
-    const again = await startRun(loaded, { runsDir: scratch, backend: env.backend, threads: env.threads, argv: options.argv });
+    const recorded = await readFingerprint(runDir);
+    const again = await startRun(loaded, {
+      runsDir: scratch, backend: env.backend, threads: env.threads, argv: options.argv,
+      checkData: (now) => recorded && refuseChanges(runDir, dataChanges(recorded, now), false),
+    });
     const problems: string[] = [];
     let maxRelative = 0;
     const note = (relative: number, where: string) => {

@@ -11,6 +11,7 @@ import { build } from './build.js';
 import { files } from './layout.js';
 import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
+import { checkRunData } from './data-check.js';
 import { dlxVersion } from './version.js';
 
 export interface ResumeResult {
@@ -46,6 +47,7 @@ export async function resumeRun(runDir: string, options: { backend?: string; thr
   if (env.kernels && built.backend.variant !== env.kernels) {
     throw new DataError(`${runDir}: the run trained with ${env.kernels} kernels; this runtime has ${built.backend.variant}, so resuming would not continue it exactly`);
   }
+  await checkRunData(runDir, spec, built.data);
   restoreTraining(built, checkpoint, path);
   await removeStaleTemporaries(runDir);
   const curve = (await readCurve(runDir)).filter((r) => r.epoch <= state.epoch);

@@ -13,6 +13,8 @@ import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
 import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
+import type { DataFingerprint } from '../data/fingerprint.js';
+import { fingerprintOf } from './data-check.js';
 import { files, runFolderName, stagingName } from './layout.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
@@ -32,6 +34,8 @@ export interface TrainOptions {
   /** Called once the model is built, before training. */
   onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number; compute: string }): void;
   events?: TrainEvents;
+  /** Sees the data's fingerprint before training; reproduce refuses changed data here. */
+  checkData?(fingerprint: DataFingerprint): void;
 }
 
 export interface RunResult {
@@ -64,6 +68,9 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
     throw new SpecError([`${loaded.file}: train.test: the dataset has no official test set and data.split.test is 0, so there is no test split to evaluate`]);
   }
 
+  const fingerprint = await fingerprintOf(spec, data);
+  options.checkData?.(fingerprint);
+
   const start = new Date();
   const folderName = runFolderName(start, randomBytes(3).toString('hex'));
   const runDir = options.runDir ? resolve(options.runDir) : join(resolve(options.runsDir), spec.name, folderName);
@@ -94,6 +101,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
     }));
     const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
+    await writeFileAtomic(join(staging, files.data), json(fingerprint));
     await writeFileAtomic(join(staging, files.curve), curveCsv([]));
     await writeFileAtomic(join(staging, files.metrics), json(metrics));
   } catch (e) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { evaluateRun } from '../../run/evaluate-run.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
+import { warnChangedData } from '../warnings.js';
 import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
 
 interface EvalFlags {
@@ -11,12 +12,14 @@ interface EvalFlags {
   backend?: string;
   threads?: string;
   topK: string;
+  allowChangedData?: boolean;
 }
 
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
-  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k);
+  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k, flags.allowChangedData);
+  warnChangedData(io, r.dataChanged);
   if (flags.json) {
     line(io.out, JSON.stringify(r));
     return;
@@ -40,6 +43,7 @@ export function registerEval(program: Command, io: Io, run: (action: () => Promi
     .option('--backend <backend>', 'the compute backend: wasm or reference (default: the run\'s own)')
     .option('--threads <n>', threadsHelp)
     .option('--json', 'print one JSON object')
+    .option('--allow-changed-data', 'evaluate even when the data differs from what the run recorded (a warning, and dataChanged in --json)')
     .addHelpText('after', '\nExample:\n  dlx eval runs/quickstart/20261125-101500-a1b2c3 --split val --json')
     .action((target: string, flags: EvalFlags) => run(() => evalCommand(io, target, flags)));
 }

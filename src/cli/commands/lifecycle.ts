@@ -9,6 +9,7 @@ import { predictMany } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
+import { warnChangedData } from '../warnings.js';
 import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
@@ -96,10 +97,12 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .description('class probabilities for new samples (CSV rows or an IDX file) as CSV; several checkpoints: their average (an ensemble)')
     .argument('<checkpoint...>', 'run folders (their last checkpoint) or .safetensors checkpoints in them, then the input: a CSV of feature rows (header optional) or an IDX file (.idx, -ubyte, .gz)')
     .option('--out <file>', 'write the CSV here instead of standard output')
+    .option('--allow-changed-data', "predict even when the run's recorded data files have changed since (a warning on stderr)")
     .addHelpText('after', '\nExamples:\n  dlx predict runs/quickstart/20261125-101500-a1b2c3 new-flowers.csv --out predictions.csv\n  dlx predict runs/a/20261125-101500-a1b2c3 runs/a/20261125-101733-d4e5f6 new-flowers.csv')
-    .action((args: string[], flags: { out?: string }) => run(async () => {
+    .action((args: string[], flags: { out?: string; allowChangedData?: boolean }) => run(async () => {
       if (args.length < 2) throw new SpecError(['dlx predict: expected a checkpoint (or run folder) and an input file']);
-      const p = await predictMany(args.slice(0, -1), args[args.length - 1]);
+      const p = await predictMany(args.slice(0, -1), args[args.length - 1], undefined, flags.allowChangedData);
+      warnChangedData(io, p.dataChanged);
       const k = p.classes.length;
       const rows = Array.from({ length: p.rows }, (_, r) => {
         const probs = Array.from(p.probabilities.subarray(r * k, (r + 1) * k));

@@ -80,7 +80,7 @@ function cifarDataset(k: CifarKind) {
       const classes = (await readFile(join(dir, k.classNames), 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
       const train = await readCifar(k.train.map((f) => join(dir, f)), k.labelBytes);
       const test = await readCifar(k.test.map((f) => join(dir, f)), k.labelBytes);
-      return { sampleShape: [3, 32, 32], classes, train, test, source: dir, divideBy: 255 };
+      return { sampleShape: [3, 32, 32], classes, train, test, source: dir, divideBy: 255, files: [...k.train, ...k.test, k.classNames].map((f) => join(dir, f)) };
     },
   });
 }

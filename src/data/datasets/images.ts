@@ -45,7 +45,7 @@ async function mnistLike(name: string, dirs: string[], remote: RemoteFile[], cla
   }
   const train = await idxExamples(paths[0], paths[1], 255);
   const test = await idxExamples(paths[2], paths[3], 255);
-  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0], divideBy: 255 };
+  return { sampleShape: train.sampleShape, classes, train: train.examples, test: test.examples, source: paths[0], divideBy: 255, files: paths };
 }
 
 function describeOrigin(name: string, dirs: string[], fallback: string) {
@@ -104,11 +104,16 @@ export const idx = defineDataset({
   async load(c, { specDir }) {
     const train = await idxExamples(fromSpec(c.images, specDir), fromSpec(c.labels, specDir), c.divideBy);
     const test = c.testImages ? await idxExamples(fromSpec(c.testImages, specDir), fromSpec(c.testLabels!, specDir), c.divideBy) : undefined;
-    const count = Math.max(...train.examples.y, ...(test?.examples.y ?? [])) + 1;
+    const largest = (y: Int32Array = new Int32Array(0)) => y.reduce((a, b) => Math.max(a, b), -1);
+    const count = Math.max(largest(train.examples.y), largest(test?.examples.y)) + 1;
     const classes = c.classes ?? Array.from({ length: count }, (_, i) => String(i));
-    for (const e of [train.examples, test?.examples]) {
-      if (e && e.y.some((v) => v < 0 || v >= classes.length || !Number.isInteger(v))) throw new DataError(`${c.labels}: labels must be class indices 0 to ${classes.length - 1}`);
-    }
-    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir), divideBy: c.divideBy };
+    const files = [fromSpec(c.labels, specDir), c.testLabels && fromSpec(c.testLabels, specDir)];
+    [train.examples, test?.examples].forEach((e, i) => {
+      const row = e ? e.y.findIndex((v) => v < 0 || v >= classes.length) : -1;
+      if (e && row >= 0) throw new DataError(`${files[i]}, record ${row + 1}: label ${e.y[row]}, but the labels must be class indices 0 to ${classes.length - 1} (data.dataset.classes names ${classes.length})`);
+    });
+    const labels = files[0]!;
+    const labelOrigin = { file: labels, where: (row: number) => `${labels}, record ${(row + 1).toLocaleString('en-US')}`, indices: c.classes === undefined };
+    return { sampleShape: train.sampleShape, classes, train: train.examples, test: test?.examples, source: fromSpec(c.images, specDir), divideBy: c.divideBy, labelOrigin, files: [c.images, c.labels, c.testImages, c.testLabels].flatMap((f) => (f ? [fromSpec(f, specDir)] : [])) };
   },
 });

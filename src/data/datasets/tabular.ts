@@ -24,6 +24,8 @@ export function tabularData(train: ReadTable, test: ReadTable | undefined, sourc
     test: test && { x: new Float32Array(0), y: labelsOf(test) },
     tables: { train: train.table, test: test?.table },
     source,
+    files: [train.table.file, ...(test ? [test.table.file] : [])],
+    labelOrigin: { file: train.table.file, where: (row) => `${train.table.file}:${train.table.lines[row]}` },
   };
 }
 

@@ -41,6 +41,6 @@ export const digits = defineDataset({
       if (c.kind !== 'numeric' || c.values.some(Number.isNaN)) throw new DataError(`${path}: column ${j + 1} should hold pixel counts`);
       for (let r = 0; r < rows; r++) x[r * 64 + j] = c.values[r];
     });
-    return { sampleShape: [1, 8, 8], classes: [...'0123456789'], train: { x, y: Int32Array.from(labels, Number) }, source: path };
+    return { sampleShape: [1, 8, 8], classes: [...'0123456789'], train: { x, y: Int32Array.from(labels, Number) }, source: path, files: [path] };
   },
 });

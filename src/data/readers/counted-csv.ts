@@ -43,5 +43,5 @@ export async function readCountedCsv(path: string): Promise<LoadedData> {
     }
     y[r] = label;
   });
-  return { sampleShape: [features], classes, train: { x, y }, source: path };
+  return { sampleShape: [features], classes, train: { x, y }, source: path, files: [path] };
 }
