@@ -14,6 +14,7 @@ import type { SummaryRow } from '../nn/model.js';
 import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
 import { files, runFolderName, stagingName } from './layout.js';
+import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
 import { dlxVersion } from './version.js';
@@ -67,7 +68,9 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   const params = summary.reduce((a, r) => a + r.params, 0);
   const sparse = summary.flatMap((r, layer) => (r.density === undefined ? [] : [{ layer, density: r.density, weights: r.weights }]));
   const metrics: RunMetrics = { status: 'running', epochs: 0, params, ...(sparse.length > 0 && { sparsity: sparse }) };
+  let release: Awaited<ReturnType<typeof acquireRunLock>>;
   try {
+    release = await acquireRunLock(staging, 'dlx train');
     await writeFileAtomic(join(staging, files.spec), loaded.text);
     await writeFileAtomic(join(staging, files.resolved), json(spec));
     await writeFileAtomic(join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value]))));
@@ -96,11 +99,15 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   const { name, variant, threads } = built.backend;
   const compute = `${name} backend (${variant} kernels), ${threads} thread${threads === 1 ? '' : 's'}`;
   options.onReady?.({ runDir, spec, summary, totalParams: params, compute });
-  const result = await trainInFolder({
-    spec, built, metrics, state: freshState(), curve: [],
-    folder: { dir: staging, runDir, promoted: false },
-    metadata: { spec: JSON.stringify(spec), dlxVersion },
-    signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
-  });
-  return { runDir: result.runDir, spec, metrics: result.metrics };
+  const folder = { dir: staging, runDir, promoted: false };
+  try {
+    const result = await trainInFolder({
+      spec, built, metrics, state: freshState(), curve: [], folder,
+      metadata: { spec: JSON.stringify(spec), dlxVersion },
+      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
+    });
+    return { runDir: result.runDir, spec, metrics: result.metrics };
+  } finally {
+    await release(folder.dir);
+  }
 }

@@ -74,7 +74,8 @@ export function runWriters(ctx: WriterContext): TrainEvents {
       await writeFileAtomic(join(ctx.folder.dir, files.curve), curveCsv(ctx.curve));
       await writeLast(ctx, state);
       Object.assign(ctx.metrics, {
-        status: state.stopped ? (state.stopped.reason === 'finished' ? 'finished' : 'stopped-early') : 'running',
+        // a stopped run becomes finished only once its end (finishRun) is written
+        status: 'running',
         epochs: record.epoch,
         final: record,
         best: bestSummary(ctx.curve, state),

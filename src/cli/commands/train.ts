@@ -5,6 +5,7 @@ import type { RunMetrics } from '../../run/run-folder.js';
 import { runExperiment } from '../../run/run-experiment.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
+import { withTestSignal } from '../test-hooks.js';
 import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
@@ -41,7 +42,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     threads: threadsFrom(flags.threads),
     argv,
     signal,
-    events: progressEvents(io, mode),
+    events: withTestSignal(io.env, progressEvents(io, mode)),
     onReady({ runDir, summary, totalParams, compute }) {
       if (mode !== 'tty' && mode !== 'plain') return;
       line(io.out, `run folder ${runDir}`);
