@@ -45,7 +45,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     events: withTestSignal(io.env, progressEvents(io, mode)),
     onReady({ runDir, summary, totalParams, compute }) {
       if (mode !== 'tty' && mode !== 'plain') return;
-      line(io.out, `run folder ${runDir}`);
+      line(io.out, `run folder ${runDir} (it appears when epoch 1 is written)`);
       const density = (d?: number) => (d === undefined ? '' : ` (${(100 * d).toFixed(1)} % dense)`);
       const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, `${r.params}${density(r.density)}`]);
       line(io.out, table(['#', 'layer', 'output', 'params'], rows));
