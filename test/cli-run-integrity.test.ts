@@ -85,7 +85,8 @@ test('a second resume of a run in use is refused (exit 5) naming the process; a 
   assert.equal(stale.command, 'dlx train');
 
   const first = start(['resume', run, '--json', '--threads', '1']);
-  await first.printed(1); // an epoch done: it holds the lock it took over from the dead train
+  // an epoch done: it holds the lock it took over from the dead train
+  await Promise.race([first.printed(1), first.done.then((r) => assert.fail(`the first resume ended early: ${r.code} ${r.stderr}`))]);
   const holder = json(join(run, '.lock'));
   assert.equal(holder.pid, first.child.pid);
   const second = dlx(['resume', run]);

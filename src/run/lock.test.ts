@@ -43,7 +43,7 @@ test('a run folder lock is refused while its holder lives, names it, and is take
   await assert.rejects(acquireRunLock(dir), RunBusyError, 'one holder at a time, also within a process');
   await release();
   assert.equal(existsSync(join(dir, '.lock')), false);
-  (await acquireRunLock(dir))();
+  await (await acquireRunLock(dir))();
 });
 
 test('a lock of a pid that exited, or an unreadable lock, is stale; release never removes a lock it does not own', async () => {
