@@ -57,7 +57,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `
 Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data,
-            4 training diverged, 130 interrupted.
+            4 training diverged, 5 run folder in use, 130 interrupted.
 
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);

@@ -8,6 +8,7 @@ export const ExitCode = {
   badSpec: 2,
   badData: 3,
   diverged: 4,
+  busy: 5,
   interrupted: 130,
 } as const;
 
@@ -36,4 +37,9 @@ export class DivergedError extends DlxError {
 /** The user interrupted training (SIGINT). */
 export class InterruptedError extends DlxError {
   readonly exitCode = ExitCode.interrupted;
+}
+
+/** Another live dlx process holds the run folder's lock. */
+export class RunBusyError extends DlxError {
+  readonly exitCode = ExitCode.busy;
 }

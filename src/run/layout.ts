@@ -33,3 +33,9 @@ export function runFolderName(start: Date, id: string): string {
 export function stagingName(folder: string): string {
   return `.${folder}.partial`;
 }
+
+/** The real folder name of a staging name, or undefined when `name` is not one. */
+export function unstagedName(name: string): string | undefined {
+  const m = /^\.(.+)\.partial$/.exec(name);
+  return m?.[1];
+}

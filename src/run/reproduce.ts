@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, DlxError } from '../common/errors.js';
+import { checkRunFolder } from './consistency.js';
 import { curveColumns, files } from './layout.js';
 import { readCheckpoint } from '../train/checkpoint.js';
 import { readCurve, readEnv, readMetrics, readRunSpec } from './run-folder.js';
@@ -38,6 +39,9 @@ export async function reproduceRun(runDir: string, options: { tolerance: number;
   if (metrics.status !== 'finished' && metrics.status !== 'stopped-early') {
     throw new DataError(`${runDir}: the run is ${metrics.status}, not finished; resume it first (dlx resume ${runDir})`);
   }
+  // a folder whose own files disagree has no single result to reproduce
+  const inconsistent = await checkRunFolder(runDir);
+  if (inconsistent.length > 0) throw new MismatchError(`${runDir} does not reproduce: its files disagree:\n  ${inconsistent.join('\n  ')}`);
   const text = await readFile(join(runDir, files.spec), 'utf8');
   const loaded: RunSource = { file: env.specFile, text, overrides: [], resolved: spec };
   const scratch = await mkdtemp(join(tmpdir(), 'dlx-reproduce-'));

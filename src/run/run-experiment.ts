@@ -16,6 +16,7 @@ import { build } from './build.js';
 import type { DataFingerprint } from '../data/fingerprint.js';
 import { fingerprintOf } from './data-check.js';
 import { files, runFolderName, stagingName } from './layout.js';
+import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
 import { dlxVersion } from './version.js';
@@ -80,7 +81,9 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   const params = summary.reduce((a, r) => a + r.params, 0);
   const sparse = summary.flatMap((r, layer) => (r.density === undefined ? [] : [{ layer, density: r.density, weights: r.weights }]));
   const metrics: RunMetrics = { status: 'running', epochs: 0, params, ...(sparse.length > 0 && { sparsity: sparse }) };
+  let release: Awaited<ReturnType<typeof acquireRunLock>>;
   try {
+    release = await acquireRunLock(staging, 'dlx train');
     await writeFileAtomic(join(staging, files.spec), loaded.text);
     await writeFileAtomic(join(staging, files.resolved), json(spec));
     await writeFileAtomic(join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value]))));
@@ -111,11 +114,15 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   const { name, variant, threads } = built.backend;
   const compute = `${name} backend (${variant} kernels), ${threads} thread${threads === 1 ? '' : 's'}`;
   options.onReady?.({ runDir, spec, summary, totalParams: params, compute });
-  const result = await trainInFolder({
-    spec, built, metrics, state: freshState(), curve: [],
-    folder: { dir: staging, runDir, promoted: false },
-    metadata: { spec: JSON.stringify(spec), dlxVersion },
-    signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
-  });
-  return { runDir: result.runDir, spec, metrics: result.metrics };
+  const folder = { dir: staging, runDir, promoted: false };
+  try {
+    const result = await trainInFolder({
+      spec, built, metrics, state: freshState(), curve: [], folder,
+      metadata: { spec: JSON.stringify(spec), dlxVersion },
+      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
+    });
+    return { runDir: result.runDir, spec, metrics: result.metrics };
+  } finally {
+    await release(folder.dir);
+  }
 }

@@ -32,30 +32,47 @@ export interface SessionResult {
   metrics: RunMetrics;
 }
 
+/**
+ * The end of a run after its last epoch — restoreBest's weights, the test evaluation, metrics.json
+ * — as one step that can be redone: it reads only the folder's best checkpoint, curve and the
+ * final state, and metrics.json (its status finished or stopped-early) is written last, so a
+ * process killed in between leaves a run that `dlx resume` finishes to the same bytes.
+ */
+const statusOf = { finished: 'finished', 'early-stopping': 'stopped-early', pruned: 'pruned' } as const;
+
+export async function finishRun(ctx: WriterContext, spec: ResolvedSpec, built: Built, final: TrainingState): Promise<void> {
+  const { metrics, folder } = ctx;
+  const { model, data } = built;
+  metrics.epochs = final.epoch;
+  metrics.final = ctx.curve.find((r) => r.epoch === final.epoch);
+  if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
+  if (spec.train.earlyStopping?.restoreBest && final.best && final.best.epoch !== final.epoch) {
+    // the best epoch's weights become the final ones, in last.safetensors too
+    const best = join(folder.dir, files.bestCheckpoint);
+    loadWeights(model, await readCheckpoint(best), best);
+    const val = evaluate(model, data.val, data.sampleShape);
+    metrics.final = { ...ctx.curve.find((r) => r.epoch === final.best!.epoch)!, val_loss: val.loss, val_acc: val.accuracy };
+    metrics.restoredBest = final.best.epoch;
+    await writeLast(ctx, final);
+  }
+  if (spec.train.test && data.test) {
+    const t = evaluate(model, data.test, data.sampleShape);
+    metrics.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
+  }
+  metrics.best = bestSummary(ctx.curve, final);
+  metrics.status = statusOf[final.stopped?.reason ?? 'finished'];
+  await writeMetrics(ctx);
+}
+
+/** Whether metrics.json records the end of the run the checkpoint says has stopped. */
+export const ended = (metrics: RunMetrics, final: TrainingState) =>
+  final.stopped !== undefined && (metrics.status === 'finished' || metrics.status === 'stopped-early' || metrics.status === 'pruned') && metrics.epochs === final.epoch;
+
 export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { spec, built, folder, state, metrics } = args;
   const { model, optimizer, rngs, data } = built;
   const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
-  const finish: TrainEvents = {
-    async stop(final) {
-      if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
-      if (spec.train.earlyStopping?.restoreBest && final.best && final.best.epoch !== final.epoch) {
-        // the best epoch's weights become the final ones, in last.safetensors too
-        const best = join(folder.dir, files.bestCheckpoint);
-        loadWeights(model, await readCheckpoint(best), best);
-        const val = evaluate(model, data.val, data.sampleShape);
-        metrics.final = { ...ctx.curve.find((r) => r.epoch === final.best!.epoch)!, val_loss: val.loss, val_acc: val.accuracy };
-        metrics.restoredBest = final.best.epoch;
-        await writeLast(ctx, final);
-      }
-      if (spec.train.test && data.test) {
-        const t = evaluate(model, data.test, data.sampleShape);
-        metrics.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
-      }
-      metrics.best = bestSummary(ctx.curve, final);
-      await writeMetrics(ctx);
-    },
-  };
+  const finish: TrainEvents = { stop: (final) => finishRun(ctx, spec, built, final) };
   try {
     await train({
       model, optimizer, data, schedule: built.schedule, regularization: spec.regularization,

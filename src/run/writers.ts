@@ -18,8 +18,6 @@ export function curveCsv(rows: readonly EpochRecord[]): string {
   return `${curveColumns.join(',')}\n` + stringify(rows.map((r) => curveColumns.map((c) => r[c])));
 }
 
-const statusOf = { finished: 'finished', 'early-stopping': 'stopped-early', pruned: 'pruned' } as const;
-
 export const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
 export interface FolderState {
@@ -76,7 +74,8 @@ export function runWriters(ctx: WriterContext): TrainEvents {
       await writeFileAtomic(join(ctx.folder.dir, files.curve), curveCsv(ctx.curve));
       await writeLast(ctx, state);
       Object.assign(ctx.metrics, {
-        status: state.stopped ? statusOf[state.stopped.reason] : 'running',
+        // a stopped run becomes finished only once its end (finishRun) is written
+        status: 'running',
         epochs: record.epoch,
         final: record,
         best: bestSummary(ctx.curve, state),

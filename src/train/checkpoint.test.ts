@@ -62,3 +62,24 @@ test('a checkpoint of another model is refused with both shapes', async () => {
   const ckpt = await readCheckpoint(path);
   assert.throws(() => loadWeights(other, ckpt, path), { message: `${path}: model.layers.0.weight is [5, 4], the model needs [5, 3] float32` });
 });
+
+test('optimizer state is restored by value: a restored run continues on the original trajectory, a fresh optimizer does not', async () => {
+  const adam = (await import('../optim/optimizers/adam.js')).adam;
+  const make = () => new Optimizer(adam.create(adam.schema.parse({ type: 'adam', lr: 0.01 })), { weightDecay: 0 });
+  const grads = (model: Model, t: number) => model.namedParams().map(([name, p]) => ({ name, value: p.value.data, grad: p.value.data.map((v, i) => Math.sin(v * 3 + i + t)) }));
+  const dir = tempDir();
+  const path = join(dir, 'last.safetensors');
+  const a = { ...parts(1), optimizer: make() };
+  for (let t = 1; t <= 5; t++) a.optimizer.step(grads(a.model, t), 0.01, t);
+  await saveCheckpoint(path, a);
+  const loaded = await readCheckpoint(path);
+  const b = { ...parts(2), optimizer: make() };
+  restoreTraining(b, loaded, path);
+  const control = { ...parts(2), optimizer: make() };
+  loadWeights(control.model, loaded, path); // the weights alone, not the moments
+  for (const [name, value] of a.optimizer.saveState()) assert.deepEqual(b.optimizer.saveState().get(name), value, `${name} restored by value`);
+  for (let t = 6; t <= 10; t++) for (const run of [a, b, control]) run.optimizer.step(grads(run.model, t), 0.01, t);
+  const weights = (m: Model) => m.namedParams().map(([, p]) => [...p.value.data]);
+  assert.deepEqual(weights(b.model), weights(a.model), 'the restored run continues bit-identically');
+  assert.notDeepEqual(weights(control.model), weights(a.model), 'without the moments the trajectory differs');
+});

@@ -11,6 +11,7 @@ import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { warnChangedData } from '../warnings.js';
 import { checked, threadsFrom } from '../options.js';
+import { withTestSignal } from '../test-hooks.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
 import { isSweepFolder } from '../../run/sweep.js';
@@ -35,7 +36,7 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
         await resumeSweepCommand(io, mode, runDir, flags, signal);
         return;
       }
-      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
+      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: withTestSignal(io.env, progressEvents(io, mode)) });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);

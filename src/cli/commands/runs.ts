@@ -1,10 +1,31 @@
-// dlx runs [DIR]: a table of run folders.
+// dlx runs [DIR]: a table of run folders; --clean removes abandoned staging folders.
 import type { Command } from 'commander';
-import { listRuns } from '../../run/list-runs.js';
+import { cleanAbandoned, listRuns, type RunRow } from '../../run/list-runs.js';
 import { listSweeps } from '../../run/list-sweeps.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 
-export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }): Promise<void> {
+function render(rows: RunRow[]): string {
+  const withTest = rows.some((r) => r.testLoss !== null);
+  const best = (r: RunRow) => (r.bestEpoch === null ? '-' : `${r.bestEpoch} (${r.bestMonitor})`);
+  const headers = ['name', 'run', 'started', 'status', 'epochs', 'best epoch (by)', 'val_loss@best', 'val_acc@best', ...(withTest ? ['test_loss', 'test_acc'] : [])];
+  const cells = rows.map((r) => [
+    r.name, r.folder, r.started?.replace('T', ' ').slice(0, 19) ?? '-', r.status, String(r.epochs ?? '-'), best(r), fixed(r.bestValLoss), percent(r.bestValAcc),
+    ...(withTest ? [fixed(r.testLoss), percent(r.testAcc)] : []),
+  ]);
+  const notes = rows.flatMap((r) => [
+    ...r.problems.map((p) => `damaged ${r.path}: ${p}`),
+    ...(r.status === 'abandoned' ? [`abandoned ${r.path}: killed before its first epoch; dlx resume continues it, dlx runs --clean removes it`] : []),
+  ]);
+  return [table(headers, cells), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
+}
+
+export async function runsCommand(io: Io, dir: string, flags: { json?: boolean; clean?: boolean }): Promise<void> {
+  if (flags.clean) {
+    const removed = await cleanAbandoned(dir);
+    if (flags.json) line(io.out, JSON.stringify({ removed }));
+    else line(io.out, removed.length === 0 ? `no abandoned staging folders in ${dir}` : removed.map((p) => `removed ${p}`).join('\n'));
+    return;
+  }
   const rows = await listRuns(dir);
   const sweeps = await listSweeps(dir);
   if (flags.json) {
@@ -18,22 +39,16 @@ export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }
     ));
     line(io.out);
   }
-  if (rows.length === 0) {
-    if (sweeps.length === 0) line(io.out, `no runs in ${dir}`);
-    return;
-  }
-  line(io.out, table(
-    ['name', 'run', 'started', 'status', 'epochs', 'best epoch', 'best val_loss', 'best val_acc'],
-    rows.map((r) => [r.name, r.folder, r.started?.replace('T', ' ').slice(0, 19) ?? '-', r.status, String(r.epochs ?? '-'), String(r.bestEpoch ?? '-'), fixed(r.bestValLoss), percent(r.bestValAcc)]),
-  ));
+  if (rows.length > 0 || sweeps.length === 0) line(io.out, rows.length === 0 ? `no runs in ${dir}` : render(rows));
 }
 
 export function registerRuns(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
   program
     .command('runs')
-    .description('list the runs in a runs directory with their status and best validation metrics')
+    .description('list the runs in a runs directory: status, best epoch, validation and test metrics; damaged folders with their problems')
     .argument('[dir]', 'the runs directory', 'runs')
     .option('--json', 'print a JSON array')
+    .option('--clean', 'remove staging folders of runs killed before their first epoch (only those whose process is gone)')
     .addHelpText('after', '\nExample:\n  dlx runs runs/ --json')
-    .action((dir: string, flags: { json?: boolean }) => run(() => runsCommand(io, dir, flags)));
+    .action((dir: string, flags: { json?: boolean; clean?: boolean }) => run(() => runsCommand(io, dir, flags)));
 }

@@ -7,6 +7,7 @@ import { fixed, line, percent, table, type Io } from '../io.js';
 import { checked, collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
 import * as z from 'zod';
 import { crossValidate } from '../../run/cross-validate.js';
+import { withTestSignal } from '../test-hooks.js';
 import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
@@ -60,10 +61,10 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     threads: threadsFrom(flags.threads),
     argv,
     signal,
-    events: progressEvents(io, mode),
+    events: withTestSignal(io.env, progressEvents(io, mode)),
     onReady({ runDir, summary, totalParams, compute }) {
       if (mode !== 'tty' && mode !== 'plain') return;
-      line(io.out, `run folder ${runDir}`);
+      line(io.out, `run folder ${runDir} (it appears when epoch 1 is written)`);
       const density = (d?: number) => (d === undefined ? '' : ` (${(100 * d).toFixed(1)} % dense)`);
       const rows = summary.map((r, i) => [String(i), r.layer, `[${r.outputShape.join(', ')}]`, `${r.params}${density(r.density)}`]);
       line(io.out, table(['#', 'layer', 'output', 'params'], rows));

@@ -73,3 +73,22 @@ test('dlx datasets info morse warns about the shared code', () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^error dataset 'mors' \(did you mean 'morse'\?\): expected one of /);
 });
+
+test('bw noise flips k ~ U{0..maxFlip} distinct positions: every k from 0 to 3 occurs, about equally often', () => {
+  const rng = Rng.stream(6, 't');
+  const clean = new Float32Array(64);
+  const noisy = new Float32Array(64);
+  const counts = [0, 0, 0, 0];
+  const n = 800;
+  for (let i = 0; i < n; i++) {
+    const state = rng.state;
+    morseFrame('.-', { ...presets.baseline, style: 'bw', maxFlip: 0 }, rng, clean);
+    rng.setState(state);
+    morseFrame('.-', { ...presets.baseline, style: 'bw', maxFlip: 3 }, rng, noisy);
+    const diff = clean.reduce((d, v, j) => d + (v !== noisy[j] ? 1 : 0), 0);
+    assert.ok(diff <= 3, `${diff} flips`);
+    counts[diff]++;
+  }
+  // each k has probability 1/4: 200 expected, binomial sd √(800·¼·¾) ≈ 12.2; 5 sd either side
+  for (const c of counts) assert.ok(Math.abs(c - n / 4) < 5 * Math.sqrt(n * 0.25 * 0.75), `flip counts ${counts.join(', ')}`);
+});

@@ -92,3 +92,21 @@ test('GCN gives each sample mean 0 and (with λ 0) standard deviation s', () => 
     assert.ok(Math.abs(mean) < 1e-6 && Math.abs(sd - 2) < 1e-5);
   }
 });
+
+test('zscore divides by the std: hand-computed values on a 4×2 matrix', () => {
+  // column 0: 1, 3, 5, 7 (mean 4, population std √5); column 1: 10, 10, 20, 20 (mean 15, std 5)
+  const m = { data: Float32Array.from([1, 10, 3, 10, 5, 20, 7, 20]), rows: 4, cols: 2 };
+  const { steps } = fitChain([{ type: 'zscore' }], m, new Int32Array(4));
+  const s5 = Math.sqrt(5);
+  assertClose(applyChain(steps, m).data, [-3 / s5, -1, -1 / s5, -1, 1 / s5, 1, 3 / s5, 1], 1e-6, 1e-7, 'zscore');
+  // and on data it was not fitted on: (x − 4)/√5 and (x − 15)/5
+  const other = { data: Float32Array.from([9, 0]), rows: 1, cols: 2 };
+  assertClose(applyChain(steps, other).data, [5 / s5, -3], 1e-6, 1e-7, 'new row');
+});
+
+test('minmax maps min to 0 and max to 1 per feature: hand-computed values', () => {
+  const m = { data: Float32Array.from([2, -1, 4, 1, 10, 3]), rows: 3, cols: 2 };
+  const { steps } = fitChain([{ type: 'minmax' }], m, new Int32Array(3));
+  assertClose(applyChain(steps, m).data, [0, 0, 0.25, 0.5, 1, 1], 1e-7, 1e-7, 'minmax');
+  assertClose(applyChain(steps, { data: Float32Array.from([6, 5]), rows: 1, cols: 2 }).data, [0.5, 1.5], 1e-7, 1e-7, 'outside the training range');
+});

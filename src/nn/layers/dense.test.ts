@@ -31,3 +31,14 @@ test('dense bias: a number is a constant; weights penalized, bias not', () => {
   assert.deepEqual([...layer.params[1].value.data], [Math.fround(0.1), Math.fround(0.1)]);
   assert.deepEqual(layer.params.map((p) => [p.name, p.penalized]), [['weight', true], ['bias', false]]);
 });
+
+test('dense initializers see fan-in = inputs and fan-out = units (He scale √(2/inputs))', () => {
+  // 400 inputs, 10 units: He's σ is √(2/400) ≈ 0.071; with the fans swapped it would be √(2/10) ≈ 0.45
+  for (const [init, expected] of [['he-normal', Math.sqrt(2 / 400)], ['he-uniform', Math.sqrt(2 / 400)]] as const) {
+    const layer = dense.create(dense.schema.parse({ type: 'dense', units: 10, init }), context([400], Rng.stream(7, 'init')));
+    const w = layer.params[0].value.data;
+    const sd = Math.sqrt(w.reduce((s, v) => s + v * v, 0) / w.length);
+    assert.ok(Math.abs(sd - expected) < 0.05 * expected, `${init}: sd ${sd}, expected ${expected}`);
+    if (init === 'he-uniform') assert.ok(w.every((v) => Math.abs(v) <= Math.sqrt(6 / 400)));
+  }
+});

@@ -132,3 +132,75 @@ test('momentum reaches a given loss in fewer steps than plain gradient descent (
   assert.ok(momentum < plain, `momentum ${momentum} steps, plain ${plain}`);
   assert.ok(plain < 10_000);
 });
+
+/** An optimizer of `type` with options, stepped on one float64 parameter with the given gradients. */
+function stepped(type: string, options: Record<string, unknown>, w0: number[], grads: number[][], lr: number): number[][] {
+  const optimizer = createOptimizer(optimizers.find((o) => o.type === type)!.schema.parse({ type, lr, ...options }) as { type: string });
+  const w = Float64Array.from(w0);
+  return grads.map((g, t) => {
+    optimizer.step([{ name: 'w', value: w, grad: Float64Array.from(g) }], lr, t + 1);
+    return [...w];
+  });
+}
+
+test('weight decay is decoupled (AdamW): hand-computed first steps of Adam, Adagrad, RMSprop and SGD with momentum', () => {
+  // w0 = [2, −1], the same gradient 0.5 on both, lr 0.1, λ 0.5: the decay factor is 1 − lr·λ = 0.95.
+  // Coupled decay (g + λw) would give Adam [1.9, −1] instead, the gradient of the second being 0.
+  const w0 = [2, -1];
+  const g = [[0.5, 0.5]];
+  // Adam, step 1: m̂ = g, v̂ = g², so the step is lr·g/(|g| + ε)
+  const adamStep = (0.1 * 0.5) / (0.5 + 1e-8);
+  assertClose(stepped('adam', { weightDecay: 0.5 }, w0, g, 0.1)[0], [2 * 0.95 - adamStep, -0.95 - adamStep], 1e-12, 0, 'adam');
+  // Adagrad, step 1: s = g², step lr·g/(√s + ε)
+  const adagradStep = (0.1 * 0.5) / (0.5 + 1e-10);
+  assertClose(stepped('adagrad', { weightDecay: 0.5 }, w0, g, 0.1)[0], [2 * 0.95 - adagradStep, -0.95 - adagradStep], 1e-12, 0, 'adagrad');
+  // RMSprop (ρ 0.9), step 1: a = 0.1·g², step lr·g/(√a + ε)
+  const rmsStep = (0.1 * 0.5) / (Math.sqrt(0.1 * 0.25) + 1e-8);
+  assertClose(stepped('rmsprop', { weightDecay: 0.5 }, w0, g, 0.1)[0], [2 * 0.95 - rmsStep, -0.95 - rmsStep], 1e-12, 0, 'rmsprop');
+  // SGD with momentum 0.9, gradients 0.5 then 0.2: v1 = 0.5, v2 = 0.9·0.5 + 0.2 = 0.65 (coupled decay would put λw into v)
+  const [s1, s2] = stepped('sgd', { momentum: 0.9, weightDecay: 0.5 }, w0, [[0.5, 0.5], [0.2, 0.2]], 0.1);
+  const w1 = [2 * 0.95 - 0.05, -0.95 - 0.05];
+  assertClose(s1, w1, 1e-12, 0, 'sgd step 1');
+  assertClose(s2, w1.map((w) => w * 0.95 - 0.1 * 0.65), 1e-12, 0, 'sgd step 2');
+});
+
+test('weight decay is decoupled for every optimizer: the gradient part of a step does not depend on the weight', () => {
+  // two weights, the same non-zero gradients: w_t − (1 − lr·λ)·w_{t−1} must be equal for both
+  const grads = [[0.3, 0.3], [-0.2, -0.2], [0.7, 0.7], [0.1, 0.1]];
+  for (const { type } of optimizers) {
+    const lr = type === 'adadelta' ? 1 : 0.05;
+    const path = [[3, -0.5], ...stepped(type, { weightDecay: 0.2 }, [3, -0.5], grads, lr)];
+    for (let t = 1; t < path.length; t++) {
+      const [a, b] = path[t].map((w, i) => w - (1 - lr * 0.2) * path[t - 1][i]);
+      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), 1e-3), `${type} step ${t}: ${a} vs ${b}`);
+      assert.ok(Math.abs(a) > 1e-6, `${type} step ${t}: the gradient moved the weight`);
+    }
+  }
+});
+
+test('momentum helps in proportion to the conditioning: ≫ faster on κ = 100, slower on κ = 1', () => {
+  // f(w) = ½(w1² + κ·w2²) from w = (1, 1), lr = 0.5/κ for both methods (half the largest stable
+  // plain rate). Plain descent shrinks coordinate i by (1 − lr·λi) a step, so on κ = 100 the flat
+  // direction needs ln(1e-6)/(2·ln 0.995) ≈ 1,380 steps; heavy-ball momentum 0.9 shrinks every
+  // direction by about √0.9 ≈ 0.949 a step (~135 steps). On κ = 1 plain descent halves w per step
+  // (10 steps), and momentum, still at ≈ 0.949, is slower.
+  const stepsTo = (kappa: number, momentum: number) => {
+    const lr = 0.5 / kappa;
+    const optimizer = createOptimizer(optimizers[0].schema.parse({ type: 'sgd', lr, momentum }) as { type: string });
+    const w = Float64Array.from([1, 1]);
+    const f = () => 0.5 * (w[0] ** 2 + kappa * w[1] ** 2);
+    const start = f();
+    for (let t = 1; t <= 100_000; t++) {
+      if (f() < 1e-6 * start) return t - 1;
+      optimizer.step([{ name: 'w', value: w, grad: Float64Array.from([w[0], kappa * w[1]]) }], lr, t);
+    }
+    return Infinity;
+  };
+  // plain descent in closed form: the first t with ½(0.995^{2t} + 100·0.5^{2t}) < 1e-6·50.5
+  let closed = 0;
+  while (0.5 * (0.995 ** (2 * closed) + 100 * 0.5 ** (2 * closed)) >= 1e-6 * 50.5) closed++;
+  const [plain100, momentum100, plain1, momentum1] = [stepsTo(100, 0), stepsTo(100, 0.9), stepsTo(1, 0), stepsTo(1, 0.9)];
+  assert.equal(plain100, closed);
+  assert.ok(plain100 / momentum100 > 5, `κ = 100: plain ${plain100} steps, momentum ${momentum100}`);
+  assert.ok(momentum1 > plain1, `κ = 1: plain ${plain1} steps, momentum ${momentum1}`);
+});

@@ -1,0 +1,29 @@
+// Penalties on hand-computed values: weights only, never biases.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { addL2Gradient, penaltyValue, proximalL1 } from './penalty.js';
+
+const targets = () => [
+  { value: Float64Array.from([0.5, -0.25, 0.05]), grad: Float64Array.from([1, 1, 1]), penalized: true },
+  { value: Float64Array.from([0.5, -0.05]), grad: Float64Array.from([1, 1]), penalized: false }, // a bias
+];
+
+test('the penalty value is l1·Σ|w| + l2·Σw² over weights only', () => {
+  // Σ|w| = 0.8, Σw² = 0.25 + 0.0625 + 0.0025 = 0.315
+  assert.ok(Math.abs(penaltyValue(targets(), { l1: 0.1, l2: 0.2 }) - (0.1 * 0.8 + 0.2 * 0.315)) < 1e-15);
+  assert.equal(penaltyValue(targets(), { l1: 0, l2: 0 }), 0);
+});
+
+test('L2 adds 2·l2·w to the weights\' gradient, nothing to the bias\'s', () => {
+  const t = targets();
+  addL2Gradient(t, { l1: 0, l2: 0.5 });
+  assert.deepEqual([...t[0].grad], [1.5, 0.75, 1.05]);
+  assert.deepEqual([...t[1].grad], [1, 1]);
+});
+
+test('the L1 proximal step shrinks weights by lr·l1 and stops them at zero; biases stay', () => {
+  const t = targets();
+  proximalL1(t, { l1: 1, l2: 0 }, 0.1); // shrink by 0.1
+  assert.deepEqual([...t[0].value], [0.4, -0.15, 0]);
+  assert.deepEqual([...t[1].value], [0.5, -0.05]);
+});
