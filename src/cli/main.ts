@@ -6,6 +6,7 @@ import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
 import { registerLifecycle } from './commands/lifecycle.js';
+import { registerPlot } from './commands/plot.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerTrain } from './commands/train.js';
@@ -66,6 +67,7 @@ Example:
   registerRuns(program, io, run);
   registerSchema(program, io, run);
   registerDatasets(program, io, run);
+  registerPlot(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

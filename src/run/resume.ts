@@ -11,6 +11,7 @@ import { build } from './build.js';
 import { files } from './layout.js';
 import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
+import { timedPlots, type WrittenPlots } from './plots.js';
 import { dlxVersion } from './version.js';
 
 export interface ResumeResult {
@@ -19,6 +20,7 @@ export interface ResumeResult {
   /** The run had already ended: nothing was trained. */
   alreadyDone: boolean;
   fromEpoch: number;
+  plots?: WrittenPlots & { ms: number };
 }
 
 /** Temporary files a killed writer left behind (writeFileAtomic's `.name.pid.n.tmp`). */
@@ -30,7 +32,7 @@ async function removeStaleTemporaries(dir: string): Promise<void> {
   }
 }
 
-export async function resumeRun(runDir: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents }): Promise<ResumeResult> {
+export async function resumeRun(runDir: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents; plots?: boolean }): Promise<ResumeResult> {
   const spec = await readRunSpec(runDir);
   const env = await readEnv(runDir);
   const metrics = await readMetrics(runDir);
@@ -56,7 +58,8 @@ export async function resumeRun(runDir: string, options: { backend?: string; thr
     spec, built, state, curve, metrics,
     folder: { dir: runDir, runDir, promoted: true },
     metadata: { spec: JSON.stringify(spec), dlxVersion },
-    signal: options.signal, events: options.events,
+    signal: options.signal, events: options.events, confusion: options.plots,
   });
-  return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch };
+  const plots = options.plots ? await timedPlots(runDir, result.confusion) : undefined;
+  return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
 }

@@ -16,6 +16,7 @@ import { build } from './build.js';
 import { files, runFolderName, stagingName } from './layout.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
+import { timedPlots, type WrittenPlots } from './plots.js';
 import { dlxVersion } from './version.js';
 import { curveCsv, json } from './writers.js';
 
@@ -28,12 +29,16 @@ export interface TrainOptions {
   /** Called once the model is built, before training. */
   onReady?(info: { runDir: string; spec: ResolvedSpec; summary: SummaryRow[]; totalParams: number; compute: string }): void;
   events?: TrainEvents;
+  /** Write plots/ at the end (dlx train does unless --no-plots; reproduce does not). */
+  plots?: boolean;
 }
 
 export interface RunResult {
   runDir: string;
   spec: ResolvedSpec;
   metrics: RunMetrics;
+  /** The plots written at the end, and how long drawing them took. */
+  plots?: WrittenPlots & { ms: number };
 }
 
 function gitCommit(): string | null {
@@ -100,7 +105,8 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
     spec, built, metrics, state: freshState(), curve: [],
     folder: { dir: staging, runDir, promoted: false },
     metadata: { spec: JSON.stringify(spec), dlxVersion },
-    signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
+    signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
   });
-  return { runDir: result.runDir, spec, metrics: result.metrics };
+  const plots = options.plots ? await timedPlots(result.runDir, result.confusion) : undefined;
+  return { runDir: result.runDir, spec, metrics: result.metrics, plots };
 }

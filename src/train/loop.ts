@@ -38,6 +38,8 @@ export interface EpochRecord {
   train_seconds: number;
   /** The whole epoch, validation included. */
   seconds: number;
+  /** Opt-in columns after the standard ones (train.log: per-layer norms), by column name. */
+  extra?: Record<string, number>;
 }
 
 /** An epoch interrupted part-way: enough to redo its shuffle and go on from the next batch. */
@@ -110,7 +112,7 @@ async function yieldNow(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-function monitored(record: EpochRecord, monitor: keyof EpochRecord): number {
+function monitored(record: EpochRecord, monitor: Exclude<keyof EpochRecord, 'extra'>): number {
   return record[monitor];
 }
 

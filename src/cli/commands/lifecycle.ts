@@ -11,7 +11,7 @@ import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { checked, threadsFrom } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
-import { printOutcome } from './train.js';
+import { printOutcome, printPlots } from './train.js';
 
 type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;
 
@@ -23,16 +23,18 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--threads <n>', 'threads for the large kernels (default: as the run had)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
+    .option('--no-plots', 'do not draw plots/*.svg at the end')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
-    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string }) => run(async (signal) => {
+    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; plots: boolean }) => run(async (signal) => {
       const mode = progressMode(io, flags);
-      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
+      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode), plots: flags.plots });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);
         return;
       }
       printOutcome(io, mode, r.runDir, r.metrics);
+      printPlots(io, mode, r.plots);
     }));
 
   program

@@ -16,6 +16,12 @@ interface TrainFlags {
   threads?: string;
   quiet?: boolean;
   json?: boolean;
+  plots: boolean;
+}
+
+/** Where the plots went, in the human modes. */
+export function printPlots(io: Io, mode: ProgressMode, plots: { dir: string; files: string[]; ms: number } | undefined): void {
+  if (plots && (mode === 'tty' || mode === 'plain')) line(io.out, `plots ${plots.dir} (${plots.files.length} SVG files, ${Math.round(plots.ms)} ms)`);
 }
 
 /** The last words of train and resume: where the run is and how it ended. */
@@ -39,6 +45,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     runsDir: flags.runsDir,
     backend: flags.backend,
     threads: threadsFrom(flags.threads),
+    plots: flags.plots,
     argv,
     signal,
     events: progressEvents(io, mode),
@@ -52,6 +59,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     },
   });
   printOutcome(io, mode, result.runDir, result.metrics);
+  printPlots(io, mode, result.plots);
 }
 
 export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
@@ -67,6 +75,7 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
+    .option('--no-plots', 'do not draw plots/*.svg at the end')
     .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2')
     .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
 }

@@ -1,0 +1,55 @@
+// dlx train's plots/, dlx plot, dlx compare --plot: real runs of the CLI in temporary folders.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dlx, root, tempDir } from './helpers.js';
+import { markItems, texts } from './svg.js';
+
+const quickstart = join(root, 'configs/quickstart.yaml');
+
+function onlyRun(runsDir: string, name: string): string {
+  const folders = readdirSync(join(runsDir, name)).filter((f) => !f.startsWith('.'));
+  assert.equal(folders.length, 1);
+  return join(runsDir, name, folders[0]);
+}
+
+const svgs = (run: string) => Object.fromEntries(readdirSync(join(run, 'plots')).sort().map((f) => [f, readFileSync(join(run, 'plots', f), 'utf8')]));
+
+test('dlx train draws curves, lr, confusion and weights; dlx plot redraws them byte for byte', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=6', '--set', 'schedule={type: cosine-restarts, period: 10}', '--set', 'regularization.l1=0.01']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'quickstart');
+  assert.match(r.stdout, new RegExp(`plots ${join(run, 'plots')} \\(4 SVG files, \\d+ ms\\)`));
+  const first = svgs(run);
+  assert.deepEqual(Object.keys(first), ['confusion.svg', 'curves.svg', 'lr.svg', 'weights.svg']);
+  assert.deepEqual(texts(first['curves.svg'], 'title-text'), ['loss', 'accuracy', 'Learning curves']);
+  assert.equal(markItems(first['curves.svg'], 'line').length, 4);
+  assert.deepEqual(markItems(first['curves.svg'], 'rule'), [1, 1], 'the best epoch is marked');
+  // 120 training rows, batch 16: 8 updates an epoch, a cosine restart every 10 updates
+  assert.deepEqual(texts(first['lr.svg'], 'axis-title'), ['update', 'learning rate']);
+  assert.deepEqual(markItems(first['confusion.svg'], 'rect'), [9], 'iris: 3 × 3 cells');
+  assert.deepEqual(markItems(first['weights.svg'], 'rect').length, 2, 'two dense layers');
+  assert.match(first['weights.svg'], /% exactly 0/);
+
+  // the confusion matrix computed in memory at the end of training is the one dlx eval gives
+  rmSync(join(run, 'plots'), { recursive: true });
+  const again = dlx(['plot', run]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.deepEqual(svgs(run), first);
+});
+
+test('--no-plots draws nothing; dlx plot on a folder that is not a run says so with exit 3', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=2', '--no-plots', '--quiet']);
+  assert.equal(r.code, 0, r.stderr);
+  const run = onlyRun(runs, 'quickstart');
+  assert.equal(existsSync(join(run, 'plots')), false);
+  const bad = dlx(['plot', runs]);
+  assert.equal(bad.code, 3);
+  assert.equal(bad.stderr.trim(), `error ${runs}: neither a run folder (no curve.csv) nor a sweep folder (no sweep.json)`);
+  const missing = dlx(['plot', join(runs, 'nope')]);
+  assert.equal(missing.code, 3);
+  assert.match(missing.stderr, /no such run or sweep folder/);
+});
