@@ -53,3 +53,18 @@ test('--no-plots draws nothing; dlx plot on a folder that is not a run says so w
   assert.equal(missing.code, 3);
   assert.match(missing.stderr, /no such run or sweep folder/);
 });
+
+test('dlx compare --plot overlays the runs\' curves in one SVG', () => {
+  const runs = tempDir();
+  for (const lr of ['0.1', '0.01']) {
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--set', `optimizer.lr=${lr}`, '--name', `lr${lr}`, '--no-plots', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const out = join(runs, 'compare.svg');
+  const c = dlx(['compare', onlyRun(runs, 'lr0.1'), onlyRun(runs, 'lr0.01'), '--plot', out]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /optimizer\.lr/);
+  const svg = readFileSync(out, 'utf8');
+  assert.deepEqual(texts(svg, 'title-text'), ['loss', 'accuracy', 'Learning curves compared']);
+  assert.equal(markItems(svg, 'line').length, 2 * 2 * 2, '2 panels × 2 runs × train and val');
+});

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
 import { DataError } from '../../common/errors.js';
-import { compareRuns } from '../../run/compare.js';
+import { compareRuns, writeCompareOverlay } from '../../run/compare.js';
 import { predict } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
@@ -55,9 +55,11 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .description('the spec differences and the metrics of runs, side by side')
     .argument('<runs...>', 'run folders')
     .option('--json', 'print one JSON object')
-    .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/*')
-    .action((runs: string[], flags: { json?: boolean }) => run(async () => {
+    .option('--plot <file>', 'also write the runs\' learning curves overlaid as an SVG file')
+    .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/* --plot compare.svg')
+    .action((runs: string[], flags: { json?: boolean; plot?: string }) => run(async () => {
       const c = await compareRuns(runs);
+      if (flags.plot) await writeCompareOverlay(runs, flags.plot);
       if (flags.json) {
         line(io.out, JSON.stringify(c));
         return;
