@@ -7,6 +7,7 @@ import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerPlot } from './commands/plot.js';
+import { registerReport } from './commands/report.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerTrain } from './commands/train.js';
@@ -68,6 +69,7 @@ Example:
   registerSchema(program, io, run);
   registerDatasets(program, io, run);
   registerPlot(program, io, run);
+  registerReport(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -10,6 +10,7 @@ import type { ConfusionMatrix } from '../plots/confusion.js';
 import type { Row } from '../plots/curves.js';
 import type { LayerWeights } from '../plots/weights.js';
 import type { LrPoint } from '../plots/lr.js';
+import type { Plot } from '../plots/html.js';
 import { readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { evaluateRun } from './evaluate-run.js';
 import { files, type RunPlot } from './layout.js';
@@ -66,7 +67,8 @@ async function confusionOf(runDir: string, metrics: RunMetrics): Promise<Confusi
   return out;
 }
 
-export async function writeRunPlots(runDir: string, options: RunPlotOptions = {}): Promise<WrittenPlots> {
+/** The run's plots as SVG strings, in file order, without writing anything. */
+export async function renderRunPlots(runDir: string, options: RunPlotOptions = {}): Promise<Plot[]> {
   const { toSvg } = await import('../plots/render.js');
   const { curvesSpec } = await import('../plots/curves.js');
   const { lrSpec } = await import('../plots/lr.js');
@@ -77,21 +79,30 @@ export async function writeRunPlots(runDir: string, options: RunPlotOptions = {}
   const rows = records.map(curveRow);
   const best = await readCheckpoint(join(runDir, files.bestCheckpoint));
   const stopped = metrics.stoppedEarly as { epoch: number } | undefined;
-  const svgs: [RunPlot, string][] = [];
-  svgs.push(['curves', await toSvg(curvesSpec(rows, {
+  const plots: { name: RunPlot; svg: string }[] = [];
+  plots.push({ name: 'curves', svg: await toSvg(curvesSpec(rows, {
     best: metrics.best && { epoch: metrics.best.epoch, monitor: metrics.best.monitor },
     stoppedEarly: stopped?.epoch,
-  }))]);
+  })) });
   const perEpoch = best.state.epoch > 0 && best.state.partial === undefined ? best.state.step / best.state.epoch : undefined;
   const lr = lrPoints(spec, rows.length, perEpoch, rows);
-  svgs.push(['lr', await toSvg(lrSpec(lr.points, lr.per))]);
-  svgs.push(['confusion', await toSvg(confusionSpec(options.confusion ?? (await confusionOf(runDir, metrics))))]);
-  svgs.push(['weights', await toSvg(weightsSpec(layerWeights(best, spec), `Weights at the best epoch (${best.state.epoch})`))]);
-  if (hasNorms(Object.keys(rows[0] ?? {}))) svgs.push(['norms', await toSvg(normsSpec(rows))]);
-  const dir = join(runDir, files.plots);
+  plots.push({ name: 'lr', svg: await toSvg(lrSpec(lr.points, lr.per)) });
+  plots.push({ name: 'confusion', svg: await toSvg(confusionSpec(options.confusion ?? (await confusionOf(runDir, metrics)))) });
+  plots.push({ name: 'weights', svg: await toSvg(weightsSpec(layerWeights(best, spec), `Weights at the best epoch (${best.state.epoch})`)) });
+  if (hasNorms(Object.keys(rows[0] ?? {}))) plots.push({ name: 'norms', svg: await toSvg(normsSpec(rows)) });
+  return plots;
+}
+
+/** Writes each plot to `<dir>/plots/<name>.svg`, atomically. */
+export async function writePlotFiles(folder: string, plots: readonly Plot[]): Promise<WrittenPlots> {
+  const dir = join(folder, files.plots);
   await mkdir(dir, { recursive: true });
-  for (const [name, svg] of svgs) await writeFileAtomic(join(dir, `${name}.svg`), svg);
-  return { dir, files: svgs.map(([name]) => join(dir, `${name}.svg`)) };
+  for (const p of plots) await writeFileAtomic(join(dir, `${p.name}.svg`), p.svg);
+  return { dir, files: plots.map((p) => join(dir, `${p.name}.svg`)) };
+}
+
+export async function writeRunPlots(runDir: string, options: RunPlotOptions = {}): Promise<WrittenPlots> {
+  return writePlotFiles(runDir, await renderRunPlots(runDir, options));
 }
 
 /** writeRunPlots, timed: the end of `dlx train` reports what drawing cost. */

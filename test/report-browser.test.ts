@@ -1,0 +1,77 @@
+// dlx report in a real browser: no console error, no request beyond the file itself, every
+// plot visible with a size, tables sort when a header is clicked, the CSP blocks requests.
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { noChromium, withBrowser } from './browser.js';
+import { dlx, root, tempDir } from './helpers.js';
+
+const quickstart = join(root, 'configs/quickstart.yaml');
+const artifacts = join(root, 'test-artifacts');
+
+function trainRuns(runs: string): string[] {
+  for (const lr of ['0.1', '0.02', '0.3']) {
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=4', '--set', `optimizer.lr=${lr}`, '--no-plots', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  return readdirSync(join(runs, 'quickstart')).sort().map((f) => join(runs, 'quickstart', f));
+}
+
+test('the report of three runs loads offline with no error or request, shows every plot, and sorts', { skip: noChromium }, async () => {
+  const dir = tempDir();
+  const runDirs = trainRuns(join(dir, 'runs'));
+  const out = join(dir, 'report.html');
+  const r = dlx(['report', ...runDirs, '-o', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `report ${out}`);
+  const url = pathToFileURL(out).href;
+  await withBrowser(async (context) => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    const finished: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (q) => requests.push(q.url()));
+    page.on('requestfinished', (q) => finished.push(q.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url], 'the page asks for nothing but itself');
+
+    const figures = page.locator('figure svg');
+    assert.equal(await figures.count(), 3 * 4, 'curves, lr, confusion and weights of each run');
+    for (const svg of await figures.all()) {
+      assert.ok(await svg.isVisible());
+      const box = await svg.boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 100, `plot size ${JSON.stringify(box)}`);
+    }
+
+    // the runs table sorts by a numeric column, then the other way
+    const table = page.locator('table.sortable').first();
+    const column = async (i: number) => (await table.locator(`tbody tr td:nth-child(${i})`).allTextContents()).map(Number);
+    const header = table.locator('th', { hasText: 'final val_loss' });
+    const index = (await table.locator('th').allTextContents()).indexOf('final val_loss') + 1;
+    await header.click();
+    const up = await column(index);
+    assert.deepEqual(up, [...up].sort((a, b) => a - b));
+    await header.click();
+    const down = await column(index);
+    assert.deepEqual(down, [...up].reverse());
+    assert.notDeepEqual(up, down, 'the three runs differ');
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'report-runs.png'), fullPage: true });
+
+    // the Content-Security-Policy stops a request someone might add to the page
+    const blocked = await page.evaluate(() => new Promise<string>((resolve) => {
+      document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective));
+      const img = document.createElement('img');
+      img.src = 'http://127.0.0.1:9/x.png';
+      document.body.append(img);
+    }));
+    assert.equal(blocked, 'img-src');
+    assert.deepEqual(finished, [url], 'the blocked image never loaded');
+  });
+});
