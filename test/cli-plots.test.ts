@@ -1,6 +1,6 @@
 // dlx train's plots/, dlx plot, dlx compare --plot: real runs of the CLI in temporary folders.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
@@ -67,4 +67,40 @@ test('dlx compare --plot overlays the runs\' curves in one SVG', () => {
   const svg = readFileSync(out, 'utf8');
   assert.deepEqual(texts(svg, 'title-text'), ['loss', 'accuracy', 'Learning curves compared']);
   assert.equal(markItems(svg, 'line').length, 2 * 2 * 2, '2 panels × 2 runs × train and val');
+});
+
+/** Seven dense layers of 16 units with the given activation between them, on iris. */
+function deepSpec(dir: string, activation: string): string {
+  const path = join(dir, `deep-${activation}.yaml`);
+  const hidden = Array.from({ length: 6 }, () => `{type: dense, units: 16, init: he-normal}, ${activation}`).join(', ');
+  writeFileSync(path, `name: deep-${activation}
+seed: 1
+data: {dataset: iris, normalize: [zscore]}
+model:
+  layers: [${hidden}, {type: dense, units: 3}]
+optimizer: {type: sgd, lr: 0.1}
+train: {epochs: 3, batchSize: 16, log: {norms: true}}
+`);
+  return path;
+}
+
+test('train.log.norms: deep sigmoid nets\' first-layer gradients are far below the last layer\'s, ReLU nets\' are not; norms.svg draws a line per layer', () => {
+  const dir = tempDir();
+  const ratios: Record<string, number[]> = {};
+  for (const activation of ['sigmoid', 'relu']) {
+    const r = dlx(['train', deepSpec(dir, activation), '--runs-dir', join(dir, 'runs'), '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    const run = onlyRun(join(dir, 'runs'), `deep-${activation}`);
+    const [header, ...lines] = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    assert.deepEqual(columns.slice(9), [0, 2, 4, 6, 8, 10, 12].map((l) => `grad_norm_${l}`).concat([0, 2, 4, 6, 8, 10, 12].map((l) => `weight_norm_${l}`)), 'norm columns after the standard ones');
+    ratios[activation] = lines.map((l) => {
+      const cells = l.split(',').map(Number);
+      return cells[columns.indexOf('grad_norm_12')] / cells[columns.indexOf('grad_norm_0')];
+    });
+    const svg = readFileSync(join(run, 'plots', 'norms.svg'), 'utf8');
+    assert.equal(markItems(svg, 'line').length, 2 * 7, 'a line per layer in the gradient and the weight panels');
+  }
+  for (const r of ratios.sigmoid) assert.ok(r > 100, `sigmoid: last/first gradient norm ${r}`);
+  for (const r of ratios.relu) assert.ok(r < 20, `relu: last/first gradient norm ${r}`);
 });

@@ -14,12 +14,15 @@ import type { PlannedSchedule } from '../optim/schedules/index.js';
 import { paramRefs } from './checkpoint.js';
 import { modeOf, watch, type EarlyStoppingConfig, type WatchState } from './early-stopping.js';
 import { correct, evaluate } from './metrics.js';
+import { normColumns, normLog } from './norms.js';
 
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
   earlyStopping?: EarlyStoppingConfig;
+  /** Opt-in columns of curve.csv: per-layer gradient and weight norms. */
+  log?: { norms: boolean };
 }
 
 /** One row of curve.csv. */
@@ -54,6 +57,8 @@ export interface PartialEpoch {
   seen: number;
   /** The shuffle stream's state before this epoch's permutation was drawn. */
   shuffleState: number[];
+  /** train.log.norms: per-layer sums of the batches' gradient norms so far. */
+  gradNormSums?: number[];
 }
 
 export interface TrainingState extends WatchState {
@@ -127,6 +132,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
   const mode = modeOf(monitor, stopping?.mode ?? 'auto');
   const rows = data.train.y.length;
   const batchesPerEpoch = Math.ceil(rows / config.batchSize);
+  const norms = config.log?.norms ? normLog(model) : undefined;
   const emit = async <K extends keyof TrainEvents>(name: K, ...payload: Parameters<NonNullable<TrainEvents[K]>>) => {
     for (const e of events) await (e[name] as ((...a: unknown[]) => unknown) | undefined)?.(...payload);
   };
@@ -142,6 +148,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     const order = epochOrder(rows, config.shuffle ? args.shuffleRng : undefined);
     const epochLr = resumed?.lr ?? lrAt(epoch);
     let { lossSum, penaltySum, hits, seen, batch } = resumed ?? { lossSum: 0, penaltySum: 0, hits: 0, seen: 0, batch: 0 };
+    const gradNormSums = norms ? [...(resumed?.gradNormSums ?? norms.layers.map(() => 0))] : undefined;
     state.partial = undefined;
     for (const b of batches(data.train, data.sampleShape, order.subarray(batch * config.batchSize), config.batchSize)) {
       if (performance.now() - lastYield > 50) {
@@ -149,7 +156,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
         lastYield = performance.now();
       }
       if (args.signal?.aborted) {
-        state.partial = { epoch, batch, lr: epochLr, lossSum, penaltySum, hits, seen, shuffleState };
+        state.partial = { epoch, batch, lr: epochLr, lossSum, penaltySum, hits, seen, shuffleState, ...(gradNormSums && { gradNormSums }) };
         await emit('interrupted', state);
         throw new InterruptedError(`interrupted during epoch ${epoch} (after batch ${batch} of ${batchesPerEpoch})`);
       }
@@ -160,6 +167,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       if (!Number.isFinite(loss)) {
         throw new DivergedError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch} of ${batchesPerEpoch}, at learning rate ${lr}`);
       }
+      if (norms && gradNormSums) norms.gradients().forEach((g, j) => (gradNormSums[j] += g));
       penaltySum += penaltyValue(params, regularization) * b.y.length;
       addL2Gradient(params, regularization);
       optimizer.step(refs, lr, state.step + 1);
@@ -185,6 +193,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       val_acc: val.accuracy,
       train_seconds: trainSeconds,
       seconds: (performance.now() - started) / 1000,
+      ...(norms && gradNormSums && { extra: normColumns(norms, gradNormSums.map((g) => g / batch), norms.weights()) }),
     };
     state.epoch = epoch;
     const { isBest, stop } = watch(state, epoch, monitored(record, monitor), monitor, mode, stopping?.minDelta ?? 0, stopping?.patience);
