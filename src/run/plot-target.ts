@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DataError } from '../common/errors.js';
 import { files } from './layout.js';
 import { writeRunPlots, type WrittenPlots } from './plots.js';
+import { sweepFiles } from './sweep-folder.js';
+import { writeSweepPlots } from './sweep-plots.js';
 
 export type FolderKind = 'run' | 'sweep';
 
@@ -12,12 +14,11 @@ const exists = (path: string) => stat(path).then(() => true, () => false);
 
 export async function folderKind(dir: string): Promise<FolderKind> {
   if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) throw new DataError(`${dir}: no such run or sweep folder`);
-  if (await exists(join(dir, 'sweep.json'))) return 'sweep';
+  if (await exists(join(dir, sweepFiles.sweep))) return 'sweep';
   if (await exists(join(dir, files.curve))) return 'run';
-  throw new DataError(`${dir}: neither a run folder (no ${files.curve}) nor a sweep folder (no sweep.json)`);
+  throw new DataError(`${dir}: neither a run folder (no ${files.curve}) nor a sweep folder (no ${sweepFiles.sweep})`);
 }
 
 export async function writePlots(dir: string): Promise<WrittenPlots> {
-  if ((await folderKind(dir)) === 'sweep') throw new DataError(`${dir}: sweep plots are not drawn yet`);
-  return writeRunPlots(dir);
+  return (await folderKind(dir)) === 'sweep' ? writeSweepPlots(dir) : writeRunPlots(dir);
 }
