@@ -1,11 +1,12 @@
 // dlx report in a real browser: no console error, no request beyond the file itself, every
 // plot visible with a size, tables sort when a header is clicked, the CSP blocks requests.
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { noChromium, withBrowser } from './browser.js';
+import { fakeSweep } from './fake-sweep.js';
 import { dlx, root, tempDir } from './helpers.js';
 
 const quickstart = join(root, 'configs/quickstart.yaml');
@@ -73,5 +74,50 @@ test('the report of three runs loads offline with no error or request, shows eve
     }));
     assert.equal(blocked, 'img-src');
     assert.deepEqual(finished, [url], 'the blocked image never loaded');
+  });
+});
+
+test('the report of a sweep has its plots, the best trial\'s run, and a trial table that sorts by value', { skip: noChromium }, async () => {
+  const dir = tempDir();
+  const sweep = fakeSweep(dir, { trials: 30, folds: 3 });
+  const best = JSON.parse(readFileSync(join(sweep, 'best.json'), 'utf8'));
+  const [run] = trainRuns(join(dir, 'runs-of-trials')).slice(0, 1);
+  renameSync(run, join(sweep, best.runDir));
+  const out = join(dir, 'sweep.html');
+  const r = dlx(['report', sweep, '-o', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const url = pathToFileURL(out).href;
+  await withBrowser(async (context) => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const finished: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('requestfinished', (q) => finished.push(q.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(finished, [url]);
+    const plots = await page.locator('figure').evaluateAll((fs) => fs.map((f) => f.getAttribute('data-plot')));
+    assert.deepEqual(plots, ['objective', 'parallel', 'params', 'importance', 'folds', 'curves', 'lr', 'confusion', 'weights']);
+    for (const svg of await page.locator('figure svg').all()) {
+      const box = await svg.boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 50, `plot size ${JSON.stringify(box)}`);
+    }
+    const table = page.locator('section.sweep table.sortable');
+    const headers = await table.locator('th').allTextContents();
+    assert.deepEqual(headers.slice(0, 2), ['trial', 'status']);
+    const index = headers.indexOf('value') + 1;
+    const values = async () => table.locator(`tbody tr td:nth-child(${index})`).allTextContents();
+    assert.equal((await values()).length, 30);
+    await table.locator('th', { hasText: /^value$/ }).click();
+    const up = await values();
+    const numbers = up.filter((v) => v !== '').map(Number);
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
+    assert.equal(up[up.length - 1], '', 'the failed trial (no value) sorts last');
+    await table.locator('th', { hasText: /^value$/ }).click();
+    const down = (await values()).filter((v) => v !== '').map(Number);
+    assert.deepEqual(down, [...numbers].reverse());
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'report-sweep.png'), fullPage: true });
   });
 });

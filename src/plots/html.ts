@@ -42,8 +42,9 @@ export interface ReportModel {
 const SORT_SCRIPT = `for (const t of document.querySelectorAll('table.sortable')) {
   t.querySelectorAll('th').forEach((th, i) => th.addEventListener('click', () => {
     const up = th.dataset.dir !== 'asc'; t.querySelectorAll('th').forEach((h) => delete h.dataset.dir); th.dataset.dir = up ? 'asc' : 'desc';
-    const key = (r) => { const c = r.cells[i]; return c.dataset.v === undefined ? c.textContent : Number(c.dataset.v); };
-    const rows = [...t.tBodies[0].rows].sort((a, b) => { const x = key(a), y = key(b); const d = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)); return up ? d : -d; });
+    const key = (r) => { const c = r.cells[i]; return c.dataset.v !== undefined ? Number(c.dataset.v) : c.textContent; };
+    const order = (x, y) => typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    const rows = [...t.tBodies[0].rows].sort((a, b) => { const x = key(a), y = key(b); if (x === '' || y === '') return (x === '') - (y === ''); return up ? order(x, y) : order(y, x); });
     t.tBodies[0].append(...rows);
   }));
 }`;

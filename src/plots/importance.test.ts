@@ -11,7 +11,7 @@ function trials(n: number, objective: (x: number, y: number, c: string) => numbe
     const x = 10 ** (-4 + 4 * rng.uniform());
     const y = rng.uniform();
     const c = labels[rng.int(3)];
-    return { trial, status: 'finished', params: { lr: x, y, c }, value: objective(x, y, c), std: null, foldValues: [] };
+    return { trial, status: 'finished', params: { lr: x, y, c }, value: objective(x, y, c), std: null, foldValues: [], bestEpoch: null, seconds: null };
   });
 }
 

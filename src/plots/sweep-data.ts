@@ -23,6 +23,8 @@ export interface Trial {
   value: number | null;
   std: number | null;
   foldValues: number[];
+  bestEpoch: number | null;
+  seconds: number | null;
 }
 
 export interface SweepData {

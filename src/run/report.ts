@@ -1,7 +1,7 @@
 // `dlx report RUN_OR_SWEEP… -o report.html`: one self-contained HTML file with each folder's
 // spec, metrics and plots, the differences between the runs' specs, and for a sweep its
 // trial table. Plots are drawn afresh from the folders' files; nothing in them is changed.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../common/atomic.js';
 import { DataError } from '../common/errors.js';
@@ -11,6 +11,8 @@ import { files } from './layout.js';
 import { folderKind } from './plot-target.js';
 import { renderRunPlots } from './plots.js';
 import { curveRow, readCurve, readMetrics, type RunMetrics } from './run-folder.js';
+import { readBestJson, readSweep, readSweepJson, sweepFiles } from './sweep-folder.js';
+import { renderSweepPlots } from './sweep-plots.js';
 
 const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const num = (v: number | undefined): Cell => (v === undefined || !Number.isFinite(v) ? null : v);
@@ -45,6 +47,39 @@ function overview(runDirs: string[], metrics: RunMetrics[]): Table {
   };
 }
 
+async function sweepSection(dir: string): Promise<Section[]> {
+  const { pedAnova } = await import('../plots/importance.js');
+  const [json, sweep, best, spec] = await Promise.all([readSweepJson(dir), readSweep(dir), readBestJson(dir), readFile(join(dir, sweepFiles.spec), 'utf8')]);
+  const ids = sweep.params.map((p) => p.id);
+  const trials: Table = {
+    headers: ['trial', 'status', ...ids, 'value', 'std', 'fold values', 'best epoch', 'seconds'],
+    rows: sweep.trials.map((t) => [t.trial, t.status, ...ids.map((id) => t.params[id] ?? null), t.value, t.std, t.foldValues.map((v) => Number(v.toPrecision(4))).join('; '), t.bestEpoch, t.seconds]),
+    sortable: true,
+  };
+  const importance: Table = {
+    headers: ['parameter', 'share', 'Pearson divergence', 'trials'],
+    rows: pedAnova(sweep.params, sweep.trials, sweep.mode).map((i) => [i.id, i.share, i.divergence, i.trials]),
+  };
+  const counts = [...new Set(sweep.trials.map((t) => t.status))].map((s) => `${sweep.trials.filter((t) => t.status === s).length} ${s}`).join(', ');
+  const facts: [string, string][] = [
+    ['method', `${json.method}, seed ${json.seed}`],
+    ['objective', `${json.metric}, ${json.mode === 'min' ? 'minimized' : 'maximized'}${json.folds ? `, mean over ${json.folds} folds` : ''}`],
+    ['trials', `${sweep.trials.length} of ${json.trials}: ${counts}`],
+    ...(best ? [['best', `trial ${best.trial}: ${best.value} with ${Object.entries(best.params).map(([k, v]) => `${k}=${show(v)}`).join(', ')} (${best.runDir})`] as [string, string]] : []),
+  ];
+  const sections: Section[] = [{
+    title: dir, kind: 'sweep', facts, spec,
+    tables: [{ caption: 'Trials (click a header to sort)', table: trials }, { caption: 'Parameter importance (PED-ANOVA)', table: importance }],
+    plots: await renderSweepPlots(dir),
+  }];
+  // the best trial's own run folder, when it is one (with folds, its folds are)
+  const bestRun = best && join(dir, best.runDir);
+  if (bestRun && (await stat(join(bestRun, files.curve)).then(() => true, () => false))) {
+    sections.push({ ...(await runSection(bestRun)), title: `${bestRun} (the best trial)` });
+  }
+  return sections;
+}
+
 export async function buildReport(targets: string[]): Promise<ReportModel> {
   if (targets.length === 0) throw new DataError('no run or sweep folder given');
   const kinds = await Promise.all(targets.map(folderKind));
@@ -52,7 +87,7 @@ export async function buildReport(targets: string[]): Promise<ReportModel> {
   const sections: Section[] = [];
   for (const [i, t] of targets.entries()) {
     if (kinds[i] === 'run') sections.push(await runSection(t));
-    else throw new DataError(`${t}: sweep reports are not written yet`);
+    else sections.push(...(await sweepSection(t)));
   }
   const model: ReportModel = { title: targets.length === 1 ? `dlx report: ${targets[0]}` : `dlx report: ${targets.length} folders`, sections };
   if (runs.length > 1) {

@@ -103,6 +103,8 @@ export async function readSummary(dir: string, sweep: SweepJson): Promise<Trial[
       value: numberCell(r.fields[at('value')], where('value')),
       std: numberCell(r.fields[at('std')], where('std')),
       foldValues: folds === '' ? [] : folds.split(';').map((f) => numberCell(f, where('fold_values')) ?? NaN),
+      bestEpoch: numberCell(r.fields[at('best_epoch')], where('best_epoch')),
+      seconds: numberCell(r.fields[at('seconds')], where('seconds')),
     };
   });
 }
