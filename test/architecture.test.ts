@@ -2,7 +2,7 @@
 // cli → run → {config, train, sweep} → {data, nn, optim} → engine;
 // common/ (typed errors, zod helpers) sits below all of them but the engine, which imports
 // nothing of ours but random/ (the seeded streams, a leaf that every layer may use);
-// sweep does not import the engine. Tests beside components are exempt.
+// sweep and plots do not import the engine, nor the file system. Tests beside components are exempt.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { root } from './helpers.js';
 
 const rank: Record<string, number> = {
-  cli: 5, run: 4, config: 3, train: 3, sweep: 3, data: 2, nn: 2, optim: 2, common: 1, engine: 0, random: -1,
+  cli: 5, run: 4, config: 3, train: 3, sweep: 3, plots: 3, data: 2, nn: 2, optim: 2, common: 1, engine: 0, random: -1,
 };
 
 export function violation(fromLayer: string, toLayer: string): string | undefined {
@@ -19,6 +19,7 @@ export function violation(fromLayer: string, toLayer: string): string | undefine
   if (toLayer === 'random') return undefined;
   if (fromLayer === 'engine') return 'the engine imports nothing of ours';
   if (fromLayer === 'sweep' && toLayer === 'engine') return 'sweep does not import the engine';
+  if (fromLayer === 'plots' && toLayer === 'engine') return 'plots does not import the engine';
   if (!(toLayer in rank)) return `unknown layer ${toLayer}`;
   if (rank[toLayer] >= rank[fromLayer]) return `${fromLayer} may not import ${toLayer} (same level or above)`;
   return undefined;
@@ -55,11 +56,25 @@ test('every import under src/ points down the layer order', () => {
   assert.deepEqual(problems, []);
 });
 
+test('sweep and plots are pure: no file system, no processes, no clock', () => {
+  const problems: string[] = [];
+  for (const layer of ['sweep', 'plots']) {
+    for (const file of sources(join(root, 'src', layer))) {
+      const text = readFileSync(file, 'utf8');
+      const bad = text.match(/from\s+['"]node:(fs|fs\/promises|child_process|worker_threads)['"]|Date\.now\(|new Date\(|performance\.now\(/);
+      if (bad) problems.push(`${relative(root, file)}: ${bad[0]}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('the rule itself rejects upward and sideways imports', () => {
   assert.equal(violation('engine', 'common'), 'the engine imports nothing of ours');
   assert.equal(violation('nn', 'train'), 'nn may not import train (same level or above)');
   assert.equal(violation('config', 'train'), 'config may not import train (same level or above)');
   assert.equal(violation('sweep', 'engine'), 'sweep does not import the engine');
+  assert.equal(violation('plots', 'engine'), 'plots does not import the engine');
+  assert.equal(violation('plots', 'run'), 'plots may not import run (same level or above)');
   assert.equal(violation('run', 'engine'), undefined);
   assert.equal(violation('sweep', 'random'), undefined);
   assert.equal(violation('engine', 'random'), undefined);

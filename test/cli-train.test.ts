@@ -23,7 +23,7 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet']);
   assert.equal(r.code, 0, r.stderr);
   const run = onlyRun(runs, 'quickstart');
-  assert.deepEqual(readdirSync(run).sort(), ['checkpoints', 'curve.csv', 'data.json', 'env.json', 'metrics.json', 'overrides.json', 'preprocessing.json', 'resolved.json', 'spec.yaml']);
+  assert.deepEqual(readdirSync(run).sort(), ['checkpoints', 'curve.csv', 'data.json', 'env.json', 'metrics.json', 'overrides.json', 'plots', 'preprocessing.json', 'resolved.json', 'spec.yaml']);
   assert.deepEqual(readdirSync(join(run, 'checkpoints')).sort(), ['best.safetensors', 'last.safetensors']);
   assert.equal(readFileSync(join(run, 'spec.yaml'), 'utf8'), readFileSync(quickstart, 'utf8'));
   const curve = readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n');

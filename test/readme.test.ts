@@ -17,7 +17,7 @@ test('the spec reference in the README matches the schema (run npm run docs)', (
 });
 
 test('every command is in the README with an example', () => {
-  for (const command of ['train', 'validate', 'eval', 'predict', 'resume', 'reproduce', 'runs', 'compare', 'schema', 'datasets list']) {
+  for (const command of ['train', 'validate', 'eval', 'predict', 'resume', 'reproduce', 'runs', 'compare', 'schema', 'datasets list', 'plot', 'report']) {
     assert.match(readme, new RegExp(`\\| \`dlx ${command}[^|]*\\|[^|]*\\| \`dlx ${command}`), command);
   }
 });

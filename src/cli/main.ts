@@ -6,6 +6,8 @@ import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
 import { registerLifecycle } from './commands/lifecycle.js';
+import { registerPlot } from './commands/plot.js';
+import { registerReport } from './commands/report.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
@@ -70,6 +72,8 @@ Example:
   registerRuns(program, io, run);
   registerSchema(program, io, run);
   registerDatasets(program, io, run);
+  registerPlot(program, io, run);
+  registerReport(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

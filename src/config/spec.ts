@@ -48,6 +48,8 @@ export const specSchema = strictObject({
     earlyStopping: earlyStoppingSchema.optional(),
     /** Evaluate the test split once, after training (REFERENCE.md §9: otherwise only dlx eval). */
     test: z.boolean().default(false),
+    /** Opt-in curve.csv columns: per-layer gradient and weight norms (grad_norm_<i>, weight_norm_<i>). */
+    log: strictObject({ norms: z.boolean().default(false) }).optional(),
   }).prefault({}),
 });
 

@@ -1,5 +1,7 @@
 // `dlx compare RUN…`: where the runs' resolved specs differ, and their metrics side by side.
-import { readMetrics, readRunSpec, type RunMetrics } from './run-folder.js';
+import { writeFileAtomic } from '../common/atomic.js';
+import { DataError } from '../common/errors.js';
+import { curveRow, readCurve, readMetrics, readRunSpec, type RunMetrics } from './run-folder.js';
 import { sweepTrialRuns } from './list-sweeps.js';
 import { isSweepFolder } from './sweep-folder.js';
 
@@ -36,4 +38,15 @@ export async function compareRuns(targets: string[]): Promise<Comparison> {
     .filter(({ values }) => values.some((v) => JSON.stringify(v) !== JSON.stringify(values[0])));
   const metrics = await Promise.all(runDirs.map(async (run) => ({ run, metrics: await readMetrics(run) })));
   return { runs: runDirs, differences, metrics };
+}
+
+/** `--plot FILE.svg`: the runs' curves overlaid, labelled run 1, run 2… as in the table. */
+export async function writeCompareOverlay(runDirs: string[], file: string): Promise<void> {
+  const { toSvg } = await import('../plots/render.js');
+  const { overlaySpec } = await import('../plots/overlay.js');
+  const runs = await Promise.all(runDirs.map(async (run, i) => ({ label: `run ${i + 1}`, rows: (await readCurve(run)).map(curveRow) })));
+  const svg = await toSvg(overlaySpec(runs));
+  await writeFileAtomic(file, svg).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(`${file}: cannot write (${e.code ?? String(e)})`);
+  });
 }

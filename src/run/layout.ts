@@ -13,7 +13,12 @@ export const files = {
   checkpoints: 'checkpoints',
   lastCheckpoint: join('checkpoints', 'last.safetensors'),
   bestCheckpoint: join('checkpoints', 'best.safetensors'),
+  plots: 'plots',
 } as const;
+
+/** The SVG files of a run's plots/ (norms only with train.log.norms). */
+export const runPlots = ['curves', 'lr', 'confusion', 'weights', 'norms'] as const;
+export type RunPlot = (typeof runPlots)[number];
 
 export const curveColumns = ['epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'train_seconds', 'seconds'] as const;
 

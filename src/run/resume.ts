@@ -15,6 +15,7 @@ import { acquireRunLock } from './lock.js';
 import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import { ended, finishRun, trainInFolder } from './session.js';
 import { checkRunData } from './data-check.js';
+import { timedPlots, type WrittenPlots } from './plots.js';
 import { dlxVersion } from './version.js';
 import type { FolderState } from './writers.js';
 
@@ -24,6 +25,7 @@ export interface ResumeResult {
   /** The run had already ended: nothing was trained. */
   alreadyDone: boolean;
   fromEpoch: number;
+  plots?: WrittenPlots & { ms: number };
 }
 
 /** Temporary files a killed writer left behind (writeFileAtomic's `.name.pid.n.tmp`). */
@@ -47,7 +49,7 @@ export async function locateRunFolder(target: string): Promise<FolderState> {
   throw new DataError(`${target}: no such run folder`);
 }
 
-export async function resumeRun(target: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents }): Promise<ResumeResult> {
+export async function resumeRun(target: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents; plots?: boolean }): Promise<ResumeResult> {
   const folder = await locateRunFolder(target);
   const release = await acquireRunLock(folder.dir, 'dlx resume');
   try {
@@ -86,8 +88,10 @@ async function resumeLocked(folder: FolderState, options: Parameters<typeof resu
   if (state.stopped) {
     // killed after the last epoch: only the end of the run is left to do
     await finishRun({ folder, model: built.model, optimizer: built.optimizer, rngs: built.rngs, metadata, curve, metrics }, spec, built, state);
-    return { runDir, metrics, alreadyDone: false, fromEpoch: state.epoch };
+    const plots = options.plots ? await timedPlots(runDir) : undefined;
+    return { runDir, metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
   }
-  const result = await trainInFolder({ spec, built, state, curve, metrics, folder, metadata, signal: options.signal, events: options.events });
-  return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch };
+  const result = await trainInFolder({ spec, built, state, curve, metrics, folder, metadata, signal: options.signal, events: options.events, confusion: options.plots });
+  const plots = options.plots ? await timedPlots(runDir, result.confusion) : undefined;
+  return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
 }

@@ -19,6 +19,7 @@ import { files, runFolderName, stagingName } from './layout.js';
 import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
+import { timedPlots, type WrittenPlots } from './plots.js';
 import { dlxVersion } from './version.js';
 import { curveCsv, json } from './writers.js';
 
@@ -37,12 +38,16 @@ export interface TrainOptions {
   events?: TrainEvents;
   /** Sees the data's fingerprint before training; reproduce refuses changed data here. */
   checkData?(fingerprint: DataFingerprint): void;
+  /** Write plots/ at the end (dlx train does unless --no-plots; reproduce does not). */
+  plots?: boolean;
 }
 
 export interface RunResult {
   runDir: string;
   spec: ResolvedSpec;
   metrics: RunMetrics;
+  /** The plots written at the end, and how long drawing them took. */
+  plots?: WrittenPlots & { ms: number };
 }
 
 function gitCommit(): string | null {
@@ -119,9 +124,10 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
     const result = await trainInFolder({
       spec, built, metrics, state: freshState(), curve: [], folder,
       metadata: { spec: JSON.stringify(spec), dlxVersion },
-      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
+      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
     });
-    return { runDir: result.runDir, spec, metrics: result.metrics };
+    const plots = options.plots ? await timedPlots(result.runDir, result.confusion) : undefined;
+    return { runDir: result.runDir, spec, metrics: result.metrics, plots };
   } finally {
     await release(folder.dir);
   }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readCurve } from './run-folder.js';
+import { curveRow, readCurve } from './run-folder.js';
+import { curveCsv } from './writers.js';
 
 test('curve.csv is read with its timing columns, and a run from before train_seconds still reads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dlx-curve-'));
@@ -12,8 +13,14 @@ test('curve.csv is read with its timing columns, and a run from before train_sec
     assert.deepEqual(await readCurve(dir), [{ epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, train_acc: 0.8, val_loss: 0.4, val_acc: 0.9, train_seconds: 1.5, seconds: 2 }]);
     writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,seconds\n1,0.1,0.5,0,0.8,0.4,0.9,2\n');
     assert.deepEqual(await readCurve(dir), [{ epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, train_acc: 0.8, val_loss: 0.4, val_acc: 0.9, train_seconds: 2, seconds: 2 }]);
+    // opt-in columns after the standard ones are kept, by name, in each record's extra
+    writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds,grad_norm_0,weight_norm_0\n1,0.1,0.5,0,0.8,0.4,0.9,1.5,2,0.001,3.5\n');
+    const [row] = await readCurve(dir);
+    assert.deepEqual(row.extra, { grad_norm_0: 0.001, weight_norm_0: 3.5 });
+    assert.deepEqual(curveRow(row), { epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, train_acc: 0.8, val_loss: 0.4, val_acc: 0.9, train_seconds: 1.5, seconds: 2, grad_norm_0: 0.001, weight_norm_0: 3.5 });
+    assert.equal(curveCsv([row]), 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds,grad_norm_0,weight_norm_0\n1,0.1,0.5,0,0.8,0.4,0.9,1.5,2,0.001,3.5\n');
     writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,loss\n1,0.1,0.5\n');
-    await assert.rejects(readCurve(dir), { message: `${join(dir, 'curve.csv')}:1: expected the header epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds, found epoch,lr,loss` });
+    await assert.rejects(readCurve(dir), { message: `${join(dir, 'curve.csv')}:1: expected the header to start with epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds, found epoch,lr,loss` });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

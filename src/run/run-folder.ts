@@ -66,22 +66,33 @@ export const readMetrics = (runDir: string) => readJson<RunMetrics>(join(runDir,
 
 const legacyColumns: readonly string[] = curveColumns.filter((c) => c !== 'train_seconds');
 
-/** curve.csv's rows as numbers (String(n) and Number(s) round-trip every double exactly). */
+/** curve.csv's rows as numbers (String(n) and Number(s) round-trip every double exactly).
+ * The standard columns come first; any after them (train.log) go to each record's `extra`. */
 export async function readCurve(runDir: string): Promise<EpochRecord[]> {
   const path = join(runDir, files.curve);
   const text = await readFile(path, 'utf8').catch(() => {
     throw new DataError(`${path}: missing; is ${runDir} a dlx run folder?`);
   });
   const [header, ...lines] = text.trim().split('\n');
+  const names = header.split(',');
+  const startsWith = (list: readonly string[]) => list.every((c, i) => names[i] === c);
   // runs from dlx before train_seconds existed: their whole-epoch seconds stand in for it
-  const columns = header === legacyColumns.join(',') ? legacyColumns : curveColumns;
-  if (header !== columns.join(',')) throw new DataError(`${path}:1: expected the header ${curveColumns.join(',')}, found ${header}`);
+  const columns = startsWith(legacyColumns) ? legacyColumns : curveColumns;
+  if (!startsWith(columns)) throw new DataError(`${path}:1: expected the header to start with ${curveColumns.join(',')}, found ${header}`);
+  const extra = names.slice(columns.length);
   return lines.map((line, i) => {
     const cells = line.split(',').map(Number);
-    if (cells.length !== columns.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
+    if (cells.length !== names.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
     const row = Object.fromEntries(columns.map((c, j) => [c, cells[j]])) as unknown as EpochRecord;
+    if (extra.length > 0) row.extra = Object.fromEntries(extra.map((c, j) => [c, cells[columns.length + j]]));
     return columns === legacyColumns ? { ...row, train_seconds: row.seconds } : row;
   });
+}
+
+/** A curve record as one flat row, column name → number, the extra columns included. */
+export function curveRow(record: EpochRecord): Record<string, number> {
+  const { extra, ...standard } = record;
+  return { ...standard, ...extra };
 }
 
 /** A run folder (its last checkpoint) or a checkpoint file inside a run folder's checkpoints/. */

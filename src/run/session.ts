@@ -6,7 +6,8 @@ import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { train, type EpochRecord, type TrainEvents, type TrainingState } from '../train/loop.js';
-import { evaluate } from '../train/metrics.js';
+import { evaluate, report } from '../train/metrics.js';
+import type { ConfusionMatrix } from '../plots/confusion.js';
 import type { Built } from './build.js';
 import { files } from './layout.js';
 import { rm } from 'node:fs/promises';
@@ -25,11 +26,14 @@ export interface SessionArgs {
   events?: TrainEvents;
   /** Removed when the run fails before its folder became real (a new run's staging). */
   cleanup?: string;
+  /** Keep the final model's confusion matrices (validation, and test when evaluated), for plots. */
+  confusion?: boolean;
 }
 
 export interface SessionResult {
   runDir: string;
   metrics: RunMetrics;
+  confusion?: ConfusionMatrix[];
 }
 
 /**
@@ -71,15 +75,25 @@ export const ended = (metrics: RunMetrics, final: TrainingState) =>
 export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { spec, built, folder, state, metrics } = args;
   const { model, optimizer, rngs, data } = built;
+  let confusion: ConfusionMatrix[] | undefined;
   const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
-  const finish: TrainEvents = { stop: (final) => finishRun(ctx, spec, built, final) };
+  const finish: TrainEvents = {
+    async stop(final) {
+      await finishRun(ctx, spec, built, final);
+      if (args.confusion) {
+        // the final weights, as `dlx eval` sees last.safetensors; one more pass over val (and test)
+        const splits = metrics.test && data.test ? [['val', data.val], ['test', data.test]] as const : [['val', data.val]] as const;
+        confusion = splits.map(([split, examples]) => ({ split, classes: data.classes, counts: report(model, examples, data.sampleShape, data.classes, 1).confusion }));
+      }
+    },
+  };
   try {
     await train({
       model, optimizer, data, schedule: built.schedule, regularization: spec.regularization,
       config: spec.train, shuffleRng: rngs.shuffle, augment: built.augment, state, signal: args.signal,
       events: [runWriters(ctx), finish, ...(args.events ? [args.events] : [])],
     });
-    return { runDir: folder.runDir, metrics };
+    return { runDir: folder.runDir, metrics, confusion };
   } catch (e) {
     if (!folder.promoted) {
       await rm(args.cleanup ?? folder.dir, { recursive: true, force: true });

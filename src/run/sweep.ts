@@ -18,7 +18,7 @@ import { readable, type Assignment } from '../sweep/space.js';
 import { shouldPrune } from '../sweep/pruners.js';
 import type { EpochRecord } from '../train/loop.js';
 import { runFolderName } from './layout.js';
-import { readCurve } from './run-folder.js';
+import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
 import { forkTrial, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
@@ -246,7 +246,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
 
   const resultOf = async (exit: Extract<TrialExit, { kind: 'done' }>): Promise<TrialResult> => {
     const folds = await Promise.all(exit.folds.map(async (f) => ({ f, curve: await readCurve(f.runDir) })));
-    const perFold = folds.map(({ curve }) => bestOf(curve.map((r) => r[objective.metric as keyof EpochRecord]), objective.mode));
+    const perFold = folds.map(({ curve }) => bestOf(curve.map((r) => curveRow(r)[objective.metric]), objective.mode));
     const seconds = folds.reduce((a, { curve }) => a + curve.reduce((s, r) => s + r.seconds, 0), 0);
     const epochs = folds[0]?.curve.length ?? 0;
     if (folds.some(({ f }) => f.metrics.status === 'pruned')) {
@@ -278,14 +278,14 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
       backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv,
     }, {
       epoch: (fold, rec) => {
-        const value = rec[objective.metric as keyof EpochRecord];
+        const value = curveRow(rec)[objective.metric];
         if ((fold ?? 1) === 1) t.curve[rec.epoch - 1] = value;
         void record({ event: 'epoch', trial: t.number, ...(fold !== undefined && { fold }), epoch: rec.epoch, value });
         options.events?.trialEpoch?.(t.number, fold, rec, value);
         notify();
       },
       decide: async (rec) => {
-        t.curve[rec.epoch - 1] = rec[objective.metric as keyof EpochRecord];
+        t.curve[rec.epoch - 1] = curveRow(rec)[objective.metric];
         notify();
         const prune = await decide(t, rec.epoch);
         if (prune) await record({ event: 'pruned', trial: t.number, epoch: rec.epoch });

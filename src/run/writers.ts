@@ -13,9 +13,12 @@ import type { EpochRecord, TrainEvents, TrainingState } from '../train/loop.js';
 import { curveColumns, files } from './layout.js';
 import type { RunMetrics } from './run-folder.js';
 
-/** The header line, then a row per epoch (the header also when there is no row yet). */
+/** The header line, then a row per epoch (the header also when there is no row yet); opt-in
+ * columns (a record's `extra`, train.log) follow the standard ones, in the first row's order. */
 export function curveCsv(rows: readonly EpochRecord[]): string {
-  return `${curveColumns.join(',')}\n` + stringify(rows.map((r) => curveColumns.map((c) => r[c])));
+  const extra = Object.keys(rows[0]?.extra ?? {});
+  const header = [...curveColumns, ...extra].join(',');
+  return `${header}\n` + stringify(rows.map((r) => [...curveColumns.map((c) => r[c]), ...extra.map((c) => r.extra?.[c] ?? NaN)]));
 }
 
 export const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';

@@ -14,12 +14,15 @@ import type { PlannedSchedule } from '../optim/schedules/index.js';
 import { paramRefs } from './checkpoint.js';
 import { modeOf, watch, type EarlyStoppingConfig, type WatchState } from './early-stopping.js';
 import { correct, evaluate } from './metrics.js';
+import { normColumns, normLog } from './norms.js';
 
 export interface TrainConfig {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
   earlyStopping?: EarlyStoppingConfig;
+  /** Opt-in columns of curve.csv: per-layer gradient and weight norms. */
+  log?: { norms: boolean };
 }
 
 /** One row of curve.csv. */
@@ -38,6 +41,8 @@ export interface EpochRecord {
   train_seconds: number;
   /** The whole epoch, validation included. */
   seconds: number;
+  /** Opt-in columns after the standard ones (train.log: per-layer norms), by column name. */
+  extra?: Record<string, number>;
 }
 
 /** An epoch interrupted part-way: enough to redo its shuffle and go on from the next batch. */
@@ -52,6 +57,8 @@ export interface PartialEpoch {
   seen: number;
   /** The shuffle stream's state before this epoch's permutation was drawn. */
   shuffleState: number[];
+  /** train.log.norms: per-layer sums of the batches' gradient norms so far. */
+  gradNormSums?: number[];
 }
 
 export interface TrainingState extends WatchState {
@@ -115,7 +122,7 @@ async function yieldNow(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-function monitored(record: EpochRecord, monitor: keyof EpochRecord): number {
+function monitored(record: EpochRecord, monitor: Exclude<keyof EpochRecord, 'extra'>): number {
   return record[monitor];
 }
 
@@ -130,6 +137,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
   const mode = modeOf(monitor, stopping?.mode ?? 'auto');
   const rows = data.train.y.length;
   const batchesPerEpoch = Math.ceil(rows / config.batchSize);
+  const norms = config.log?.norms ? normLog(model) : undefined;
   const emit = async <K extends keyof TrainEvents>(name: K, ...payload: Parameters<NonNullable<TrainEvents[K]>>) => {
     for (const e of events) await (e[name] as ((...a: unknown[]) => unknown) | undefined)?.(...payload);
   };
@@ -145,6 +153,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     const order = epochOrder(rows, config.shuffle ? args.shuffleRng : undefined);
     const epochLr = resumed?.lr ?? lrAt(epoch);
     let { lossSum, penaltySum, hits, seen, batch } = resumed ?? { lossSum: 0, penaltySum: 0, hits: 0, seen: 0, batch: 0 };
+    const gradNormSums = norms ? [...(resumed?.gradNormSums ?? norms.layers.map(() => 0))] : undefined;
     state.partial = undefined;
     for (const b of batches(data.train, data.sampleShape, order.subarray(batch * config.batchSize), config.batchSize)) {
       if (performance.now() - lastYield > 50) {
@@ -152,7 +161,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
         lastYield = performance.now();
       }
       if (args.signal?.aborted) {
-        state.partial = { epoch, batch, lr: epochLr, lossSum, penaltySum, hits, seen, shuffleState };
+        state.partial = { epoch, batch, lr: epochLr, lossSum, penaltySum, hits, seen, shuffleState, ...(gradNormSums && { gradNormSums }) };
         await emit('interrupted', state);
         throw new InterruptedError(`interrupted during epoch ${epoch} (after batch ${batch} of ${batchesPerEpoch})`);
       }
@@ -163,6 +172,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       if (!Number.isFinite(loss)) {
         throw new DivergedError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch} of ${batchesPerEpoch}, at learning rate ${lr}`);
       }
+      if (norms && gradNormSums) norms.gradients().forEach((g, j) => (gradNormSums[j] += g));
       penaltySum += penaltyValue(params, regularization) * b.y.length;
       addL2Gradient(params, regularization);
       optimizer.step(refs, lr, state.step + 1);
@@ -188,6 +198,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       val_acc: val.accuracy,
       train_seconds: trainSeconds,
       seconds: (performance.now() - started) / 1000,
+      ...(norms && gradNormSums && { extra: normColumns(norms, gradNormSums.map((g) => g / batch), norms.weights()) }),
     };
     state.epoch = epoch;
     const { isBest, stop } = watch(state, epoch, monitored(record, monitor), monitor, mode, stopping?.minDelta ?? 0, stopping?.patience);

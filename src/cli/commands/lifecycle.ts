@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
 import { DataError, SpecError } from '../../common/errors.js';
-import { compareRuns } from '../../run/compare.js';
+import { compareRuns, writeCompareOverlay } from '../../run/compare.js';
 import { predictMany } from '../../run/predict.js';
 import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
@@ -13,7 +13,7 @@ import { warnChangedData } from '../warnings.js';
 import { checked, threadsFrom } from '../options.js';
 import { withTestSignal } from '../test-hooks.js';
 import { progressEvents, progressMode } from '../progress.js';
-import { printOutcome } from './train.js';
+import { printOutcome, printPlots } from './train.js';
 import { isSweepFolder } from '../../run/sweep.js';
 import { resumeSweepCommand, trialEntry } from './sweep.js';
 import { reproduceSweep } from '../../run/reproduce-sweep.js';
@@ -28,21 +28,23 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--threads <n>', 'threads for the large kernels (default: as the run had)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
+    .option('--no-plots', 'do not draw plots/*.svg at the end')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
     .option('--workers <n>', 'for a sweep: trials in parallel (default: as the sweep had)')
-    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; workers?: string }) => run(async (signal) => {
+    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; workers?: string; plots: boolean }) => run(async (signal) => {
       const mode = progressMode(io, flags);
       if (await isSweepFolder(runDir)) {
         await resumeSweepCommand(io, mode, runDir, flags, signal);
         return;
       }
-      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: withTestSignal(io.env, progressEvents(io, mode)) });
+      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: withTestSignal(io.env, progressEvents(io, mode)), plots: flags.plots });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);
         return;
       }
       printOutcome(io, mode, r.runDir, r.metrics);
+      printPlots(io, mode, r.plots);
     }));
 
   program
@@ -68,9 +70,11 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .description('the spec differences and the metrics of runs, side by side')
     .argument('<runs...>', 'run folders, or sweep folders (each stands for its trials)')
     .option('--json', 'print one JSON object')
-    .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/*')
-    .action((runs: string[], flags: { json?: boolean }) => run(async () => {
+    .option('--plot <file>', 'also write the runs\' learning curves overlaid as an SVG file')
+    .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/* --plot compare.svg')
+    .action((runs: string[], flags: { json?: boolean; plot?: string }) => run(async () => {
       const c = await compareRuns(runs);
+      if (flags.plot) await writeCompareOverlay(runs, flags.plot);
       if (flags.json) {
         line(io.out, JSON.stringify(c));
         return;

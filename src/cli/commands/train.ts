@@ -20,6 +20,12 @@ interface TrainFlags {
   quiet?: boolean;
   json?: boolean;
   folds?: string;
+  plots: boolean;
+}
+
+/** Where the plots went, in the human modes. */
+export function printPlots(io: Io, mode: ProgressMode, plots: { dir: string; files: string[]; ms: number } | undefined): void {
+  if (plots && (mode === 'tty' || mode === 'plain')) line(io.out, `plots ${plots.dir} (${plots.files.length} SVG files, ${Math.round(plots.ms)} ms)`);
 }
 
 const foldsSchema = z.coerce.number().int({ message: 'expected a whole number from 2 to 100' }).min(2, { message: 'expected a whole number from 2 to 100' }).max(100, { message: 'expected a whole number from 2 to 100' });
@@ -59,6 +65,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     runsDir: flags.runsDir,
     backend: flags.backend,
     threads: threadsFrom(flags.threads),
+    plots: flags.plots,
     argv,
     signal,
     events: withTestSignal(io.env, progressEvents(io, mode)),
@@ -72,6 +79,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     },
   });
   printOutcome(io, mode, result.runDir, result.metrics);
+  printPlots(io, mode, result.plots);
 }
 
 export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
@@ -88,6 +96,7 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .option('--folds <k>', 'k-fold cross-validation: k run folders, each validating on one fold; mean and spread')
+    .option('--no-plots', 'do not draw plots/*.svg at the end')
     .addHelpText('after', '\nExamples:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2\n  dlx train configs/quickstart.yaml --folds 5')
     .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
 }

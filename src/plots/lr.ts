@@ -1,0 +1,25 @@
+// lr.svg: the learning rate at every update (or every epoch for per-epoch schedules), so that
+// warmup, decay, restarts (Loshchilov & Hutter 2017, https://arxiv.org/abs/1608.03983) and
+// cyclic triangles (Smith 2017, https://arxiv.org/abs/1506.01186) are visible.
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface LrPoint {
+  /** Updates done before this one (0-based), or the epoch. */
+  step: number;
+  lr: number;
+}
+
+export function lrSpec(points: readonly LrPoint[], per: 'update' | 'epoch', log = false): TopLevelSpec {
+  const values = points.filter((p) => Number.isFinite(p.lr));
+  return {
+    title: 'Learning rate',
+    width: 480,
+    height: 180,
+    data: { values },
+    mark: { type: 'line', interpolate: per === 'epoch' ? 'step-after' : 'linear' },
+    encoding: {
+      x: { field: 'step', type: 'quantitative', title: per === 'epoch' ? 'epoch' : 'update' },
+      y: { field: 'lr', type: 'quantitative', title: 'learning rate', scale: log ? { type: 'log' } : { zero: true } },
+    },
+  };
+}
