@@ -105,7 +105,10 @@ function formatProblem(file: string, doc: Document, lines: LineCounter, override
   const override = overrideFor(p.path, overrides);
   if (override) return { order: Infinity, text: `--set ${override.text}: ${pathText(p.path)}: ${p.message}` };
   const pos = locate(doc, p.path, p.atKey, lines);
-  return { order: pos.line * 1e6 + pos.col, text: `${file}:${pos.line}:${pos.col}: ${pathText(p.path)}: ${p.message}` };
+  // a key of the file that became wrong through a sibling's --set (optimizer.type=adam meets momentum)
+  const sibling = [...overrides].reverse().find((o) => o.path.length > 1 && o.path.slice(0, -1).every((k, i) => String(p.path[i]) === String(k)));
+  const cause = sibling ? ` (with --set ${sibling.text})` : '';
+  return { order: pos.line * 1e6 + pos.col, text: `${file}:${pos.line}:${pos.col}: ${pathText(p.path)}: ${p.message}${cause}` };
 }
 
 /** A spec without `name` is named after its file, when that makes a valid name. */
