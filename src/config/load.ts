@@ -43,6 +43,14 @@ function locate(doc: Document, path: Path, atKey: boolean, lines: LineCounter): 
   return lines.linePos(offset);
 }
 
+/** `file:line:col` of the key at `path` in a loaded spec, for problems found after validation. */
+export function positionOf(spec: LoadedSpec, path: Path): string {
+  const lines = new LineCounter();
+  const doc = YAML.parseDocument(spec.text, { lineCounter: lines });
+  const pos = locate(doc, path, false, lines);
+  return `${spec.file}:${pos.line}:${pos.col}`;
+}
+
 function pathText(path: Path): string {
   return path.length === 0 ? '(top level)' : path.join('.');
 }

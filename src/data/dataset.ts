@@ -42,6 +42,12 @@ export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends C
   /** Where it comes from, for `dlx datasets list`. */
   origin(): { source: string; present: boolean };
   load(config: z.output<S>, context: DatasetContext): Promise<LoadedData>;
+  /**
+   * The per-sample shape and class count from what is known without reading the data (fixed
+   * for a built-in image set, computed from options for a generated one), for `dlx validate`;
+   * absent where only the data says (then validate loads it).
+   */
+  shape?(config: z.output<S>): { sampleShape: number[]; classes: number };
   /** Downloads the data into the cache, for `dlx datasets fetch`; returns where it is. */
   fetch?(): Promise<string>;
   /** What a user should know, shown by `dlx datasets info`. */
