@@ -100,7 +100,7 @@ export const morse = defineDataset({
   type: 'morse',
   summary: 'Morse code frames, 64 classes, generated from the seed (presets baseline, difficult)',
   schema: strictObject({ type: z.literal('morse'), ...options }),
-  origin: () => ({ source: 'generated (REFERENCE.md §7)', present: true }),
+  origin: () => ({ source: 'generated (docs/reference.md §7)', present: true }),
   notes: ['classes 1 (Ĥ) and 10 "(" share the code -.--., so no model can beat 63/64 = 98.44 % accuracy'],
   shape(c) {
     const s = settings(c);
