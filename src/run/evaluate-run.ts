@@ -1,10 +1,10 @@
 // `dlx eval`: a checkpoint's metrics on a split, with the run's own saved preprocessing (never
 // refitted) and its own split seed, through the same evaluation code that training used.
 import { DataError } from '../common/errors.js';
-import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
+import { loadWeights } from '../train/checkpoint.js';
 import { report, type Report } from '../train/metrics.js';
 import { build, type Compute } from './build.js';
-import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
+import { openCheckpoint } from './checkpoint-source.js';
 
 export type SplitName = 'train' | 'val' | 'test';
 
@@ -16,16 +16,13 @@ export interface EvalResult extends Report {
 
 /** A checkpoint's metrics on a split; by default on the backend the run trained on, so they match it exactly. */
 export async function evaluateRun(target: string, split: SplitName, compute: Partial<Compute> = {}, topK = 5): Promise<EvalResult> {
-  const { runDir, checkpoint } = await locateCheckpoint(target);
-  const spec = await readRunSpec(runDir);
-  const env = await readEnv(runDir);
+  const { origin, checkpoint, spec, env, preprocessing, loaded: ckpt } = await openCheckpoint(target);
   const backend = compute.backend ?? env.backend;
-  const built = await build(spec, env.specFile, { backend, threads: compute.threads ?? (backend === env.backend ? env.threads : undefined) }, await readPreprocessing(runDir));
-  const ckpt = await readCheckpoint(checkpoint);
+  const built = await build(spec, env.specFile, { backend, threads: compute.threads ?? (backend === env.backend ? env.threads : undefined) }, preprocessing);
   loadWeights(built.model, ckpt, checkpoint);
   const examples = built.data[split];
   if (!examples) {
-    throw new DataError(`${runDir}: this run has no ${split} split (its dataset has no official test set and data.split.test is 0)`);
+    throw new DataError(`${origin}: this run has no ${split} split (its dataset has no official test set and data.split.test is 0)`);
   }
   const k = Math.min(topK, built.data.classes.length);
   return { split, checkpoint, epoch: ckpt.state.epoch, ...report(built.model, examples, built.data.sampleShape, built.data.classes, k) };

@@ -9,9 +9,9 @@ import { parseCsv } from '../data/readers/csv.js';
 import { readText, tableFromText } from '../data/readers/table-reader.js';
 import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
-import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
+import { loadWeights } from '../train/checkpoint.js';
 import { backendFor, buildModel, type Compute } from './build.js';
-import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
+import { openCheckpoint } from './checkpoint-source.js';
 
 export interface Predictions {
   classes: string[];
@@ -23,10 +23,7 @@ export interface Predictions {
 const CHUNK = 1024;
 
 export async function predict(target: string, input: string, compute?: Compute): Promise<Predictions> {
-  const { runDir, checkpoint } = await locateCheckpoint(target);
-  const spec = await readRunSpec(runDir);
-  const env = await readEnv(runDir);
-  const pre = await readPreprocessing(runDir);
+  const { checkpoint, spec, env, preprocessing: pre, loaded } = await openCheckpoint(target);
   const width = pre.rawShape.reduce((a, b) => a * b, 1);
   let rows: number;
   let raw: Float32Array;
@@ -51,7 +48,7 @@ export async function predict(target: string, input: string, compute?: Compute):
   const divideBy = pre.divideBy ?? 1;
   if (divideBy !== 1) for (let i = 0; i < raw.length; i++) raw[i] /= divideBy;
   const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }));
-  loadWeights(model, await readCheckpoint(checkpoint), checkpoint);
+  loadWeights(model, loaded, checkpoint);
   const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });
   const features = x.cols;
   const probabilities = new Float32Array(rows * pre.classes.length);

@@ -8,10 +8,10 @@ import { DataError } from '../common/errors.js';
 import { readCheckpoint, restoreTraining } from '../train/checkpoint.js';
 import type { TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
+import { checkpointMetadata } from './checkpoint-source.js';
 import { files } from './layout.js';
 import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
-import { dlxVersion } from './version.js';
 
 export interface ResumeResult {
   runDir: string;
@@ -42,7 +42,8 @@ export async function resumeRun(runDir: string, options: { backend?: string; thr
   if (backend !== env.backend) {
     throw new DataError(`${runDir}: the run trained on the ${env.backend} backend; resuming on ${backend} would not continue it exactly`);
   }
-  const built = await build(spec, env.specFile, { backend, threads: options.threads ?? env.threads }, await readPreprocessing(runDir));
+  const preprocessing = await readPreprocessing(runDir);
+  const built = await build(spec, env.specFile, { backend, threads: options.threads ?? env.threads }, preprocessing);
   if (env.kernels && built.backend.variant !== env.kernels) {
     throw new DataError(`${runDir}: the run trained with ${env.kernels} kernels; this runtime has ${built.backend.variant}, so resuming would not continue it exactly`);
   }
@@ -55,7 +56,7 @@ export async function resumeRun(runDir: string, options: { backend?: string; thr
   const result = await trainInFolder({
     spec, built, state, curve, metrics,
     folder: { dir: runDir, runDir, promoted: true },
-    metadata: { spec: JSON.stringify(spec), dlxVersion },
+    metadata: checkpointMetadata(spec, preprocessing, env),
     signal: options.signal, events: options.events,
   });
   return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch };

@@ -13,6 +13,7 @@ import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
 import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
+import { checkpointMetadata } from './checkpoint-source.js';
 import { files, runFolderName, stagingName } from './layout.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
@@ -67,6 +68,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   const params = summary.reduce((a, r) => a + r.params, 0);
   const sparse = summary.flatMap((r, layer) => (r.density === undefined ? [] : [{ layer, density: r.density, weights: r.weights }]));
   const metrics: RunMetrics = { status: 'running', epochs: 0, params, ...(sparse.length > 0 && { sparsity: sparse }) };
+  let preprocessing: Preprocessing;
   try {
     await writeFileAtomic(join(staging, files.spec), loaded.text);
     await writeFileAtomic(join(staging, files.resolved), json(spec));
@@ -85,7 +87,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
       dataSource: data.source,
       startedAt: start.toISOString(),
     }));
-    const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
+    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
     await writeFileAtomic(join(staging, files.curve), curveCsv([]));
     await writeFileAtomic(join(staging, files.metrics), json(metrics));
@@ -99,7 +101,7 @@ export async function startRun(loaded: LoadedSpec, options: TrainOptions): Promi
   const result = await trainInFolder({
     spec, built, metrics, state: freshState(), curve: [],
     folder: { dir: staging, runDir, promoted: false },
-    metadata: { spec: JSON.stringify(spec), dlxVersion },
+    metadata: checkpointMetadata(spec, preprocessing, { backend: name, threads, kernels: variant, specFile: resolve(loaded.file) }),
     signal: options.signal, events: options.events, cleanup: firstCreated ?? staging,
   });
   return { runDir: result.runDir, spec, metrics: result.metrics };
