@@ -10,7 +10,22 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
+import type { Run } from './flags.js';
 import { line, processIo, type Io } from './io.js';
+
+/**
+ * Every command, one line each. A command file defines its options and help text and imports
+ * the modules that do its work only when it runs, so `dlx --help` stays fast.
+ */
+const commands: readonly ((program: Command, io: Io, run: Run) => void)[] = [
+  registerTrain,
+  registerValidate,
+  registerEval,
+  registerLifecycle,
+  registerRuns,
+  registerSchema,
+  registerDatasets,
+];
 
 export function reportError(io: Io, e: unknown): number {
   if (e instanceof SpecError) {
@@ -59,13 +74,7 @@ Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data
 
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);
-  registerTrain(program, io, run);
-  registerValidate(program, io, run);
-  registerEval(program, io, run);
-  registerLifecycle(program, io, run);
-  registerRuns(program, io, run);
-  registerSchema(program, io, run);
-  registerDatasets(program, io, run);
+  for (const register of commands) register(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,9 +1,7 @@
 // dlx eval RUN_OR_CHECKPOINT: a checkpoint's metrics on a split.
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { evaluateRun } from '../../run/evaluate-run.js';
+import { threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
 
 interface EvalFlags {
   split: string;
@@ -14,6 +12,9 @@ interface EvalFlags {
 }
 
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
+  const z = await import('zod');
+  const { evaluateRun } = await import('../../run/evaluate-run.js');
+  const { checked, splitOption, threadsFrom } = await import('../options.js');
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
   const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k);
@@ -30,7 +31,7 @@ export async function evalCommand(io: Io, target: string, flags: EvalFlags): Pro
   line(io.out, table(['', ...r.perClass.map((c) => c.class)], r.confusion.map((row, i) => [r.perClass[i].class, ...row.map(String)])));
 }
 
-export function registerEval(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerEval(program: Command, io: Io, run: Run): void {
   program
     .command('eval')
     .description("a checkpoint's loss, accuracy, top-k, per-class precision/recall/F1 and confusion matrix on a split")

@@ -1,19 +1,11 @@
 // dlx resume, dlx reproduce, dlx compare, dlx predict: what makes a run folder useful later.
+// The work's modules are imported on use, so that `dlx --help` does not load them.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import * as z from 'zod';
 import { DataError } from '../../common/errors.js';
-import { compareRuns } from '../../run/compare.js';
-import { predict } from '../../run/predict.js';
-import { reproduceRun } from '../../run/reproduce.js';
-import { resumeRun } from '../../run/resume.js';
+import type { Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked, threadsFrom } from '../options.js';
-import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
-
-type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;
 
 export function registerLifecycle(program: Command, io: Io, run: Run): void {
   program
@@ -25,6 +17,9 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
     .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string }) => run(async (signal) => {
+      const { resumeRun } = await import('../../run/resume.js');
+      const { threadsFrom } = await import('../options.js');
+      const { progressEvents, progressMode } = await import('../progress.js');
       const mode = progressMode(io, flags);
       const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
       if (r.alreadyDone) {
@@ -42,6 +37,9 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--tolerance <relative>', 'allowed relative difference (0: bit-identical)', '0')
     .addHelpText('after', '\nExample:\n  dlx reproduce runs/quickstart/20261125-101500-a1b2c3 && echo reproducible')
     .action((runDir: string, flags: { tolerance: string }) => run(async () => {
+      const z = await import('zod');
+      const { checked } = await import('../options.js');
+      const { reproduceRun } = await import('../../run/reproduce.js');
       const tolerance = checked(z.coerce.number().min(0).finite({ message: 'expected a number ≥ 0' }), flags.tolerance, '--tolerance');
       const r = await reproduceRun(runDir, { tolerance, argv: process.argv.slice(2) });
       const how = r.maxRelative === 0 ? 'bit-identical' : `within relative ${r.maxRelative.toExponential(2)}`;
@@ -55,6 +53,7 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx compare runs/quickstart/*')
     .action((runs: string[], flags: { json?: boolean }) => run(async () => {
+      const { compareRuns } = await import('../../run/compare.js');
       const c = await compareRuns(runs);
       if (flags.json) {
         line(io.out, JSON.stringify(c));
@@ -86,6 +85,8 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--out <file>', 'write the CSV here instead of standard output')
     .addHelpText('after', '\nExample:\n  dlx predict runs/quickstart/20261125-101500-a1b2c3 new-flowers.csv --out predictions.csv')
     .action((target: string, input: string, flags: { out?: string }) => run(async () => {
+      const { predict } = await import('../../run/predict.js');
+      const { stringify } = await import('csv-stringify/sync');
       const p = await predict(target, input);
       const k = p.classes.length;
       const rows = Array.from({ length: p.rows }, (_, r) => {

@@ -1,9 +1,10 @@
 // dlx runs [DIR]: a table of run folders.
 import type { Command } from 'commander';
-import { listRuns } from '../../run/list-runs.js';
+import type { Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 
 export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }): Promise<void> {
+  const { listRuns } = await import('../../run/list-runs.js');
   const rows = await listRuns(dir);
   if (flags.json) {
     line(io.out, JSON.stringify(rows));
@@ -19,7 +20,7 @@ export async function runsCommand(io: Io, dir: string, flags: { json?: boolean }
   ));
 }
 
-export function registerRuns(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerRuns(program: Command, io: Io, run: Run): void {
   program
     .command('runs')
     .description('list the runs in a runs directory with their status and best validation metrics')

@@ -1,11 +1,10 @@
-// dlx train SPEC: one run, one run folder.
+// dlx train SPEC: one run, one run folder. The work's modules are imported on use, so that
+// `dlx --help` does not load them.
 import type { Command } from 'commander';
-import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
-import { runExperiment } from '../../run/run-experiment.js';
+import { collect, defaultBackend, threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
-import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
+import type { ProgressMode } from '../progress.js';
 
 interface TrainFlags {
   set?: string[];
@@ -34,6 +33,9 @@ export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics
 }
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
+  const { runExperiment } = await import('../../run/run-experiment.js');
+  const { overridesFrom, threadsFrom } = await import('../options.js');
+  const { progressEvents, progressMode } = await import('../progress.js');
   const mode = progressMode(io, flags);
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
@@ -54,7 +56,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   printOutcome(io, mode, result.runDir, result.metrics);
 }
 
-export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
+export function registerTrain(program: Command, io: Io, run: Run): void {
   program
     .command('train')
     .description('train one model from a spec and write a run folder')
@@ -63,7 +65,7 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--runs-dir <dir>', 'where run folders go', 'runs')
     .option('--name <name>', 'the run name (overrides the spec\'s name)')
     .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackend)
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')

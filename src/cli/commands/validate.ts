@@ -2,12 +2,13 @@
 // training.
 import type { Command } from 'commander';
 import { DataError, SpecError } from '../../common/errors.js';
-import { loadSpec } from '../../config/load.js';
-import { checkShapes } from '../../run/check-shapes.js';
+import { collect, type Run } from '../flags.js';
 import { line, type Io } from '../io.js';
-import { collect, overridesFrom } from '../options.js';
 
 export async function validateCommand(io: Io, specs: string[], flags: { set?: string[] }): Promise<void> {
+  const { loadSpec } = await import('../../config/load.js');
+  const { checkShapes } = await import('../../run/check-shapes.js');
+  const { overridesFrom } = await import('../options.js');
   const overrides = overridesFrom(flags.set);
   const problems: string[] = [];
   const dataProblems: string[] = [];
@@ -26,7 +27,7 @@ export async function validateCommand(io: Io, specs: string[], flags: { set?: st
   if (dataProblems.length > 0) throw new DataError(dataProblems.join('\nerror '));
 }
 
-export function registerValidate(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerValidate(program: Command, io: Io, run: Run): void {
   program
     .command('validate')
     .description('check specs and print every problem with file:line:column, including a model that does not fit the data; trains nothing')
