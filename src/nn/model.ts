@@ -56,6 +56,10 @@ export class Model {
     if (spec.output !== undefined && !lossComponent.outputs.includes(spec.output)) {
       throw new ModelError(`model.output: loss '${loss.type}' needs output ${lossComponent.outputs.map((o) => `'${o}'`).join(' or ')}, found '${spec.output}'`);
     }
+    // Keras's Dense(…, activation='softmax') before a cross-entropy: softmax twice, a flat loss
+    if (spec.layers.length > 0 && spec.layers[spec.layers.length - 1].type === 'softmax' && lossComponent.outputs.includes('softmax')) {
+      throw new ModelError(`model.layers.${spec.layers.length - 1}: loss '${loss.type}' applies softmax to the last layer's outputs itself; a softmax layer here would apply it twice: remove it`);
+    }
     const outputSize = shape.reduce((a, b) => a * b, 1);
     if (outputSize !== classes) {
       const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
