@@ -63,7 +63,7 @@ trian: {}
   assert.equal(r.code, 2);
   assert.equal(r.stderr, [
     'many.yaml:2:7: seed: expected a whole number, found 1.5',
-    "many.yaml:3:17: data.dataset: unknown type 'irs' (did you mean 'iris'?): expected one of iris, wine, breast-cancer-diagnostic, breast-cancer-original, digits, fashion-mnist, mnist, cifar10, cifar100, adult, morse, csv, idx",
+    "many.yaml:3:17: data.dataset: unknown type 'irs' (did you mean 'iris'?): expected one of iris, wine, breast-cancer-diagnostic, breast-cancer-original, digits, fashion-mnist, mnist, cifar10, cifar100, adult, morse, diabetes, csv, idx",
     "many.yaml:6:7: model.layers.0.units: missing required key 'units'",
     "many.yaml:6:21: model.layers.0.unitz: unknown key 'unitz' (did you mean 'units'?)",
     "many.yaml:7:1: trian: unknown key 'trian' (did you mean 'train'?)",

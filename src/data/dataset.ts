@@ -22,6 +22,11 @@ export interface LoadedData {
   test?: Examples;
   /** Where the data came from, for env.json and `dlx datasets`. */
   source: string;
+  /**
+   * A regression target instead of classes: `values` by row id, and every `y` (train, test) is
+   * a row id into it, so that splits and batches carry targets as they carry class labels.
+   */
+  regression?: { name: string; values: Float64Array };
   /** The loader divided the file's values by this (255 for image bytes); predict does too. */
   divideBy?: number;
   /**

@@ -7,6 +7,7 @@ import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
 import { findLoss } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
+import { regressionLoss, regressionLosses } from './losses/regression.js';
 
 export interface ModelSpec {
   layers: LayerConfig[];
@@ -39,6 +40,8 @@ export class Model {
     backend: Backend,
     initRng: Rng,
     dropoutRng: Rng,
+    /** A regression task: its standardized targets by row id (labels are row ids). */
+    regression?: Float32Array,
   ): Model {
     const layers: Layer[] = [];
     let shape = inputShape;
@@ -63,7 +66,14 @@ export class Model {
     const outputSize = shape.reduce((a, b) => a * b, 1);
     if (outputSize !== classes) {
       const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
-      throw new ModelError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes: make the last layer a dense layer with units: ${classes}`);
+      throw new ModelError(regression
+        ? `model.layers: ${last} gives shape ${shapeText(shape)}, but a regression target needs one output: make the last layer a dense layer with units: 1`
+        : `model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes: make the last layer a dense layer with units: ${classes}`);
+    }
+    if (regression) {
+      const fitted = regressionLoss(loss, regression);
+      if (!fitted) throw new ModelError(`loss: '${loss.type}' is for classes; a regression target needs ${regressionLosses.map((l) => `'${l}'`).join(', ')}`);
+      return new Model(inputShape, layers, fitted);
     }
     return new Model(inputShape, layers, lossComponent.create(loss as never));
   }

@@ -9,6 +9,7 @@ import { positionOf, type LoadedSpec } from '../config/load.js';
 import { findDataset } from '../data/datasets/index.js';
 import { loadDataset, prepare } from '../data/prepare.js';
 import { referenceBackend } from '../engine/reference.js';
+import { checkMonitor } from './build.js';
 import type { LayerConfig } from '../nn/layers/index.js';
 import { Model, ModelError } from '../nn/model.js';
 import { Rng } from '../random/rng.js';
@@ -18,6 +19,8 @@ export interface DataShape {
   classes: number;
   /** Whether the data was read (false: from the dataset's metadata). */
   loaded: boolean;
+  /** A regression task's standardized targets. */
+  regression?: Float32Array;
 }
 
 /** pca and lda project onto `components` features; the other normalizers keep the shape. */
@@ -33,15 +36,16 @@ export async function dataShape(spec: LoadedSpec): Promise<DataShape> {
     return { sampleShape: normalizedShape(meta.sampleShape, data.normalize as ComponentConfig[]), classes: meta.classes, loaded: false };
   }
   const prepared = prepare(await loadDataset(data, { specDir: dirname(spec.file), seed }), data, seed);
-  return { sampleShape: prepared.sampleShape, classes: prepared.classes.length, loaded: true };
+  return { sampleShape: prepared.sampleShape, classes: prepared.classes.length, loaded: true, regression: prepared.regression?.standardized };
 }
 
 /** Builds the model on the reference backend; a misfit is a spec error at the layer's line. */
 export async function checkShapes(spec: LoadedSpec): Promise<DataShape> {
   const shape = await dataShape(spec);
+  checkMonitor(spec.resolved, spec.file, shape.regression !== undefined);
   const { model, loss, seed } = spec.resolved;
   try {
-    Model.build(model as { layers: LayerConfig[]; output?: string }, loss, shape.sampleShape, shape.classes, referenceBackend, Rng.stream(seed, 'init'), Rng.stream(seed, 'dropout'));
+    Model.build(model as { layers: LayerConfig[]; output?: string }, loss, shape.sampleShape, shape.classes, referenceBackend, Rng.stream(seed, 'init'), Rng.stream(seed, 'dropout'), shape.regression);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     // ModelError messages start with the key they are about: model.layers.2: …

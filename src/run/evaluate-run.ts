@@ -2,17 +2,20 @@
 // refitted) and its own split seed, through the same evaluation code that training used.
 import { DataError } from '../common/errors.js';
 import { loadWeights } from '../train/checkpoint.js';
-import { report, type Report } from '../train/metrics.js';
+import { evaluateRegression, report, type RegressionMetrics, type Report } from '../train/metrics.js';
 import { build, type Compute } from './build.js';
 import { openCheckpoint } from './checkpoint-source.js';
 
 export type SplitName = 'train' | 'val' | 'test';
 
-export interface EvalResult extends Report {
+interface Where {
   split: SplitName;
   checkpoint: string;
   epoch: number;
 }
+
+/** Classification: the full report; regression: its errors in the target's units and R². */
+export type EvalResult = (Where & Report) | (Where & RegressionMetrics & { target: string });
 
 /** A checkpoint's metrics on a split; by default on the backend the run trained on, so they match it exactly. */
 export async function evaluateRun(target: string, split: SplitName, compute: Partial<Compute> = {}, topK = 5): Promise<EvalResult> {
@@ -24,6 +27,8 @@ export async function evaluateRun(target: string, split: SplitName, compute: Par
   if (!examples) {
     throw new DataError(`${origin}: this run has no ${split} split (its dataset has no official test set and data.split.test is 0)`);
   }
+  const r = built.data.regression;
+  if (r) return { split, checkpoint, epoch: ckpt.state.epoch, target: r.name, ...evaluateRegression(built.model, examples, built.data.sampleShape, r) };
   const k = Math.min(topK, built.data.classes.length);
   return { split, checkpoint, epoch: ckpt.state.epoch, ...report(built.model, examples, built.data.sampleShape, built.data.classes, k) };
 }

@@ -15,8 +15,9 @@ import { openCheckpoint } from './checkpoint-source.js';
 
 export interface Predictions {
   classes: string[];
-  /** rows × classes. */
+  /** rows × classes; for regression, rows × 1 predicted values in the target's units. */
   probabilities: Float32Array;
+  regression: boolean;
   rows: number;
 }
 
@@ -47,7 +48,7 @@ export async function predict(target: string, input: string, compute?: Compute):
   // in the units of the dataset's files: divided as the loader did (image bytes by 255)
   const divideBy = pre.divideBy ?? 1;
   if (divideBy !== 1) for (let i = 0; i < raw.length; i++) raw[i] /= divideBy;
-  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }));
+  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }), undefined, pre.target && new Float32Array(0));
   loadWeights(model, loaded, checkpoint);
   const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });
   const features = x.cols;
@@ -57,5 +58,7 @@ export async function predict(target: string, input: string, compute?: Compute):
     const batch = new Tensor([n, ...pre.sampleShape], x.data.subarray(start * features, (start + n) * features));
     probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
   }
-  return { classes: pre.classes, probabilities, rows };
+  // a regression model predicts the standardized target: back to the target's units
+  if (pre.target) for (let i = 0; i < probabilities.length; i++) probabilities[i] = probabilities[i] * pre.target.std + pre.target.mean;
+  return { classes: pre.classes, probabilities, rows, regression: pre.target !== undefined };
 }

@@ -6,7 +6,8 @@ import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { train, type EpochRecord, type TrainEvents, type TrainingState } from '../train/loop.js';
-import { evaluate } from '../train/metrics.js';
+import type { Examples } from '../data/dataset.js';
+import { evaluate, evaluateRegression } from '../train/metrics.js';
 import type { Built } from './build.js';
 import { files } from './layout.js';
 import { rm } from 'node:fs/promises';
@@ -36,6 +37,7 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { spec, built, folder, state, metrics } = args;
   const { model, optimizer, rngs, data } = built;
   const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
+  const scores = (e: Examples) => (data.regression ? evaluateRegression(model, e, data.sampleShape, data.regression) : evaluate(model, e, data.sampleShape));
   const finish: TrainEvents = {
     async stop(final) {
       if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
@@ -43,14 +45,17 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
         // the best epoch's weights become the final ones, in last.safetensors too
         const best = join(folder.dir, files.bestCheckpoint);
         loadWeights(model, await readCheckpoint(best), best);
-        const val = evaluate(model, data.val, data.sampleShape);
-        metrics.final = { ...ctx.curve.find((r) => r.epoch === final.best!.epoch)!, val_loss: val.loss, val_acc: val.accuracy };
+        const val = scores(data.val);
+        const row = ctx.curve.find((r) => r.epoch === final.best!.epoch)!;
+        metrics.final = 'accuracy' in val
+          ? { ...row, val_loss: val.loss, val_acc: val.accuracy }
+          : { ...row, val_loss: val.loss, val_mae: val.mae, val_rmse: val.rmse, val_r2: val.r2 };
         metrics.restoredBest = final.best.epoch;
         await writeLast(ctx, final);
       }
       if (spec.train.test && data.test) {
-        const t = evaluate(model, data.test, data.sampleShape);
-        metrics.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
+        const t = scores(data.test);
+        metrics.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : t;
       }
       metrics.best = bestSummary(ctx.curve, final);
       await writeMetrics(ctx);

@@ -10,12 +10,14 @@ import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import type { EpochRecord, TrainEvents, TrainingState } from '../train/loop.js';
-import { curveColumns, files } from './layout.js';
+import { columnsOf, files } from './layout.js';
 import type { RunMetrics } from './run-folder.js';
 
 /** The header line, then a row per epoch (the header also when there is no row yet). */
 export function curveCsv(rows: readonly EpochRecord[]): string {
-  return `${curveColumns.join(',')}\n` + stringify(rows.map((r) => curveColumns.map((c) => r[c])));
+  const columns = columnsOf(rows);
+  const cell = (r: EpochRecord, c: string) => (r as unknown as Record<string, number | undefined>)[c];
+  return `${columns.join(',')}\n` + stringify(rows.map((r) => columns.map((c) => cell(r, c))));
 }
 
 export const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -51,6 +53,7 @@ export interface WriterContext {
 export function bestSummary(curve: readonly EpochRecord[], state: TrainingState): RunMetrics['best'] {
   if (!state.best) return undefined;
   const row = curve.find((r) => r.epoch === state.best!.epoch);
+  if (row?.val_r2 !== undefined) return { ...state.best, val_loss: row.val_loss, val_mae: row.val_mae, val_rmse: row.val_rmse, val_r2: row.val_r2 };
   return { ...state.best, val_loss: row?.val_loss ?? NaN, val_acc: row?.val_acc ?? NaN };
 }
 

@@ -23,6 +23,10 @@ export async function evalCommand(io: Io, target: string, flags: EvalFlags): Pro
     return;
   }
   line(io.out, `${r.checkpoint} (epoch ${r.epoch}) on ${r.split}: ${r.count} rows`);
+  if ('r2' in r) {
+    line(io.out, `loss ${fixed(r.loss)}  ${r.target}: mae ${r.mae.toPrecision(4)}  rmse ${r.rmse.toPrecision(4)}  r2 ${fixed(r.r2)}`);
+    return;
+  }
   line(io.out, `loss ${fixed(r.loss)}  accuracy ${percent(r.accuracy)}  top-${r.topK.k} accuracy ${percent(r.topK.accuracy)}`);
   line(io.out);
   line(io.out, table(['class', 'precision', 'recall', 'f1', 'support'], r.perClass.map((c) => [c.class, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)])));

@@ -89,11 +89,12 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
       const { stringify } = await import('csv-stringify/sync');
       const p = await predict(target, input);
       const k = p.classes.length;
-      const rows = Array.from({ length: p.rows }, (_, r) => {
+      // regression: one predicted value per row; classes: the most probable one and every probability
+      const rows = p.regression ? Array.from(p.probabilities, (v) => [v]) : Array.from({ length: p.rows }, (_, r) => {
         const probs = Array.from(p.probabilities.subarray(r * k, (r + 1) * k));
         return [p.classes[probs.indexOf(Math.max(...probs))], ...probs];
       });
-      const csv = stringify(rows, { header: true, columns: ['predicted', ...p.classes] });
+      const csv = stringify(rows, { header: true, columns: p.regression ? ['predicted'] : ['predicted', ...p.classes] });
       if (flags.out) {
         await writeFile(flags.out, csv).catch((e: NodeJS.ErrnoException) => {
           throw new DataError(`${flags.out}: cannot write (${e.code ?? String(e)})`);

@@ -27,9 +27,14 @@ export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics
   line(io.out, io.color.green(`done ${runDir}`));
   const stopped = metrics.stoppedEarly ? ` (stopped early at epoch ${(metrics.stoppedEarly as { epoch: number }).epoch})` : '';
   const restored = metrics.restoredBest ? ` (weights of epoch ${String(metrics.restoredBest)} restored)` : '';
-  line(io.out, `final epoch ${final?.epoch}${stopped}${restored}: val_loss ${fixed(final?.val_loss)} val_acc ${percent(final?.val_acc)}; best epoch ${best?.epoch}: val_loss ${fixed(best?.val_loss)} val_acc ${percent(best?.val_acc)}`);
-  const test = metrics.test as { loss: number; accuracy: number } | undefined;
-  if (test) line(io.out, `test: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
+  // classification shows accuracy; regression its errors in the target's units and R²
+  const scores = (m?: { val_acc?: number; val_mae?: number; val_rmse?: number; val_r2?: number }) => (m?.val_r2 === undefined
+    ? `val_acc ${percent(m?.val_acc)}`
+    : `val_mae ${m.val_mae?.toPrecision(4)} val_rmse ${m.val_rmse?.toPrecision(4)} val_r2 ${fixed(m.val_r2)}`);
+  line(io.out, `final epoch ${final?.epoch}${stopped}${restored}: val_loss ${fixed(final?.val_loss)} ${scores(final)}; best epoch ${best?.epoch}: val_loss ${fixed(best?.val_loss)} ${scores(best)}`);
+  const test = metrics.test as { loss: number; accuracy?: number; mae?: number; rmse?: number; r2?: number } | undefined;
+  if (test?.r2 !== undefined) line(io.out, `test: loss ${fixed(test.loss)} mae ${test.mae?.toPrecision(4)} rmse ${test.rmse?.toPrecision(4)} r2 ${fixed(test.r2)}`);
+  else if (test) line(io.out, `test: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
 }
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
