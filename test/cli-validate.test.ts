@@ -32,7 +32,7 @@ const bad: [string, string, string[]][] = [
   ['wrong-type.yaml', good.replace('units: 3', 'units: three'), ["wrong-type.yaml:4:33: model.layers.0.units: expected a number, found 'three'"]],
   ['negative-lr.yaml', good.replace('lr: 0.1', 'lr: -0.1'), ['negative-lr.yaml:5:28: optimizer.lr: expected a number > 0, found -0.1']],
   ['unknown-optimizer.yaml', good.replace('type: sgd', 'type: sgdd'), ["unknown-optimizer.yaml:5:19: optimizer.type: unknown type 'sgdd' (did you mean 'sgd'?): expected one of sgd, adagrad, adadelta, rmsprop, adam, adamax, nadam"]],
-  ['shorthand.yaml', good.replace('{type: dense, units: 3}', '{type: dense, units: 3}, relux'), ["shorthand.yaml:4:37: model.layers.1: unknown type 'relux' (did you mean 'relu'?): expected one of dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm, maxout, relu, leaky-relu, elu, sigmoid, tanh, linear"]],
+  ['shorthand.yaml', good.replace('{type: dense, units: 3}', '{type: dense, units: 3}, relux'), ["shorthand.yaml:4:37: model.layers.1: unknown type 'relux' (did you mean 'relu'?): expected one of dense, conv2d, maxpool2d, avgpool2d, flatten, dropout, batchnorm, maxout, relu, leaky-relu, elu, sigmoid, tanh, linear, softmax"]],
   ['broken.yaml', 'name: x\ndata: {dataset: iris\nmodel: 3\n', ['broken.yaml:3:1: YAML syntax: Flow map in block collection must be sufficiently indented and end with a }']],
   ['empty.yaml', '', ['empty.yaml:1:1: the spec is empty: expected a mapping with data, model, optimizer, train']],
   ['list.yaml', '- name: x\n- seed: 3\n', ['list.yaml:1:1: expected a mapping at the top level, found a list']],
@@ -63,7 +63,7 @@ trian: {}
   assert.equal(r.code, 2);
   assert.equal(r.stderr, [
     'many.yaml:2:7: seed: expected a whole number, found 1.5',
-    "many.yaml:3:17: data.dataset: unknown type 'irs' (did you mean 'iris'?): expected one of iris, wine, breast-cancer-diagnostic, breast-cancer-original, digits, fashion-mnist, mnist, cifar10, cifar100, adult, morse, csv, idx",
+    "many.yaml:3:17: data.dataset: unknown type 'irs' (did you mean 'iris'?): expected one of iris, wine, breast-cancer-diagnostic, breast-cancer-original, digits, fashion-mnist, mnist, cifar10, cifar100, adult, morse, diabetes, csv, idx",
     "many.yaml:6:7: model.layers.0.units: missing required key 'units'",
     "many.yaml:6:21: model.layers.0.unitz: unknown key 'unitz' (did you mean 'units'?)",
     "many.yaml:7:1: trian: unknown key 'trian' (did you mean 'train'?)",

@@ -5,7 +5,10 @@ import { DlxError, ExitCode, SpecError } from '../common/errors.js';
 import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
-import { registerLifecycle } from './commands/lifecycle.js';
+import { registerCompare } from './commands/compare.js';
+import { registerPredict } from './commands/predict.js';
+import { registerReproduce } from './commands/reproduce.js';
+import { registerResume } from './commands/resume.js';
 import { registerPlot } from './commands/plot.js';
 import { registerReport } from './commands/report.js';
 import { registerRuns } from './commands/runs.js';
@@ -14,7 +17,29 @@ import { registerSweep } from './commands/sweep.js';
 import { registerEnsemble } from './commands/ensemble.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
+import type { Run } from './flags.js';
 import { line, processIo, type Io } from './io.js';
+
+/**
+ * Every command, one line each. A command file defines its options and help text and imports
+ * the modules that do its work only when it runs, so `dlx --help` stays fast.
+ */
+const commands: readonly ((program: Command, io: Io, run: Run) => void)[] = [
+  registerTrain,
+  registerValidate,
+  registerEval,
+  registerSweep,
+  registerEnsemble,
+  registerResume,
+  registerReproduce,
+  registerCompare,
+  registerPredict,
+  registerPlot,
+  registerReport,
+  registerRuns,
+  registerSchema,
+  registerDatasets,
+];
 
 export function reportError(io: Io, e: unknown): number {
   if (e instanceof SpecError) {
@@ -63,17 +88,7 @@ Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data
 
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);
-  registerTrain(program, io, run);
-  registerSweep(program, io, run);
-  registerEnsemble(program, io, run);
-  registerValidate(program, io, run);
-  registerEval(program, io, run);
-  registerLifecycle(program, io, run);
-  registerRuns(program, io, run);
-  registerSchema(program, io, run);
-  registerDatasets(program, io, run);
-  registerPlot(program, io, run);
-  registerReport(program, io, run);
+  for (const register of commands) register(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

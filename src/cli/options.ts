@@ -3,9 +3,7 @@ import * as z from 'zod';
 import { SpecError } from '../common/errors.js';
 import { parseOverride, type Override } from '../config/overrides.js';
 
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+export { collect, threadsHelp } from './flags.js';
 
 export function overridesFrom(sets: string[] | undefined, extra: Record<string, string | undefined> = {}): Override[] {
   const list = (sets ?? []).map(parseOverride);
@@ -28,5 +26,3 @@ const threadsSchema = z.coerce.number().int({ message: 'expected a whole number 
 /** --threads N: undefined (one per core, at most 8) when absent. */
 export const threadsFrom = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : checked(threadsSchema, value, '--threads');
-
-export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; results do not depend on it)';

@@ -20,9 +20,10 @@ export function epochLine(io: Io, r: EpochRecord, epochs: number, isBest: boolea
     `lr ${r.lr.toPrecision(3)}`,
     `loss ${fixed(r.train_loss)}`,
     r.penalty > 0 ? `penalty ${fixed(r.penalty)}` : '',
-    `acc ${percent(r.train_acc)}`,
+    r.train_acc === undefined ? '' : `acc ${percent(r.train_acc)}`,
     c.cyan(`val_loss ${fixed(r.val_loss)}`),
-    c.cyan(`val_acc ${percent(r.val_acc)}`),
+    r.val_acc === undefined ? '' : c.cyan(`val_acc ${percent(r.val_acc)}`),
+    r.val_r2 === undefined ? '' : c.cyan(`val_mae ${r.val_mae?.toPrecision(4)} val_rmse ${r.val_rmse?.toPrecision(4)} val_r2 ${fixed(r.val_r2)}`),
     `${r.seconds.toFixed(2)}s`,
     isBest ? c.green('best') : '',
   ].filter(Boolean).join('  ');

@@ -2,6 +2,7 @@
 // and types, one message per unknown key.
 import type * as z from 'zod';
 import { didYouMean } from '../common/suggest.js';
+import { keyHint } from './hints.js';
 
 export type Path = (string | number)[];
 
@@ -28,6 +29,7 @@ const article: Record<string, string> = {
   object: 'a mapping',
   array: 'a list',
   int: 'a whole number',
+  tuple: 'a list',
 };
 
 export function valueAt(root: unknown, path: Path): unknown {
@@ -53,7 +55,11 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], input: unknown):
     switch (issue.code) {
       case 'unrecognized_keys': {
         const lines = issue.message.split('\n');
-        issue.keys.forEach((key, i) => out.push({ path: [...path, key], atKey: true, message: lines[i] ?? `unknown key '${key}'` }));
+        issue.keys.forEach((key, i) => out.push({
+          path: [...path, key],
+          atKey: true,
+          message: keyHint(path, key, found) ?? lines[i] ?? `unknown key '${key}'`,
+        }));
         break;
       }
       case 'invalid_type':
@@ -89,6 +95,10 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], input: unknown):
           const slotValue = valueAt(input, slot);
           // a bare string is shorthand for {type: …}: the string itself is the unknown type
           const typeName = typeof slotValue === 'string' ? slotValue : found === undefined ? undefined : String(found);
+          if (typeof slotValue !== 'string' && found !== undefined && typeof found !== 'string') {
+            out.push({ path, atKey: false, message: `expected a type name, one of ${names.join(', ')}, found ${describe(found)}` });
+            break;
+          }
           out.push({
             path: typeof slotValue === 'string' || typeName === undefined ? slot : path,
             atKey: false,
@@ -97,16 +107,42 @@ export function problemsOf(issues: readonly z.core.$ZodIssue[], input: unknown):
               : `unknown type '${typeName}'${didYouMean(typeName, names)}: expected one of ${names.join(', ')}`,
           });
         } else {
-          out.push({ path, atKey: false, message: `expected ${issue.message}, found ${describe(found)}` });
+          out.push(...unionProblems(issue.errors, path, input, found));
         }
         break;
       }
       case 'not_multiple_of':
         out.push({ path, atKey: false, message: `expected a multiple of ${String(issue.divisor)}, found ${describe(found)}` });
         break;
-      default:
+      case 'custom':
+      case 'invalid_format':
+        // our own messages (refine, regex) say what is expected
         out.push({ path, atKey: false, message: `${issue.message}, found ${describe(found)}` });
+        break;
+      default:
+        out.push({ path, atKey: false, message: `expected another value, found ${describe(found)}` });
     }
   }
   return out;
+}
+
+/** The root type a union branch wanted, when the value failed it on its type alone. */
+function typeMiss(branch: readonly z.core.$ZodIssue[]): string | undefined {
+  const [first] = branch;
+  return branch.length === 1 && first.code === 'invalid_type' && first.path.length === 0
+    ? (article[first.expected] ?? first.expected)
+    : undefined;
+}
+
+/**
+ * A value that fits none of a union's branches (a number or a component, a string or a column
+ * index): when one branch took its type, that branch's own problems; else the types it may have.
+ */
+function unionProblems(errors: readonly (readonly z.core.$ZodIssue[])[], path: Path, input: unknown, found: unknown): Problem[] {
+  if (found === undefined) return [{ path, atKey: false, message: `missing required key '${String(path[path.length - 1])}'` }];
+  const matched = errors.find((branch) => branch.length > 0 && typeMiss(branch) === undefined);
+  if (matched) return problemsOf(matched.map((i) => ({ ...i, path: [...path, ...i.path] })), input);
+  const kinds = [...new Set(errors.map(typeMiss).filter((k) => k !== undefined))];
+  const expected = kinds.length === 0 ? 'another value' : kinds.join(' or ');
+  return [{ path, atKey: false, message: `expected ${expected}, found ${describe(found)}` }];
 }

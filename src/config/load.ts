@@ -58,6 +58,14 @@ function locate(doc: Document, path: Path, atKey: boolean, lines: LineCounter): 
   return lines.linePos(offset);
 }
 
+/** `file:line:col` of the key at `path` in a loaded spec, for problems found after validation. */
+export function positionOf(spec: LoadedSpec, path: Path): string {
+  const lines = new LineCounter();
+  const doc = YAML.parseDocument(spec.text, { lineCounter: lines });
+  const pos = locate(doc, path, false, lines);
+  return `${spec.file}:${pos.line}:${pos.col}`;
+}
+
 function pathText(path: Path): string {
   return path.length === 0 ? '(top level)' : path.join('.');
 }
@@ -144,7 +152,10 @@ function formatProblem(file: string, doc: Document, lines: LineCounter, override
   const override = overrideFor(p.path, overrides);
   if (override) return { order: Infinity, text: `--set ${override.text}: ${pathText(p.path)}: ${p.message}` };
   const pos = locate(doc, p.path, p.atKey, lines);
-  return { order: pos.line * 1e6 + pos.col, text: `${file}:${pos.line}:${pos.col}: ${pathText(p.path)}: ${p.message}` };
+  // a key of the file that became wrong through a sibling's --set (optimizer.type=adam meets momentum)
+  const sibling = [...overrides].reverse().find((o) => o.path.length > 1 && o.path.slice(0, -1).every((k, i) => String(p.path[i]) === String(k)));
+  const cause = sibling ? ` (with --set ${sibling.text})` : '';
+  return { order: pos.line * 1e6 + pos.col, text: `${file}:${pos.line}:${pos.col}: ${pathText(p.path)}: ${p.message}${cause}` };
 }
 
 /** A spec without `name` is named after its file, when that makes a valid name. */

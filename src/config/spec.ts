@@ -19,7 +19,7 @@ export const runName = z
 
 /** train.earlyStopping (Prechelt 1998): the loop's EarlyStoppingConfig, with its defaults. */
 const earlyStoppingSchema = strictObject({
-  monitor: z.enum(['val_loss', 'val_acc', 'train_loss', 'train_acc']).default('val_loss'),
+  monitor: z.enum(['val_loss', 'val_acc', 'train_loss', 'train_acc', 'val_mae', 'val_rmse', 'val_r2']).default('val_loss'),
   mode: z.enum(['auto', 'min', 'max']).default('auto'),
   minDelta: z.number().min(0).default(0),
   patience: count().default(5),

@@ -23,6 +23,11 @@ export interface LoadedData {
   test?: Examples;
   /** Where the data came from, for env.json and `dlx datasets`. */
   source: string;
+  /**
+   * A regression target instead of classes: `values` by row id, and every `y` (train, test) is
+   * a row id into it, so that splits and batches carry targets as they carry class labels.
+   */
+  regression?: { name: string; values: Float64Array };
   /** The loader divided the file's values by this (255 for image bytes); predict does too. */
   divideBy?: number;
   /**
@@ -47,6 +52,12 @@ export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends C
   /** Where it comes from, for `dlx datasets list`. */
   origin(): { source: string; present: boolean };
   load(config: z.output<S>, context: DatasetContext): Promise<LoadedData>;
+  /**
+   * The per-sample shape and class count from what is known without reading the data (fixed
+   * for a built-in image set, computed from options for a generated one), for `dlx validate`;
+   * absent where only the data says (then validate loads it).
+   */
+  shape?(config: z.output<S>): { sampleShape: number[]; classes: number };
   /** Downloads the data into the cache, for `dlx datasets fetch`; returns where it is. */
   fetch?(): Promise<string>;
   /** What a user should know, shown by `dlx datasets info`. */

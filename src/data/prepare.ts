@@ -10,7 +10,7 @@ import { applyChain, fitChain, normalizerSchema, restoreChain, type SavedStep } 
 import type { Fitted } from './normalizers/normalizer.js';
 import { partRows, split, splitSchema } from './split.js';
 import { encode, encodedWidth, fitEncoding, missingSchema, rowsToKeep, selectRows, type ColumnEncoding } from './table.js';
-import { DataError } from '../common/errors.js';
+import { DataError, SpecError } from '../common/errors.js';
 import { checkLabels } from './labels.js';
 
 export const dataSchema = strictObject({
@@ -40,12 +40,42 @@ export interface PreparedData {
   files: string[];
   /** What was fitted on the training split, for preprocessing.json. */
   preprocessing: SavedPreprocessing;
+  /** A regression task: every `y` is a row id into `standardized`. */
+  regression?: RegressionTargets;
+}
+
+/** Regression targets standardized with the training split's mean and std. */
+export interface RegressionTargets extends TargetScale {
+  /** (value − mean)/std by row id. */
+  standardized: Float32Array;
+  /** The values as the file had them, by row id, for metrics in the target's own units. */
+  values: Float64Array;
+}
+
+/** How a regression target was standardized: saved, and inverted at predict. */
+export interface TargetScale {
+  name: string;
+  mean: number;
+  std: number;
+}
+
+/** Mean and population std of the training rows' targets (a constant target keeps std 1). */
+function fitTargetScale(name: string, values: Float64Array, rows: Int32Array): TargetScale {
+  let mean = 0;
+  for (const r of rows) mean += values[r];
+  mean /= rows.length;
+  let variance = 0;
+  for (const r of rows) variance += (values[r] - mean) ** 2;
+  const std = Math.sqrt(variance / rows.length);
+  return { name, mean, std: std > 0 ? std : 1 };
 }
 
 /** preprocessing.json's fitted part: the tabular encoding (if any) and the normalizer chain. */
 export interface SavedPreprocessing {
   encoding?: ColumnEncoding[];
   steps: SavedStep[];
+  /** A regression target's standardization. */
+  target?: TargetScale;
 }
 
 export async function loadDataset(config: DataConfig, context: DatasetContext): Promise<LoadedData> {
@@ -95,8 +125,13 @@ function testTable(loaded: LoadedData, config: DataConfig) {
  * Splits and normalizes. With `saved`, the encoding and normalizers are restored from a run's
  * preprocessing.json instead of fitted, as eval needs.
  */
-export function prepare(loaded: LoadedData, config: DataConfig, seed: number, saved?: SavedPreprocessing): PreparedData {
-  checkLabels(loaded);
+export function prepare(loaded: LoadedData, given: DataConfig, seed: number, saved?: SavedPreprocessing): PreparedData {
+  if (!loaded.regression) checkLabels(loaded);
+  // regression rows have no classes to stratify by (their y are row ids)
+  const config = loaded.regression ? { ...given, split: { ...given.split, stratify: false } } : given;
+  if (loaded.regression && config.normalize.some((n) => n.type === 'lda')) {
+    throw new SpecError(['data.normalize: lda needs classes; a regression target has none (use pca)']);
+  }
   let parts: { train: Examples; val: Examples; test?: Examples };
   let encoding: ColumnEncoding[] | undefined;
   let rawShape = loaded.sampleShape;
@@ -123,6 +158,13 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     train = { x: chain.transformed.data, y: parts.train.y };
   }
   const featureCount = train.x.length / rows;
+  const r = loaded.regression;
+  const target = r && (saved?.target ?? fitTargetScale(r.name, r.values, parts.train.y));
+  const regression: RegressionTargets | undefined = r && target && {
+    ...target,
+    values: r.values,
+    standardized: Float32Array.from(r.values, (v) => (v - target.mean) / target.std),
+  };
   return {
     rawShape,
     divideBy: loaded.divideBy ?? 1,
@@ -133,6 +175,7 @@ export function prepare(loaded: LoadedData, config: DataConfig, seed: number, sa
     test: parts.test && normalized(steps, parts.test),
     source: loaded.source,
     files: loaded.files ?? [],
-    preprocessing: { encoding, steps: fitted },
+    preprocessing: { encoding, steps: fitted, ...(target && { target }) },
+    ...(regression && { regression }),
   };
 }

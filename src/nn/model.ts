@@ -7,6 +7,7 @@ import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
 import { findLoss } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
+import { regressionLoss, regressionLosses } from './losses/regression.js';
 
 export interface ModelSpec {
   layers: LayerConfig[];
@@ -39,6 +40,8 @@ export class Model {
     backend: Backend,
     initRng: Rng,
     dropoutRng: Rng,
+    /** A regression task: its standardized targets by row id (labels are row ids). */
+    regression?: Float32Array,
   ): Model {
     const layers: Layer[] = [];
     let shape = inputShape;
@@ -56,10 +59,20 @@ export class Model {
     if (spec.output !== undefined && !lossComponent.outputs.includes(spec.output)) {
       throw new ModelError(`model.output: loss '${loss.type}' needs output ${lossComponent.outputs.map((o) => `'${o}'`).join(' or ')}, found '${spec.output}'`);
     }
+    // Keras's Dense(…, activation='softmax') before a cross-entropy: softmax twice, a flat loss
+    if (spec.layers.length > 0 && spec.layers[spec.layers.length - 1].type === 'softmax' && lossComponent.outputs.includes('softmax')) {
+      throw new ModelError(`model.layers.${spec.layers.length - 1}: loss '${loss.type}' applies softmax to the last layer's outputs itself; a softmax layer here would apply it twice: remove it`);
+    }
     const outputSize = shape.reduce((a, b) => a * b, 1);
     if (outputSize !== classes) {
       const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
+      if (regression) throw new ModelError(`model.layers: ${last} gives shape ${shapeText(shape)}, but a regression target needs one output: make the last layer a dense layer with units: 1`);
       throw new ClassCountError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes`, classes);
+    }
+    if (regression) {
+      const fitted = regressionLoss(loss, regression);
+      if (!fitted) throw new ModelError(`loss: '${loss.type}' is for classes; a regression target needs ${regressionLosses.map((l) => `'${l}'`).join(', ')}`);
+      return new Model(inputShape, layers, fitted);
     }
     return new Model(inputShape, layers, lossComponent.create(loss as never));
   }

@@ -48,10 +48,18 @@ export async function backendFor({ backend: name, threads = defaultThreads() }: 
   return backend;
 }
 
+/** Early stopping may watch only a curve column the task has (accuracy or regression errors). */
+export function checkMonitor(spec: ResolvedSpec, specFile: string, regression: boolean): void {
+  const monitor = spec.train.earlyStopping?.monitor;
+  if (monitor && (regression ? /_acc$/.test(monitor) : /_(mae|rmse|r2)$/.test(monitor))) {
+    throw new SpecError([`${specFile}: train.earlyStopping.monitor: '${monitor}' is not computed for ${regression ? 'a regression target: use val_loss, train_loss, val_mae, val_rmse or val_r2' : 'classes: use val_loss, val_acc, train_loss or train_acc'}`]);
+  }
+}
+
 /** The model alone, from the per-sample input shape and the class count (what predict needs). */
-export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout'), loaded?: LoadedData): Model {
+export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout'), loaded?: LoadedData, regression?: Float32Array): Model {
   try {
-    return Model.build(spec.model as { layers: LayerConfig[]; output?: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng);
+    return Model.build(spec.model as { layers: LayerConfig[]; output?: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng, regression);
   } catch (e) {
     if (e instanceof ClassCountError) throw classCountError(`${specFile}: ${e.message}`, e.classes, loaded);
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
@@ -77,8 +85,9 @@ export async function build(spec: ResolvedSpec, specFile: string, compute: Compu
   const backend = await backendFor(compute);
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
   const data = prepare(loaded, spec.data, spec.seed, saved);
+  checkMonitor(spec, specFile, data.regression !== undefined);
   const dropoutRng = Rng.stream(spec.seed, 'dropout');
-  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend, dropoutRng, loaded);
+  const model = buildModel(spec, specFile, data.sampleShape, data.classes.length, backend, dropoutRng, loaded, data.regression?.standardized);
   const augmentRng = Rng.stream(spec.seed, 'augment');
   return {
     data,

@@ -52,7 +52,7 @@ export async function crossValidate(specFile: string, overrides: Override[], k: 
     dir,
     folds,
     val_loss: spread(folds.map((f) => f.metrics.best!.val_loss)),
-    val_acc: spread(folds.map((f) => f.metrics.best!.val_acc)),
+    val_acc: spread(folds.map((f) => f.metrics.best!.val_acc ?? NaN)),
   };
   await writeFileAtomic(join(dir, 'cv.json'), json({ folds: folds.map((f) => ({ runDir: f.runDir.slice(dir.length + 1), best: f.metrics.best })), val_loss: cv.val_loss, val_acc: cv.val_acc }));
   return cv;

@@ -20,7 +20,23 @@ export const files = {
 export const runPlots = ['curves', 'lr', 'confusion', 'weights', 'norms'] as const;
 export type RunPlot = (typeof runPlots)[number];
 
-export const curveColumns = ['epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'train_seconds', 'seconds'] as const;
+/**
+ * curve.csv's columns in their order. A file has those its rows have (classification: the
+ * accuracies; regression: MAE, RMSE, R²), then any others a row brings, in first-seen order:
+ * readers go by the header, never by position.
+ */
+export const curveColumns = ['epoch', 'lr', 'train_loss', 'penalty', 'train_acc', 'val_loss', 'val_acc', 'val_mae', 'val_rmse', 'val_r2', 'train_seconds', 'seconds'] as const;
+
+/** Columns whose values depend on the clock, not on the computation. */
+export const timingColumns: readonly string[] = ['train_seconds', 'seconds'];
+
+/** The columns of a curve with these rows. */
+export function columnsOf(rows: readonly object[]): string[] {
+  const present = new Set(rows.flatMap((r) => Object.entries(r).filter(([, v]) => v !== undefined).map(([k]) => k)));
+  const known: readonly string[] = curveColumns;
+  const base = rows.length === 0 ? known.filter((c) => !/_(acc|mae|rmse|r2)$/.test(c)) : known.filter((c) => present.has(c));
+  return [...base, ...[...present].filter((c) => !known.includes(c))];
+}
 
 export function runPath(runDir: string, file: keyof typeof files): string {
   return join(runDir, files[file]);

@@ -62,7 +62,7 @@ async function confusionOf(runDir: string, metrics: RunMetrics): Promise<Confusi
   const out: ConfusionMatrix[] = [];
   for (const split of splits) {
     const r = await evaluateRun(join(runDir, files.lastCheckpoint), split, {}, 1);
-    out.push({ split, classes: pre.classes, counts: r.confusion });
+    if ('confusion' in r) out.push({ split, classes: pre.classes, counts: r.confusion });
   }
   return out;
 }

@@ -9,16 +9,18 @@ import { parseCsv } from '../data/readers/csv.js';
 import { readText, tableFromText } from '../data/readers/table-reader.js';
 import { encode } from '../data/table.js';
 import { Tensor } from '../engine/tensor.js';
-import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
+import { loadWeights } from '../train/checkpoint.js';
 import { backendFor, buildModel, type Compute } from './build.js';
 import { checkCompatible } from './ensemble.js';
 import { checkRecordedFiles } from './data-check.js';
-import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec } from './run-folder.js';
+import { locateCheckpoint } from './run-folder.js';
+import { openCheckpoint } from './checkpoint-source.js';
 
 export interface Predictions {
   classes: string[];
-  /** rows × classes. */
+  /** rows × classes; for regression, rows × 1 predicted values in the target's units. */
   probabilities: Float32Array;
+  regression: boolean;
   rows: number;
   /** With allowChangedData: how the run's recorded data files differ now (empty: the same). */
   dataChanged: string[];
@@ -27,11 +29,8 @@ export interface Predictions {
 const CHUNK = 1024;
 
 export async function predict(target: string, input: string, compute?: Compute, allowChangedData = false): Promise<Predictions> {
-  const { runDir, checkpoint } = await locateCheckpoint(target);
-  const dataChanged = await checkRecordedFiles(runDir, allowChangedData);
-  const spec = await readRunSpec(runDir);
-  const env = await readEnv(runDir);
-  const pre = await readPreprocessing(runDir);
+  const { checkpoint, origin, spec, env, preprocessing: pre, loaded } = await openCheckpoint(target);
+  const dataChanged = await checkRecordedFiles(origin, allowChangedData);
   const width = pre.rawShape.reduce((a, b) => a * b, 1);
   let rows: number;
   let raw: Float32Array;
@@ -55,8 +54,8 @@ export async function predict(target: string, input: string, compute?: Compute, 
   // in the units of the dataset's files: divided as the loader did (image bytes by 255)
   const divideBy = pre.divideBy ?? 1;
   if (divideBy !== 1) for (let i = 0; i < raw.length; i++) raw[i] /= divideBy;
-  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }));
-  loadWeights(model, await readCheckpoint(checkpoint), checkpoint);
+  const model = buildModel(spec, env.specFile, pre.sampleShape, pre.classes.length, await backendFor(compute ?? { backend: env.backend, threads: env.threads }), undefined, undefined, pre.target && new Float32Array(0));
+  loadWeights(model, loaded, checkpoint);
   const x = applyChain(restoreChain(pre.steps), { data: raw, rows, cols: width });
   const features = x.cols;
   const probabilities = new Float32Array(rows * pre.classes.length);
@@ -65,7 +64,9 @@ export async function predict(target: string, input: string, compute?: Compute, 
     const batch = new Tensor([n, ...pre.sampleShape], x.data.subarray(start * features, (start + n) * features));
     probabilities.set(model.loss.outputs(model.logits(batch, false)).data, start * pre.classes.length);
   }
-  return { classes: pre.classes, probabilities, rows, dataChanged };
+  // a regression model predicts the standardized target: back to the target's units
+  if (pre.target) for (let i = 0; i < probabilities.length; i++) probabilities[i] = probabilities[i] * pre.target.std + pre.target.mean;
+  return { classes: pre.classes, probabilities, rows, regression: pre.target !== undefined, dataChanged };
 }
 
 /** Several checkpoints: their probabilities averaged (members must share data and preprocessing). */
@@ -76,5 +77,5 @@ export async function predictMany(targets: readonly string[], input: string, com
   for (const t of targets) all.push(await predict(t, input, compute, allowChangedData));
   const probabilities = new Float32Array(all[0].probabilities.length);
   for (let i = 0; i < probabilities.length; i++) probabilities[i] = all.reduce((a, p) => a + p.probabilities[i], 0) / all.length;
-  return { classes: all[0].classes, probabilities, rows: all[0].rows, dataChanged: all.flatMap((p) => p.dataChanged) };
+  return { classes: all[0].classes, probabilities, rows: all[0].rows, regression: all[0].regression, dataChanged: all.flatMap((p) => p.dataChanged) };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, DlxError } from '../common/errors.js';
 import { checkRunFolder } from './consistency.js';
-import { curveColumns, files } from './layout.js';
+import { files, timingColumns } from './layout.js';
 import { readCheckpoint } from '../train/checkpoint.js';
 import { readCurve, readEnv, readMetrics, readRunSpec } from './run-folder.js';
 import { startRun, type RunSource } from './run-experiment.js';
@@ -64,8 +64,8 @@ export async function reproduceRun(runDir: string, options: { tolerance: number;
     const differing: { epoch: number; cells: string[] }[] = [];
     for (let i = 0; i < Math.min(before.length, after.length); i++) {
       const cells: string[] = [];
-      for (const column of curveColumns.filter((c) => c !== 'seconds' && c !== 'train_seconds')) {
-        const [a, b] = [before[i][column], after[i][column]];
+      for (const column of Object.keys(before[i]).filter((c) => !timingColumns.includes(c))) {
+        const [a, b] = [(before[i] as unknown as Record<string, number>)[column], (after[i] as unknown as Record<string, number | undefined>)[column] ?? NaN];
         const relative = relativeDifference(a, b);
         maxRelative = Math.max(maxRelative, relative);
         if (relative > options.tolerance) cells.push(`${column} ${a} vs ${b}`);

@@ -16,8 +16,8 @@ import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type R
 import { ended, finishRun, trainInFolder } from './session.js';
 import { checkRunData } from './data-check.js';
 import { timedPlots, type WrittenPlots } from './plots.js';
-import { dlxVersion } from './version.js';
 import type { FolderState } from './writers.js';
+import { checkpointMetadata } from './checkpoint-source.js';
 
 export interface ResumeResult {
   runDir: string;
@@ -73,7 +73,8 @@ async function resumeLocked(folder: FolderState, options: Parameters<typeof resu
   if (backend !== env.backend) {
     throw new DataError(`${runDir}: the run trained on the ${env.backend} backend; resuming on ${backend} would not continue it exactly`);
   }
-  const built = await build(spec, env.specFile, { backend, threads: options.threads ?? env.threads }, await readPreprocessing(dir));
+  const preprocessing = await readPreprocessing(dir);
+  const built = await build(spec, env.specFile, { backend, threads: options.threads ?? env.threads }, preprocessing);
   if (env.kernels && built.backend.variant !== env.kernels) {
     throw new DataError(`${runDir}: the run trained with ${env.kernels} kernels; this runtime has ${built.backend.variant}, so resuming would not continue it exactly`);
   }
@@ -84,7 +85,7 @@ async function resumeLocked(folder: FolderState, options: Parameters<typeof resu
   const resumes = (metrics.resumes as unknown[] | undefined) ?? [];
   metrics.resumes = [...resumes, { at: new Date().toISOString(), fromEpoch: state.epoch, batch: state.partial?.batch ?? 0, argv: options.argv }];
   metrics.status = 'running';
-  const metadata = { spec: JSON.stringify(spec), dlxVersion };
+  const metadata = checkpointMetadata(spec, preprocessing, env);
   if (state.stopped) {
     // killed after the last epoch: only the end of the run is left to do
     await finishRun({ folder, model: built.model, optimizer: built.optimizer, rngs: built.rngs, metadata, curve, metrics }, spec, built, state);

@@ -15,6 +15,7 @@ import { freshState, type TrainEvents } from '../train/loop.js';
 import { build } from './build.js';
 import type { DataFingerprint } from '../data/fingerprint.js';
 import { fingerprintOf } from './data-check.js';
+import { checkpointMetadata } from './checkpoint-source.js';
 import { files, runFolderName, stagingName } from './layout.js';
 import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
@@ -87,6 +88,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   const sparse = summary.flatMap((r, layer) => (r.density === undefined ? [] : [{ layer, density: r.density, weights: r.weights }]));
   const metrics: RunMetrics = { status: 'running', epochs: 0, params, ...(sparse.length > 0 && { sparsity: sparse }) };
   let release: Awaited<ReturnType<typeof acquireRunLock>>;
+  let preprocessing: Preprocessing;
   try {
     release = await acquireRunLock(staging, 'dlx train');
     await writeFileAtomic(join(staging, files.spec), loaded.text);
@@ -107,7 +109,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
       startedAt: start.toISOString(),
       ...options.context,
     }));
-    const preprocessing: Preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
+    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
     await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
     await writeFileAtomic(join(staging, files.data), json(fingerprint));
     await writeFileAtomic(join(staging, files.curve), curveCsv([]));
@@ -123,7 +125,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   try {
     const result = await trainInFolder({
       spec, built, metrics, state: freshState(), curve: [], folder,
-      metadata: { spec: JSON.stringify(spec), dlxVersion },
+      metadata: checkpointMetadata(spec, preprocessing, { backend: name, threads, kernels: variant, specFile: resolve(loaded.file) }),
       signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
     });
     const plots = options.plots ? await timedPlots(result.runDir, result.confusion) : undefined;

@@ -58,13 +58,15 @@ export interface RunMetrics {
   status: 'running' | 'finished' | 'stopped-early' | 'pruned' | 'interrupted' | 'diverged' | 'failed';
   epochs: number;
   final?: EpochRecord;
-  best?: { epoch: number; monitor: string; value: number; val_loss: number; val_acc: number };
+  /** The best epoch's validation metrics: val_acc for classes, val_mae/val_rmse/val_r2 for regression. */
+  best?: { epoch: number; monitor: string; value: number; val_loss: number; val_acc?: number; val_mae?: number; val_rmse?: number; val_r2?: number };
   [key: string]: unknown;
 }
 
 export const readMetrics = (runDir: string) => readJson<RunMetrics>(join(runDir, files.metrics));
 
-const legacyColumns: readonly string[] = curveColumns.filter((c) => c !== 'train_seconds');
+/** Columns every curve.csv has; the others (accuracies or regression errors, norms…) vary. */
+const requiredColumns = ['epoch', 'lr', 'train_loss', 'val_loss', 'seconds'];
 
 /** curve.csv's rows as numbers (String(n) and Number(s) round-trip every double exactly).
  * The standard columns come first; any after them (train.log) go to each record's `extra`. */
@@ -74,18 +76,23 @@ export async function readCurve(runDir: string): Promise<EpochRecord[]> {
     throw new DataError(`${path}: missing; is ${runDir} a dlx run folder?`);
   });
   const [header, ...lines] = text.trim().split('\n');
-  const names = header.split(',');
-  const startsWith = (list: readonly string[]) => list.every((c, i) => names[i] === c);
-  // runs from dlx before train_seconds existed: their whole-epoch seconds stand in for it
-  const columns = startsWith(legacyColumns) ? legacyColumns : curveColumns;
-  if (!startsWith(columns)) throw new DataError(`${path}:1: expected the header to start with ${curveColumns.join(',')}, found ${header}`);
-  const extra = names.slice(columns.length);
+  const columns = header.split(',');
+  const missing = requiredColumns.filter((c) => !columns.includes(c));
+  if (missing.length > 0) throw new DataError(`${path}:1: the header lacks ${missing.join(', ')}; found ${header}`);
   return lines.map((line, i) => {
-    const cells = line.split(',').map(Number);
-    if (cells.length !== names.length || cells.some((v) => Number.isNaN(v))) throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
-    const row = Object.fromEntries(columns.map((c, j) => [c, cells[j]])) as unknown as EpochRecord;
-    if (extra.length > 0) row.extra = Object.fromEntries(extra.map((c, j) => [c, cells[columns.length + j]]));
-    return columns === legacyColumns ? { ...row, train_seconds: row.seconds } : row;
+    // NaN is a value (R² of a constant target); an empty or non-numeric cell is damage
+    const raw = line.split(',');
+    const cells = raw.map((c) => (c === 'NaN' ? NaN : c.trim() === '' ? undefined : Number(c)));
+    if (cells.length !== columns.length || cells.some((v, j) => v === undefined || (Number.isNaN(v) && raw[j] !== 'NaN'))) {
+      throw new DataError(`${path}:${i + 2}: malformed row '${line}'`);
+    }
+    const known: readonly string[] = curveColumns;
+    const row = Object.fromEntries(columns.flatMap((c, j) => (known.includes(c) ? [[c, cells[j]]] : []))) as unknown as EpochRecord;
+    // columns beyond the standard ones (train.log's norms) travel in `extra`
+    const extra = columns.flatMap((c, j) => (known.includes(c) ? [] : [[c, cells[j]!] as const]));
+    if (extra.length > 0) row.extra = Object.fromEntries(extra);
+    // runs from dlx before train_seconds existed: their whole-epoch seconds stand in for it
+    return columns.includes('train_seconds') ? row : { ...row, train_seconds: row.seconds };
   });
 }
 

@@ -6,7 +6,8 @@ import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { train, type EpochRecord, type TrainEvents, type TrainingState } from '../train/loop.js';
-import { evaluate, report } from '../train/metrics.js';
+import type { Examples } from '../data/dataset.js';
+import { evaluate, evaluateRegression, report } from '../train/metrics.js';
 import type { ConfusionMatrix } from '../plots/confusion.js';
 import type { Built } from './build.js';
 import { files } from './layout.js';
@@ -77,10 +78,29 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { model, optimizer, rngs, data } = built;
   let confusion: ConfusionMatrix[] | undefined;
   const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
+  const scores = (e: Examples) => (data.regression ? evaluateRegression(model, e, data.sampleShape, data.regression) : evaluate(model, e, data.sampleShape));
   const finish: TrainEvents = {
     async stop(final) {
-      await finishRun(ctx, spec, built, final);
-      if (args.confusion) {
+      if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
+      if (spec.train.earlyStopping?.restoreBest && final.best && final.best.epoch !== final.epoch) {
+        // the best epoch's weights become the final ones, in last.safetensors too
+        const best = join(folder.dir, files.bestCheckpoint);
+        loadWeights(model, await readCheckpoint(best), best);
+        const val = scores(data.val);
+        const row = ctx.curve.find((r) => r.epoch === final.best!.epoch)!;
+        metrics.final = 'accuracy' in val
+          ? { ...row, val_loss: val.loss, val_acc: val.accuracy }
+          : { ...row, val_loss: val.loss, val_mae: val.mae, val_rmse: val.rmse, val_r2: val.r2 };
+        metrics.restoredBest = final.best.epoch;
+        await writeLast(ctx, final);
+      }
+      if (spec.train.test && data.test) {
+        const t = scores(data.test);
+        metrics.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : t;
+      }
+      metrics.best = bestSummary(ctx.curve, final);
+      await writeMetrics(ctx);
+      if (args.confusion && !data.regression) {
         // the final weights, as `dlx eval` sees last.safetensors; one more pass over val (and test)
         const splits = metrics.test && data.test ? [['val', data.val], ['test', data.test]] as const : [['val', data.val]] as const;
         confusion = splits.map(([split, examples]) => ({ split, classes: data.classes, counts: report(model, examples, data.sampleShape, data.classes, 1).confusion }));

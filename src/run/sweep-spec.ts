@@ -198,12 +198,8 @@ export function trialSpec(sweep: LoadedSweep, a: Assignment, trial: number, fold
 }
 
 /** dlx validate: a spec, or a sweep spec with its sweep section and every searched extreme. */
-export async function validateFile(file: string, overrides: readonly Override[]): Promise<'spec' | 'sweep'> {
+export async function validateFile(file: string, overrides: readonly Override[]): Promise<{ kind: 'spec' | 'sweep'; loaded: LoadedSpec }> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text !== undefined && /^sweep\s*:/m.test(text)) {
-    await loadSweep(file, overrides, text);
-    return 'sweep';
-  }
-  await loadSpec(file, overrides);
-  return 'spec';
+  if (text !== undefined && /^sweep\s*:/m.test(text)) return { kind: 'sweep', loaded: (await loadSweep(file, overrides, text)).loaded };
+  return { kind: 'spec', loaded: await loadSpec(file, overrides) };
 }

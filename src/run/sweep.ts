@@ -349,7 +349,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   const withTest = sweep.loaded.resolved.train.test;
   if (best && withTest) {
     const t = await evaluateRun(best.runDir, 'test');
-    bestJson.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
+    bestJson.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : { loss: t.loss, mae: t.mae, rmse: t.rmse, r2: t.r2, count: t.count };
   }
   if (settings.ensemble) {
     const finished = trials.filter((t) => t.result?.status === 'finished' || t.result?.status === 'stopped-early').length;

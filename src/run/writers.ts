@@ -10,15 +10,15 @@ import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import { saveCheckpoint } from '../train/checkpoint.js';
 import type { EpochRecord, TrainEvents, TrainingState } from '../train/loop.js';
-import { curveColumns, files } from './layout.js';
-import type { RunMetrics } from './run-folder.js';
+import { columnsOf, files } from './layout.js';
+import { curveRow, type RunMetrics } from './run-folder.js';
 
 /** The header line, then a row per epoch (the header also when there is no row yet); opt-in
  * columns (a record's `extra`, train.log) follow the standard ones, in the first row's order. */
 export function curveCsv(rows: readonly EpochRecord[]): string {
-  const extra = Object.keys(rows[0]?.extra ?? {});
-  const header = [...curveColumns, ...extra].join(',');
-  return `${header}\n` + stringify(rows.map((r) => [...curveColumns.map((c) => r[c]), ...extra.map((c) => r.extra?.[c] ?? NaN)]));
+  const flat = rows.map(curveRow);
+  const columns = columnsOf(flat);
+  return `${columns.join(',')}\n` + stringify(flat.map((r) => columns.map((c) => r[c])));
 }
 
 export const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -54,6 +54,7 @@ export interface WriterContext {
 export function bestSummary(curve: readonly EpochRecord[], state: TrainingState): RunMetrics['best'] {
   if (!state.best) return undefined;
   const row = curve.find((r) => r.epoch === state.best!.epoch);
+  if (row?.val_r2 !== undefined) return { ...state.best, val_loss: row.val_loss, val_mae: row.val_mae, val_rmse: row.val_rmse, val_r2: row.val_r2 };
   return { ...state.best, val_loss: row?.val_loss ?? NaN, val_acc: row?.val_acc ?? NaN };
 }
 

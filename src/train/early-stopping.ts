@@ -2,13 +2,13 @@
 // the best epoch, stop after `patience` epochs without an improvement of more than `minDelta`.
 // The best epoch is tracked also without early stopping, so best.safetensors always exists.
 
-export const monitors = ['val_loss', 'val_acc', 'train_loss', 'train_acc'] as const;
+export const monitors = ['val_loss', 'val_acc', 'train_loss', 'train_acc', 'val_mae', 'val_rmse', 'val_r2'] as const;
 export type Monitor = (typeof monitors)[number];
 
 /** The spec's train.earlyStopping (its schema, with defaults, is in config/spec.ts). */
 export interface EarlyStoppingConfig {
   monitor: Monitor;
-  /** auto: min for losses, max for accuracies. */
+  /** auto: min for losses and errors, max for accuracies and R². */
   mode: 'auto' | 'min' | 'max';
   minDelta: number;
   patience: number;
@@ -30,7 +30,7 @@ export interface WatchState {
 }
 
 export function modeOf(monitor: Monitor, mode: 'auto' | 'min' | 'max'): 'min' | 'max' {
-  return mode !== 'auto' ? mode : monitor.endsWith('_acc') ? 'max' : 'min';
+  return mode !== 'auto' ? mode : monitor.endsWith('_acc') || monitor.endsWith('_r2') ? 'max' : 'min';
 }
 
 /**

@@ -13,7 +13,7 @@ import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import type { PlannedSchedule } from '../optim/schedules/index.js';
 import { paramRefs } from './checkpoint.js';
 import { modeOf, watch, type EarlyStoppingConfig, type WatchState } from './early-stopping.js';
-import { correct, evaluate } from './metrics.js';
+import { correct, evaluate, evaluateRegression } from './metrics.js';
 import { normColumns, normLog } from './norms.js';
 
 export interface TrainConfig {
@@ -34,9 +34,15 @@ export interface EpochRecord {
   train_loss: number;
   /** The weight penalty λ1Σ|w| + λ2Σw², mean over the epoch's batches. */
   penalty: number;
-  train_acc: number;
+  /** Classification only. */
+  train_acc?: number;
   val_loss: number;
-  val_acc: number;
+  /** Classification only. */
+  val_acc?: number;
+  /** Regression only, in the target's units: mean absolute error, root mean squared error, R². */
+  val_mae?: number;
+  val_rmse?: number;
+  val_r2?: number;
   /** The training pass alone (batches, forward, backward, updates), as benchmarks time an epoch. */
   train_seconds: number;
   /** The whole epoch, validation included. */
@@ -123,7 +129,10 @@ async function yieldNow(): Promise<void> {
 }
 
 function monitored(record: EpochRecord, monitor: Exclude<keyof EpochRecord, 'extra'>): number {
-  return record[monitor];
+  const value = record[monitor];
+  // the run layer refuses a monitor the task lacks before training starts
+  if (value === undefined) throw new Error(`curve column ${monitor} is not computed for this task`);
+  return value;
 }
 
 export async function train(args: TrainArgs): Promise<TrainingState> {
@@ -184,7 +193,8 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       for (const e of events) e.batchEnd?.({ epoch, batch, batches: batchesPerEpoch, loss: lossSum / seen, accuracy: hits / seen, samples: seen });
     }
     const trainSeconds = (performance.now() - started) / 1000;
-    const val = evaluate(model, data.val, data.sampleShape);
+    const r = data.regression;
+    const val = r ? evaluateRegression(model, data.val, data.sampleShape, r) : evaluate(model, data.val, data.sampleShape);
     if (!Number.isFinite(val.loss)) {
       throw new DivergedError(`training diverged: the validation loss became ${val.loss} after epoch ${epoch}, at learning rate ${epochLr}`);
     }
@@ -193,9 +203,9 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
       lr: epochLr,
       train_loss: lossSum / seen,
       penalty: penaltySum / seen,
-      train_acc: hits / seen,
+      ...('accuracy' in val ? { train_acc: hits / seen } : {}),
       val_loss: val.loss,
-      val_acc: val.accuracy,
+      ...('accuracy' in val ? { val_acc: val.accuracy } : { val_mae: val.mae, val_rmse: val.rmse, val_r2: val.r2 }),
       train_seconds: trainSeconds,
       seconds: (performance.now() - started) / 1000,
       ...(norms && gradNormSums && { extra: normColumns(norms, gradNormSums.map((g) => g / batch), norms.weights()) }),

@@ -3,6 +3,7 @@
 // reproduces a run's numbers exactly.
 import { batches, epochOrder } from '../data/batches.js';
 import type { Examples } from '../data/dataset.js';
+import type { RegressionTargets } from '../data/prepare.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 
@@ -68,6 +69,35 @@ function visit(model: Model, e: Examples, sampleShape: readonly number[], each: 
 
 export function evaluate(model: Model, e: Examples, sampleShape: readonly number[]): Metrics {
   return visit(model, e, sampleShape, () => {});
+}
+
+/** A regression model's metrics, in the target's own units (predictions un-standardized). */
+export interface RegressionMetrics {
+  loss: number;
+  mae: number;
+  rmse: number;
+  /** 1 − SS_res/SS_tot around the split's own mean, as scikit-learn's r2_score. */
+  r2: number;
+  count: number;
+}
+
+export function evaluateRegression(model: Model, e: Examples, sampleShape: readonly number[], t: RegressionTargets): RegressionMetrics {
+  const count = e.y.length;
+  let [loss, absSum, sqSum, sum, sumSq] = [0, 0, 0, 0, 0];
+  for (const batch of batches(e, sampleShape, epochOrder(count, undefined), EVAL_BATCH)) {
+    const pred = model.logits(batch.x, false);
+    loss += model.loss.compute(pred, batch.y).loss * batch.y.length;
+    for (let i = 0; i < batch.y.length; i++) {
+      const truth = t.values[batch.y[i]];
+      const d = pred.data[i] * t.std + t.mean - truth;
+      absSum += Math.abs(d);
+      sqSum += d * d;
+      sum += truth;
+      sumSq += truth * truth;
+    }
+  }
+  const total = sumSq - (sum * sum) / count;
+  return { loss: loss / count, mae: absSum / count, rmse: Math.sqrt(sqSum / count), r2: total > 0 ? 1 - sqSum / total : NaN, count };
 }
 
 /** evaluate() plus top-k accuracy, per-class precision/recall/F1 and the confusion matrix. */

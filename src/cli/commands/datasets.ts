@@ -2,20 +2,22 @@
 import type { Command } from 'commander';
 import { SpecError } from '../../common/errors.js';
 import { didYouMean } from '../../common/suggest.js';
-import { datasets } from '../../data/datasets/index.js';
 import type { DatasetComponent } from '../../data/dataset.js';
+import type { Run } from '../flags.js';
 import { line, table, type Io } from '../io.js';
 
-type Run = (action: () => Promise<void>) => Promise<void>;
+/** The registry, imported on use: it pulls in every dataset's schema. */
+const registry = async () => (await import('../../data/datasets/index.js')).datasets;
 
-function named(name: string): DatasetComponent {
+async function named(name: string): Promise<DatasetComponent> {
+  const datasets = await registry();
   const d = datasets.find((c) => c.type === name);
   if (!d) throw new SpecError([`dataset '${name}'${didYouMean(name, datasets.map((c) => c.type))}: expected one of ${datasets.map((c) => c.type).join(', ')}`]);
   return d;
 }
 
 export async function datasetsListCommand(io: Io, flags: { json?: boolean }): Promise<void> {
-  const rows = datasets.map((d) => ({ name: d.type, summary: d.summary, ...d.origin() }));
+  const rows = (await registry()).map((d) => ({ name: d.type, summary: d.summary, ...d.origin() }));
   if (flags.json) {
     line(io.out, JSON.stringify(rows));
     return;
@@ -38,7 +40,7 @@ export function registerDatasets(program: Command, io: Io, run: Run): void {
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx datasets info morse')
     .action((name: string, flags: { json?: boolean }) => run(async () => {
-      const d = named(name);
+      const d = await named(name);
       const info = { name: d.type, summary: d.summary, ...d.origin(), downloadable: d.fetch !== undefined, notes: d.notes ?? [] };
       if (flags.json) {
         line(io.out, JSON.stringify(info));
@@ -55,7 +57,7 @@ export function registerDatasets(program: Command, io: Io, run: Run): void {
     .argument('<name>', 'a dataset name from dlx datasets list')
     .addHelpText('after', '\nExample:\n  dlx datasets fetch cifar10')
     .action((name: string) => run(async () => {
-      const d = named(name);
+      const d = await named(name);
       if (!d.fetch) {
         line(io.out, `${name} needs no download: ${d.origin().source}`);
         return;

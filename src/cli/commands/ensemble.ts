@@ -1,13 +1,9 @@
 // dlx ensemble RUN_OR_SWEEP…: averaged probabilities of several trained models.
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { ensembleRuns } from '../../run/ensemble.js';
+import type { Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked, splitOption } from '../options.js';
 
-const topSchema = z.coerce.number().int({ message: 'expected a whole number ≥ 2' }).min(2, { message: 'expected a whole number ≥ 2' });
-
-export function registerEnsemble(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerEnsemble(program: Command, io: Io, run: Run): void {
   program
     .command('ensemble')
     .description("average the members' output probabilities; each member's metrics, their mean and the ensemble's")
@@ -17,7 +13,11 @@ export function registerEnsemble(program: Command, io: Io, run: (action: () => P
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  dlx ensemble runs/seeds/sweep-20261128-101500-a1b2c3 --top 3 --split test')
     .action((targets: string[], flags: { top?: string; split: string; json?: boolean }) => run(async () => {
-      const top = flags.top === undefined ? undefined : checked(topSchema, flags.top, '--top');
+      const z = await import('zod');
+      const { checked, splitOption } = await import('../options.js');
+      const { ensembleRuns } = await import('../../run/ensemble.js');
+      const message = 'expected a whole number ≥ 2';
+      const top = flags.top === undefined ? undefined : checked(z.coerce.number().int({ message }).min(2, { message }), flags.top, '--top');
       const split = checked(splitOption, flags.split, '--split');
       const r = await ensembleRuns(targets, { top, split });
       if (flags.json) {

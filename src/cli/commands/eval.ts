@@ -1,10 +1,8 @@
 // dlx eval RUN_OR_CHECKPOINT: a checkpoint's metrics on a split.
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { evaluateRun } from '../../run/evaluate-run.js';
+import { threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { warnChangedData } from '../warnings.js';
-import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
 
 interface EvalFlags {
   split: string;
@@ -16,6 +14,9 @@ interface EvalFlags {
 }
 
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
+  const z = await import('zod');
+  const { evaluateRun } = await import('../../run/evaluate-run.js');
+  const { checked, splitOption, threadsFrom } = await import('../options.js');
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
   const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k, flags.allowChangedData);
@@ -25,6 +26,10 @@ export async function evalCommand(io: Io, target: string, flags: EvalFlags): Pro
     return;
   }
   line(io.out, `${r.checkpoint} (epoch ${r.epoch}) on ${r.split}: ${r.count} rows`);
+  if ('r2' in r) {
+    line(io.out, `loss ${fixed(r.loss)}  ${r.target}: mae ${r.mae.toPrecision(4)}  rmse ${r.rmse.toPrecision(4)}  r2 ${fixed(r.r2)}`);
+    return;
+  }
   line(io.out, `loss ${fixed(r.loss)}  accuracy ${percent(r.accuracy)}  top-${r.topK.k} accuracy ${percent(r.topK.accuracy)}`);
   line(io.out);
   line(io.out, table(['class', 'precision', 'recall', 'f1', 'support'], r.perClass.map((c) => [c.class, fixed(c.precision), fixed(c.recall), fixed(c.f1), String(c.support)])));
@@ -33,7 +38,7 @@ export async function evalCommand(io: Io, target: string, flags: EvalFlags): Pro
   line(io.out, table(['', ...r.perClass.map((c) => c.class)], r.confusion.map((row, i) => [r.perClass[i].class, ...row.map(String)])));
 }
 
-export function registerEval(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerEval(program: Command, io: Io, run: Run): void {
   program
     .command('eval')
     .description("a checkpoint's loss, accuracy, top-k, per-class precision/recall/F1 and confusion matrix on a split")

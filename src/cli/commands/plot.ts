@@ -1,16 +1,17 @@
 // dlx plot RUN_OR_SWEEP…: (re)draw the plots/ SVG files of run folders and sweep folders.
 import type { Command } from 'commander';
-import { writePlots } from '../../run/plot-target.js';
+import type { Run } from '../flags.js';
 import { line, type Io } from '../io.js';
 
 export async function plotCommand(io: Io, targets: string[]): Promise<void> {
+  const { writePlots } = await import('../../run/plot-target.js');
   for (const target of targets) {
     const written = await writePlots(target);
     line(io.out, `${written.dir}: ${written.files.map((f) => f.slice(written.dir.length + 1)).join(', ')}`);
   }
 }
 
-export function registerPlot(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerPlot(program: Command, io: Io, run: Run): void {
   program
     .command('plot')
     .description('draw the SVG plots of run folders (curves, lr, confusion, weights, norms) and sweep folders into their plots/')

@@ -1,7 +1,7 @@
 // dlx runs [DIR]: a table of run folders; --clean removes abandoned staging folders.
 import type { Command } from 'commander';
-import { cleanAbandoned, listRuns, type RunRow } from '../../run/list-runs.js';
-import { listSweeps } from '../../run/list-sweeps.js';
+import type { RunRow } from '../../run/list-runs.js';
+import type { Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 
 function render(rows: RunRow[]): string {
@@ -20,6 +20,8 @@ function render(rows: RunRow[]): string {
 }
 
 export async function runsCommand(io: Io, dir: string, flags: { json?: boolean; clean?: boolean }): Promise<void> {
+  const { cleanAbandoned, listRuns } = await import('../../run/list-runs.js');
+  const { listSweeps } = await import('../../run/list-sweeps.js');
   if (flags.clean) {
     const removed = await cleanAbandoned(dir);
     if (flags.json) line(io.out, JSON.stringify({ removed }));
@@ -42,7 +44,7 @@ export async function runsCommand(io: Io, dir: string, flags: { json?: boolean; 
   if (rows.length > 0 || sweeps.length === 0) line(io.out, rows.length === 0 ? `no runs in ${dir}` : render(rows));
 }
 
-export function registerRuns(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerRuns(program: Command, io: Io, run: Run): void {
   program
     .command('runs')
     .description('list the runs in a runs directory: status, best epoch, validation and test metrics; damaged folders with their problems')

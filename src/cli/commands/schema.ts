@@ -1,12 +1,15 @@
 // dlx schema: the JSON Schema of a spec, for editors (yaml-language-server).
 import type { Command } from 'commander';
-import { specJsonSchema } from '../../config/json-schema.js';
+import type { Run } from '../flags.js';
 import { line, type Io } from '../io.js';
 
-export function registerSchema(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerSchema(program: Command, io: Io, run: Run): void {
   program
     .command('schema')
     .description('print the JSON Schema of a spec')
     .addHelpText('after', '\nExample:\n  dlx schema > dlx.schema.json   # then: # yaml-language-server: $schema=dlx.schema.json')
-    .action(() => run(async () => line(io.out, JSON.stringify(specJsonSchema(), null, 2))));
+    .action(() => run(async () => {
+      const { specJsonSchema } = await import('../../config/json-schema.js');
+      line(io.out, JSON.stringify(specJsonSchema(), null, 2));
+    }));
 }

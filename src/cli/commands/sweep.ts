@@ -1,25 +1,31 @@
-// dlx sweep SPEC: a hyperparameter search (grid, random, TPE), each trial a run folder.
+// dlx sweep SPEC: a hyperparameter search (grid, random, TPE), each trial a run folder. The
+// work's modules are imported on use, so that `dlx --help` does not load them.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { defaultBackendName } from '../../engine/backends.js';
-import { resumeSweep, startSweep, type SweepOutcome } from '../../run/sweep.js';
+import type { SweepOutcome } from '../../run/sweep.js';
+import { collect, defaultBackend, type Run } from '../flags.js';
 import { fixed, line, percent, type Io } from '../io.js';
-import { checked, collect, threadsFrom } from '../options.js';
-import { progressMode, type ProgressMode } from '../progress.js';
+import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
 
+/** The script each trial's process runs. */
 export const trialEntry = fileURLToPath(new URL('../trial-child.js', import.meta.url));
-
-const workersSchema = z.coerce.number().int({ message: 'expected a whole number ≥ 1' }).min(1, { message: 'expected a whole number ≥ 1' }).max(64, { message: 'expected at most 64' });
 
 /** Threads per trial: the cores shared among the workers (workers × threads ≤ cores), 1 to 8. */
 export const threadsPerTrial = (workers: number) => Math.max(1, Math.min(8, Math.floor(availableParallelism() / workers)));
 
+async function workersFrom(value: string | undefined): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  const z = await import('zod');
+  const { checked } = await import('../options.js');
+  const message = 'expected a whole number from 1 to 64';
+  return checked(z.coerce.number().int({ message }).min(1, { message }).max(64, { message }), value, '--workers');
+}
+
 export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, metric: string): void {
   if (mode === 'json') {
-    line(io.out, JSON.stringify({ event: 'done', sweepDir: r.sweepDir, trials: r.trials, counts: r.counts, best: r.best ?? null }));
+    line(io.out, JSON.stringify({ event: 'done', sweepDir: r.sweepDir, trials: r.trials, counts: r.counts, best: r.best ?? null, summary: r.summary }));
     return;
   }
   line(io.out, io.color.green(`done ${r.sweepDir}`));
@@ -34,7 +40,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
 
 interface SweepFlags { set?: string[]; runsDir: string; backend: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
 
-export function registerSweep(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
+export function registerSweep(program: Command, io: Io, run: Run): void {
   program
     .command('sweep')
     .description('search hyperparameters (grid, random, TPE) with folds, pruning and parallel workers; a sweep folder')
@@ -43,19 +49,21 @@ export function registerSweep(program: Command, io: Io, run: (action: (signal: A
     .option('--runs-dir <dir>', 'where sweep folders go', 'runs')
     .option('--workers <n>', 'trials in parallel, each in its own process (default: sweep.workers, 1)')
     .option('--threads <n>', 'threads per trial (default: the cores shared among the workers)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackend)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per trial event and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs')
     .action((spec: string, flags: SweepFlags) => run(async (signal) => {
+      const { startSweep } = await import('../../run/sweep.js');
+      const { threadsFrom } = await import('../options.js');
+      const { progressMode } = await import('../progress.js');
       const mode = progressMode(io, flags);
-      const workers = flags.workers === undefined ? undefined : checked(workersSchema, flags.workers, '--workers');
+      const workers = await workersFrom(flags.workers);
       let metric = 'value';
-      const events = sweepProgress(io, mode, () => metric);
       const r = await startSweep(spec, flags.set ?? [], {
         runsDir: flags.runsDir, backend: flags.backend, workers, trialEntry, argv: process.argv.slice(2), signal,
         threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
-        events,
+        events: sweepProgress(io, mode, () => metric),
         onStart(info) {
           metric = info.metric;
           if (mode === 'tty' || mode === 'plain') line(io.out, `sweep folder ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'} × ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.mode} ${info.metric}`);
@@ -68,7 +76,9 @@ export function registerSweep(program: Command, io: Io, run: (action: (signal: A
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */
 export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string }, signal: AbortSignal): Promise<void> {
-  const workers = flags.workers === undefined ? undefined : checked(workersSchema, flags.workers, '--workers');
+  const { resumeSweep } = await import('../../run/sweep.js');
+  const { threadsFrom } = await import('../options.js');
+  const workers = await workersFrom(flags.workers);
   let metric = 'value';
   const r = await resumeSweep(sweepDir, {
     workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal,
@@ -76,6 +86,7 @@ export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: s
     onStart(info) {
       metric = info.metric;
       if (mode === 'tty' || mode === 'plain') line(io.out, `resuming sweep ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
+      if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
     },
   });
   printSweepOutcome(io, mode, r, metric);

@@ -1,14 +1,10 @@
-// dlx train SPEC: one run, one run folder.
+// dlx train SPEC: one run, one run folder (or k, with --folds). The work's modules are imported
+// on use, so that `dlx --help` does not load them.
 import type { Command } from 'commander';
-import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
-import { runExperiment } from '../../run/run-experiment.js';
+import { collect, defaultBackend, threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { checked, collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
-import * as z from 'zod';
-import { crossValidate } from '../../run/cross-validate.js';
-import { withTestSignal } from '../test-hooks.js';
-import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
+import type { ProgressMode } from '../progress.js';
 
 interface TrainFlags {
   set?: string[];
@@ -28,8 +24,6 @@ export function printPlots(io: Io, mode: ProgressMode, plots: { dir: string; fil
   if (plots && (mode === 'tty' || mode === 'plain')) line(io.out, `plots ${plots.dir} (${plots.files.length} SVG files, ${Math.round(plots.ms)} ms)`);
 }
 
-const foldsSchema = z.coerce.number().int({ message: 'expected a whole number from 2 to 100' }).min(2, { message: 'expected a whole number from 2 to 100' }).max(100, { message: 'expected a whole number from 2 to 100' });
-
 /** The last words of train and resume: where the run is and how it ended. */
 export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics: RunMetrics): void {
   if (mode === 'json') {
@@ -40,27 +34,42 @@ export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics
   line(io.out, io.color.green(`done ${runDir}`));
   const stopped = metrics.stoppedEarly ? ` (stopped early at epoch ${(metrics.stoppedEarly as { epoch: number }).epoch})` : '';
   const restored = metrics.restoredBest ? ` (weights of epoch ${String(metrics.restoredBest)} restored)` : '';
-  line(io.out, `final epoch ${final?.epoch}${stopped}${restored}: val_loss ${fixed(final?.val_loss)} val_acc ${percent(final?.val_acc)}; best epoch ${best?.epoch}: val_loss ${fixed(best?.val_loss)} val_acc ${percent(best?.val_acc)}`);
-  const test = metrics.test as { loss: number; accuracy: number } | undefined;
-  if (test) line(io.out, `test: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
+  // classification shows accuracy; regression its errors in the target's units and R²
+  const scores = (m?: { val_acc?: number; val_mae?: number; val_rmse?: number; val_r2?: number }) => (m?.val_r2 === undefined
+    ? `val_acc ${percent(m?.val_acc)}`
+    : `val_mae ${m.val_mae?.toPrecision(4)} val_rmse ${m.val_rmse?.toPrecision(4)} val_r2 ${fixed(m.val_r2)}`);
+  line(io.out, `final epoch ${final?.epoch}${stopped}${restored}: val_loss ${fixed(final?.val_loss)} ${scores(final)}; best epoch ${best?.epoch}: val_loss ${fixed(best?.val_loss)} ${scores(best)}`);
+  const test = metrics.test as { loss: number; accuracy?: number; mae?: number; rmse?: number; r2?: number } | undefined;
+  if (test?.r2 !== undefined) line(io.out, `test: loss ${fixed(test.loss)} mae ${test.mae?.toPrecision(4)} rmse ${test.rmse?.toPrecision(4)} r2 ${fixed(test.r2)}`);
+  else if (test) line(io.out, `test: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
+}
+
+async function crossValidateCommand(io: Io, mode: ProgressMode, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
+  const z = await import('zod');
+  const { checked, overridesFrom, threadsFrom } = await import('../options.js');
+  const { progressEvents } = await import('../progress.js');
+  const { crossValidate } = await import('../../run/cross-validate.js');
+  const message = 'expected a whole number from 2 to 100';
+  const k = checked(z.coerce.number().int({ message }).min(2, { message }).max(100, { message }), flags.folds, '--folds');
+  const cv = await crossValidate(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), k, {
+    runsDir: flags.runsDir, backend: flags.backend, threads: threadsFrom(flags.threads), argv, signal, events: progressEvents(io, mode),
+    onReady: ({ runDir }) => (mode === 'tty' || mode === 'plain') && line(io.out, `fold ${/fold-(\d+)$/.exec(runDir)?.[1]} of ${k}: ${runDir}`),
+  });
+  if (mode === 'json') {
+    line(io.out, JSON.stringify({ event: 'done', dir: cv.dir, folds: cv.folds.map((f) => f.runDir), val_loss: cv.val_loss, val_acc: cv.val_acc }));
+    return;
+  }
+  line(io.out, io.color.green(`done ${cv.dir}`));
+  line(io.out, `${k}-fold cross-validation, best epoch of each fold: val_loss ${fixed(cv.val_loss.mean)} ± ${fixed(cv.val_loss.std)}, val_acc ${percent(cv.val_acc.mean)} ± ${percent(cv.val_acc.std)}`);
 }
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
+  const { progressEvents, progressMode } = await import('../progress.js');
   const mode = progressMode(io, flags);
-  if (flags.folds !== undefined) {
-    const k = checked(foldsSchema, flags.folds, '--folds');
-    const cv = await crossValidate(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), k, {
-      runsDir: flags.runsDir, backend: flags.backend, threads: threadsFrom(flags.threads), argv, signal, events: progressEvents(io, mode),
-      onReady: ({ runDir }) => (mode === 'tty' || mode === 'plain') && line(io.out, `fold ${/fold-(\d+)$/.exec(runDir)?.[1]} of ${k}: ${runDir}`),
-    });
-    if (mode === 'json') {
-      line(io.out, JSON.stringify({ event: 'done', dir: cv.dir, folds: cv.folds.map((f) => f.runDir), val_loss: cv.val_loss, val_acc: cv.val_acc }));
-      return;
-    }
-    line(io.out, io.color.green(`done ${cv.dir}`));
-    line(io.out, `${k}-fold cross-validation, best epoch of each fold: val_loss ${fixed(cv.val_loss.mean)} ± ${fixed(cv.val_loss.std)}, val_acc ${percent(cv.val_acc.mean)} ± ${percent(cv.val_acc.std)}`);
-    return;
-  }
+  if (flags.folds !== undefined) return crossValidateCommand(io, mode, specFile, flags, argv, signal);
+  const { runExperiment } = await import('../../run/run-experiment.js');
+  const { overridesFrom, threadsFrom } = await import('../options.js');
+  const { withTestSignal } = await import('../test-hooks.js');
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
@@ -82,7 +91,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   printPlots(io, mode, result.plots);
 }
 
-export function registerTrain(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
+export function registerTrain(program: Command, io: Io, run: Run): void {
   program
     .command('train')
     .description('train one model from a spec and write a run folder')
@@ -91,12 +100,12 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--runs-dir <dir>', 'where run folders go', 'runs')
     .option('--name <name>', 'the run name (overrides the spec\'s name)')
     .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackend)
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .option('--folds <k>', 'k-fold cross-validation: k run folders, each validating on one fold; mean and spread')
     .option('--no-plots', 'do not draw plots/*.svg at the end')
-    .addHelpText('after', '\nExamples:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2\n  dlx train configs/quickstart.yaml --folds 5')
+    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2\n  dlx train configs/quickstart.yaml --folds 5')
     .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
 }

@@ -1,29 +1,37 @@
-// dlx validate SPEC…: every problem of every file, no training.
+// dlx validate SPEC…: every problem of every file, and whether the model fits the data; no
+// training.
 import type { Command } from 'commander';
-import { SpecError } from '../../common/errors.js';
-import { validateFile } from '../../run/sweep-spec.js';
+import { DataError, SpecError } from '../../common/errors.js';
+import { collect, type Run } from '../flags.js';
 import { line, type Io } from '../io.js';
-import { collect, overridesFrom } from '../options.js';
 
 export async function validateCommand(io: Io, specs: string[], flags: { set?: string[] }): Promise<void> {
+  const { validateFile } = await import('../../run/sweep-spec.js');
+  const { checkShapes } = await import('../../run/check-shapes.js');
+  const { overridesFrom } = await import('../options.js');
   const overrides = overridesFrom(flags.set);
   const problems: string[] = [];
+  const dataProblems: string[] = [];
   for (const file of specs) {
     try {
-      const kind = await validateFile(file, overrides);
+      const { kind, loaded } = await validateFile(file, overrides);
+      await checkShapes(loaded);
       line(io.out, `${io.color.green('ok')} ${file}${kind === 'sweep' ? ' (a sweep)' : ''}`);
     } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
-      problems.push(...e.problems);
+      if (e instanceof SpecError) problems.push(...e.problems);
+      else if (e instanceof DataError) dataProblems.push(`${file}: ${e.message}`);
+      else throw e;
     }
   }
-  if (problems.length > 0) throw new SpecError(problems);
+  // a spec problem is exit 2 even beside a data problem: the spec must be fixed first
+  if (problems.length > 0) throw new SpecError([...problems, ...dataProblems]);
+  if (dataProblems.length > 0) throw new DataError(dataProblems.join('\nerror '));
 }
 
-export function registerValidate(program: Command, io: Io, run: (action: () => Promise<void>) => Promise<void>): void {
+export function registerValidate(program: Command, io: Io, run: Run): void {
   program
     .command('validate')
-    .description('check specs and print every problem with file:line:column; trains nothing')
+    .description('check specs and print every problem with file:line:column, including a model that does not fit the data; trains nothing')
     .argument('<specs...>', 'spec files')
     .option('--set <key=value>', 'override a value in every spec (repeatable)', collect)
     .addHelpText('after', '\nExample:\n  dlx validate configs/*.yaml')

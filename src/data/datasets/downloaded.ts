@@ -74,6 +74,7 @@ function cifarDataset(k: CifarKind) {
     summary: k.summary,
     schema: strictObject({ type: z.literal(k.type) }),
     origin: () => ({ source: `download from ${new URL(k.archive.url).host} into ${cachePath(k.type)}`, present: present(k) }),
+    shape: () => ({ sampleShape: [3, 32, 32], classes: k.type === 'cifar100' ? 100 : 10 }),
     fetch: () => ensureCifar(k),
     async load() {
       const dir = await ensureCifar(k);

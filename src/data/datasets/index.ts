@@ -4,10 +4,10 @@ import type { DatasetComponent } from '../dataset.js';
 import { adult, cifar100Dataset, cifar10Dataset } from './downloaded.js';
 import { fashionMnist, idx, mnist } from './images.js';
 import { morse } from './morse.js';
-import { breastCancerOriginal, csv } from './tabular.js';
+import { breastCancerOriginal, csv, diabetes } from './tabular.js';
 import { breastCancerDiagnostic, digits, iris, wine } from './uci-small.js';
 
-export const datasets: readonly DatasetComponent[] = [iris, wine, breastCancerDiagnostic, breastCancerOriginal, digits, fashionMnist, mnist, cifar10Dataset, cifar100Dataset, adult, morse, csv, idx];
+export const datasets: readonly DatasetComponent[] = [iris, wine, breastCancerDiagnostic, breastCancerOriginal, digits, fashionMnist, mnist, cifar10Dataset, cifar100Dataset, adult, morse, diabetes, csv, idx];
 export const datasetSchema = componentSchema(datasets);
 
 export function findDataset(type: string): DatasetComponent {

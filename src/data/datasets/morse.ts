@@ -90,15 +90,24 @@ export function generate(s: Settings, perClass: number, rng: Rng): Examples {
   return { x, y };
 }
 
+/** A preset with the spec's own values over it. */
+function settings(c: Record<string, unknown> & { preset: keyof typeof presets }): Settings {
+  const base = presets[c.preset];
+  return { ...base, ...Object.fromEntries(Object.entries(c).filter(([k, v]) => k in base && v !== undefined)) } as Settings;
+}
+
 export const morse = defineDataset({
   type: 'morse',
   summary: 'Morse code frames, 64 classes, generated from the seed (presets baseline, difficult)',
   schema: strictObject({ type: z.literal('morse'), ...options }),
-  origin: () => ({ source: 'generated (REFERENCE.md §7)', present: true }),
+  origin: () => ({ source: 'generated (docs/reference.md §7)', present: true }),
   notes: ['classes 1 (Ĥ) and 10 "(" share the code -.--., so no model can beat 63/64 = 98.44 % accuracy'],
+  shape(c) {
+    const s = settings(c);
+    return { sampleShape: [1, 1, s.frameLength * s.dilation], classes: codebook.length };
+  },
   async load(c, { seed }) {
-    const base = presets[c.preset];
-    const s: Settings = { ...base, ...Object.fromEntries(Object.entries(c).filter(([k, v]) => k in base && v !== undefined)) } as Settings;
+    const s = settings(c);
     return {
       // one channel, one row: a dense layer reads it as a vector, conv2d with [1, k] kernels as a signal
       sampleShape: [1, 1, s.frameLength * s.dilation],

@@ -9,6 +9,29 @@ import { defineDataset, fromSpec, type LoadedData } from '../dataset.js';
 import { shippedDatasetPath } from '../package-root.js';
 import { classNames, readTable, type ReadTable } from '../readers/table-reader.js';
 
+/**
+ * A numeric target column: its values by row id (train rows, then test rows), each `y` the row's
+ * id. A value that is not a number is an error naming its line.
+ */
+export function regressionData(train: ReadTable, test: ReadTable | undefined, source: string, name: string): LoadedData {
+  const parse = (t: ReadTable) => t.labels.map((l, r) => {
+    const v = Number(l);
+    if (l.trim() === '' || !Number.isFinite(v)) throw new DataError(`${t.table.file}:${t.table.lines[r]}: the target '${name}' is '${l}', not a number (a regression target must be numeric)`);
+    return v;
+  });
+  const values = Float64Array.from([...parse(train), ...(test ? parse(test) : [])]);
+  const ids = (from: number, n: number) => Int32Array.from({ length: n }, (_, i) => from + i);
+  return {
+    sampleShape: [],
+    classes: [name],
+    train: { x: new Float32Array(0), y: ids(0, train.labels.length) },
+    test: test && { x: new Float32Array(0), y: ids(train.labels.length, test.labels.length) },
+    tables: { train: train.table, test: test?.table },
+    regression: { name, values },
+    source,
+  };
+}
+
 /** Class indices from names; the test set may not bring a class the training file lacks. */
 export function tabularData(train: ReadTable, test: ReadTable | undefined, source: string, classes = classNames(train.labels)): LoadedData {
   const index = new Map(classes.map((c, i) => [c, i]));
@@ -43,13 +66,27 @@ export const csv = defineDataset({
     categorical: z.array(z.string()).default([]),
     delimiter: z.string().length(1).default(','),
     testPath: z.string().min(1).optional(),
+    /** regression: the target is a number to predict, not a class. */
+    task: z.enum(['classification', 'regression']).default('classification'),
   }),
   origin: () => ({ source: 'your file (data.dataset.path)', present: true }),
   async load(c, { specDir }) {
     const options = { header: c.header, columns: c.columns, target: c.target, ignore: c.ignore, categorical: c.categorical, delimiter: c.delimiter };
     const train = await readTable(fromSpec(c.path, specDir), options);
     const test = c.testPath ? await readTable(fromSpec(c.testPath, specDir), options) : undefined;
-    return tabularData(train, test, fromSpec(c.path, specDir));
+    const source = fromSpec(c.path, specDir);
+    return c.task === 'regression' ? regressionData(train, test, source, String(c.target)) : tabularData(train, test, source);
+  },
+});
+
+export const diabetes = defineDataset({
+  type: 'diabetes',
+  summary: 'Diabetes (Efron et al. 2004): 442 patients, 10 measurements, regression target: disease progression after one year (25–346)',
+  schema: strictObject({ type: z.literal('diabetes') }),
+  origin: () => ({ source: 'datasets/diabetes.csv (shipped)', present: existsSync(shippedDatasetPath('diabetes.csv')) }),
+  async load() {
+    const path = shippedDatasetPath('diabetes.csv');
+    return regressionData(await readTable(path, { header: true, target: 'progression' }), undefined, path, 'progression');
   },
 });
 

@@ -2,6 +2,7 @@
 import { componentSchema } from '../../common/schema.js';
 import { elu } from '../activations/elu.js';
 import { leakyRelu, relu } from '../activations/relu.js';
+import { softmaxLayer } from '../activations/softmax.js';
 import { linear, sigmoid, tanh } from '../activations/squashing.js';
 import type { LayerComponent } from '../layer.js';
 import { batchnorm } from './batchnorm.js';
@@ -20,7 +21,7 @@ export const layers: readonly LayerComponent[] = [
   dropout as unknown as LayerComponent,
   batchnorm as unknown as LayerComponent,
   maxout as unknown as LayerComponent,
-  relu, leakyRelu, elu, sigmoid, tanh, linear,
+  relu, leakyRelu, elu, sigmoid, tanh, linear, softmaxLayer as unknown as LayerComponent,
 ] as readonly LayerComponent[];
 
 export const layerSchema = componentSchema(layers);

@@ -1,0 +1,14 @@
+// What command definitions need at start-up, without zod, YAML or the engine: `dlx --help`
+// loads only this, commander and the command files (the work is imported on use).
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; results do not depend on it)';
+
+/** The engine's default backend (engine/backends.ts; a test keeps them equal). */
+export const defaultBackend = 'wasm';
+
+/** What main.ts gives each command: runs an action, turning its errors into exit codes. */
+export type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;

@@ -1,0 +1,64 @@
+// A checkpoint is enough on its own for eval and predict: its safetensors __metadata__ carries
+// the resolved spec, the fitted preprocessing and where it trained (backend, kernels), so a
+// .safetensors file copied out of its run folder still evaluates and predicts. Checkpoints
+// written before that fall back on their run folder's files.
+import { SpecError } from '../common/errors.js';
+import { specSchema, type ResolvedSpec } from '../config/spec.js';
+import { readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
+import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec, type Preprocessing, type RunEnv } from './run-folder.js';
+import { dlxVersion } from './version.js';
+
+/** What eval and predict need besides the weights. */
+export interface CheckpointSource {
+  checkpoint: string;
+  /** The run folder, or the checkpoint file itself when it stands alone. */
+  origin: string;
+  spec: ResolvedSpec;
+  env: Pick<RunEnv, 'backend' | 'threads' | 'kernels' | 'specFile'>;
+  preprocessing: Preprocessing;
+  loaded: LoadedCheckpoint;
+}
+
+/**
+ * The strings a checkpoint's __metadata__ holds. Not the thread count: results do not depend on
+ * it, and checkpoints of 1 and 2 threads are byte for byte the same.
+ */
+export function checkpointMetadata(spec: ResolvedSpec, preprocessing: Preprocessing, env: CheckpointSource['env']): Record<string, string> {
+  const { backend, kernels, specFile } = env;
+  return {
+    spec: JSON.stringify(spec),
+    dlxVersion,
+    preprocessing: JSON.stringify(preprocessing),
+    env: JSON.stringify({ backend, kernels, specFile }),
+  };
+}
+
+function parsedSpec(text: string, path: string): ResolvedSpec {
+  const parsed = specSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new SpecError([`${path}: its metadata holds a spec this dlx cannot read (${parsed.error.issues.length} problems; written by another dlx version?)`]);
+  return parsed.data as ResolvedSpec;
+}
+
+export async function openCheckpoint(target: string): Promise<CheckpointSource> {
+  const { runDir, checkpoint } = await locateCheckpoint(target);
+  const loaded = await readCheckpoint(checkpoint);
+  const m = loaded.metadata;
+  if (m.spec !== undefined && m.preprocessing !== undefined && m.env !== undefined) {
+    return {
+      checkpoint,
+      origin: target,
+      spec: parsedSpec(m.spec, checkpoint),
+      env: JSON.parse(m.env) as CheckpointSource['env'],
+      preprocessing: JSON.parse(m.preprocessing) as Preprocessing,
+      loaded,
+    };
+  }
+  return {
+    checkpoint,
+    origin: runDir,
+    spec: await readRunSpec(runDir),
+    env: await readEnv(runDir),
+    preprocessing: await readPreprocessing(runDir),
+    loaded,
+  };
+}
