@@ -121,7 +121,7 @@ test('killed after its last epoch, before its end is written, a run is finished 
 
   const resumed = dlx(['resume', run]);
   assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stdout, /^done .*\nfinal epoch \d+ \(weights of epoch \d+ restored\): .*\ntest: loss \d\.\d{4} accuracy [\d.]+%\n$/);
+  assert.match(resumed.stdout, /^done .*\nfinal epoch \d+ \(weights of epoch \d+ restored\): .*\ntest: loss \d\.\d{4} accuracy [\d.]+%\n(plots .*\n)?$/);
   assertSameRun(run, reference);
   assert.equal(json(join(run, 'metrics.json')).resumes.length, 1);
   // an ended run stays ended, whatever happens to a later resume

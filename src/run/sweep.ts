@@ -31,6 +31,7 @@ export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialPro
 import { json } from './writers.js';
 import { ensembleRuns } from './ensemble.js';
 import { evaluateRun } from './evaluate-run.js';
+import { writeSweepPlots } from './sweep-plots.js';
 
 export interface SweepEvents {
   trialStart?(trial: number, values: Record<string, number | string>): void;
@@ -361,6 +362,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     }
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
+  // the sweep's pictures: objective per trial, parallel coordinates, importance, fold spread
+  await writeSweepPlots(sweepDir);
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
   return { sweepDir, trials: trials.length, best, counts, summary: bestJson };
 }

@@ -14,9 +14,9 @@ export async function validateCommand(io: Io, specs: string[], flags: { set?: st
   const dataProblems: string[] = [];
   for (const file of specs) {
     try {
-      const { kind, loaded } = await validateFile(file, overrides);
+      const { loaded } = await validateFile(file, overrides);
       await checkShapes(loaded);
-      line(io.out, `${io.color.green('ok')} ${file}${kind === 'sweep' ? ' (a sweep)' : ''}`);
+      line(io.out, `${io.color.green('ok')} ${file}`);
     } catch (e) {
       if (e instanceof SpecError) problems.push(...e.problems);
       else if (e instanceof DataError) dataProblems.push(`${file}: ${e.message}`);
