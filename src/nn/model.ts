@@ -5,7 +5,7 @@ import type { Rng } from '../random/rng.js';
 import { Tensor, shapeText } from '../engine/tensor.js';
 import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
-import { findLoss } from './losses/index.js';
+import { findLoss, type LossConfig } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
 
 export interface ModelSpec {
@@ -33,7 +33,7 @@ export class Model {
 
   static build(
     spec: ModelSpec,
-    loss: { type: string } & Record<string, unknown>,
+    loss: LossConfig,
     inputShape: readonly number[],
     classes: number,
     backend: Backend,
@@ -44,7 +44,7 @@ export class Model {
     let shape = inputShape;
     for (const [i, config] of spec.layers.entries()) {
       try {
-        const layer = findLayer(config.type).create(config as never, { inputShape: shape, backend, initRng, dropoutRng });
+        const layer = findLayer(config.type).create(config, { inputShape: shape, backend, initRng, dropoutRng });
         layers.push(layer);
         shape = layer.outputShape;
       } catch (e) {
@@ -61,7 +61,7 @@ export class Model {
       const last = layers.length === 0 ? 'the input' : `layer ${layers.length} (${layers[layers.length - 1].type})`;
       throw new ModelError(`model.layers: ${last} gives shape ${shapeText(shape)}, but the dataset has ${classes} classes: make the last layer a dense layer with units: ${classes}`);
     }
-    return new Model(inputShape, layers, lossComponent.create(loss as never));
+    return new Model(inputShape, layers, lossComponent.create(loss));
   }
 
   get params(): Param[] {
