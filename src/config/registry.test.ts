@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { componentsAt, kinds } from './kinds.js';
 import { parseSpec } from './load.js';
-import { specSchema } from './spec.js';
+import { specSchema, type ResolvedSpec } from './spec.js';
 
 import { minimal } from '../../test/minimal-configs.js';
 
@@ -68,4 +68,13 @@ test('componentsAt: which kinds and types could be at a spec path', () => {
   assert.deepEqual(componentsAt('model.layers.x.units'), []);
   assert.deepEqual(componentsAt('train.epochs'), []);
   assert.deepEqual(componentsAt('data.augment'), []);
+});
+
+test('a resolved spec is typed: a slot\'s config is the union of its components\' configs', () => {
+  // compile-time checks: these lines only compile while the registries keep their types
+  const lr: ResolvedSpec['optimizer']['lr'] extends number ? true : false = true;
+  const units = (layer: ResolvedSpec['model']['layers'][number]): number | undefined => (layer.type === 'dense' ? layer.units : undefined);
+  const per: ResolvedSpec['schedule']['per'] extends 'update' | 'epoch' ? true : false = true;
+  assert.ok(lr && per);
+  assert.equal(units({ type: 'dense', units: 3, init: { type: 'zeros' }, bias: 0 }), 3);
 });
