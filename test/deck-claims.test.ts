@@ -76,10 +76,12 @@ test('sigmoid gradients vanish with depth; ReLU with He initialization keeps the
   const { referenceBackend } = await import('../src/engine/reference.js');
   const { Tensor } = await import('../src/engine/tensor.js');
   const { Rng } = await import('../src/random/rng.js');
+  const { specSchema } = await import('../src/config/spec.js');
   // ten dense layers of 32 units; the ratio of the first layer's weight-gradient norm to the last hidden one's
   const ratio = (activation: string, init: string) => {
     const layers = Array.from({ length: 10 }, () => [{ type: 'dense', units: 32, init: { type: init }, bias: { type: 'zeros' } }, { type: activation }]).flat();
-    const model = Model.build({ layers: [...layers, { type: 'dense', units: 4, init: { type: init }, bias: { type: 'zeros' } }], output: 'softmax' },
+    const spec = specSchema.shape.model.parse({ layers: [...layers, { type: 'dense', units: 4, init: { type: init }, bias: { type: 'zeros' } }], output: 'softmax' });
+    const model = Model.build(spec,
       { type: 'cross-entropy' }, [32], 4, referenceBackend, Rng.stream(3, 'init'), Rng.stream(3, 'dropout'));
     const rng = Rng.stream(4, 'x');
     const x = Tensor.from([64, 32], Array.from({ length: 64 * 32 }, () => rng.normal()));

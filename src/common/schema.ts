@@ -36,22 +36,3 @@ export interface Component<S extends z.ZodType = z.ZodType> {
   /** Its options, with defaults; `type` is a literal. */
   readonly schema: S;
 }
-
-/**
- * The schema of one slot that takes any component of a kind: a mapping with a `type`, or the
- * bare type name as shorthand for `{type: name}`.
- */
-export function componentSchema<C extends Component<z.ZodObject>>(components: readonly C[]) {
-  const options = components.map((c) => c.schema) as unknown as [
-    C['schema'],
-    ...C['schema'][],
-  ];
-  const union = z.discriminatedUnion('type', options);
-  return z.preprocess((v) => (typeof v === 'string' ? { type: v } : v), union) as unknown as z.ZodType<
-    ComponentConfig,
-    ComponentConfig | string
-  >;
-}
-
-/** A validated component config: its `type` and its options. */
-export type ComponentConfig = { type: string } & Record<string, unknown>;

@@ -1,6 +1,7 @@
-// The spec's JSON Schema for editors. Component slots also accept the bare type name
-// (the shorthand for {type: name}) when that type needs no other key.
+// The spec's JSON Schema for editors. Component slots (those of kinds.ts) also accept the bare
+// type name (the shorthand for {type: name}) when that type needs no other key.
 import * as z from 'zod';
+import { kinds } from './kinds.js';
 import { specSchema } from './spec.js';
 
 interface JsonObject {
@@ -26,12 +27,12 @@ export function withDefaults(input: JsonSchemaNode, output: JsonSchemaNode): voi
 }
 
 export function specJsonSchema(): JsonObject {
+  const slots = new Set<unknown>(kinds.map((k) => k.registry.union));
   const schema = z.toJSONSchema(specSchema, {
     io: 'input',
     unrepresentable: 'any',
     override(ctx) {
-      const def = (ctx.zodSchema as { _zod: { def: { type: string; discriminator?: string } } })._zod.def;
-      if (def.type !== 'union' || def.discriminator !== 'type') return;
+      if (!slots.has(ctx.zodSchema)) return;
       const schema = ctx.jsonSchema as JsonObject;
       const options = (schema.oneOf ?? schema.anyOf) as JsonObject[] | undefined;
       if (!options) return;

@@ -1,15 +1,8 @@
 // The README's spec reference, generated from the component registries and the spec schema,
 // so that a test can keep the README in step with what dlx accepts.
 import * as z from 'zod';
-import type { Component } from '../common/schema.js';
-import { datasets } from '../data/datasets/index.js';
-import { normalizers } from '../data/normalizers/index.js';
-import { initializers } from '../nn/initializers/index.js';
-import { layers } from '../nn/layers/index.js';
-import { losses } from '../nn/losses/index.js';
-import { optimizers } from '../optim/optimizers/index.js';
-import { schedules } from '../optim/schedules/index.js';
 import { withDefaults } from './json-schema.js';
+import { kinds, type Kind } from './kinds.js';
 import { specSchema } from './spec.js';
 
 interface JsonSchema {
@@ -66,8 +59,8 @@ function options(schema: z.ZodType): string {
   }).join(', ');
 }
 
-function componentTable(title: string, slot: string, list: readonly Component[]): string {
-  const rows = list.map((c) => `| \`${c.type}\` | ${cell(c.summary)} | ${options(c.schema)} |`);
+function componentTable({ title, slot, registry }: Kind): string {
+  const rows = registry.components.map((c) => `| \`${c.type}\` | ${cell(c.summary)} | ${options(c.schema)} |`);
   return [`### ${title} (\`${slot}\`)`, '', '| type | what | options |', '|---|---|---|', ...rows].join('\n');
 }
 
@@ -95,20 +88,7 @@ export function specReference(): string {
     sectionTable(),
     '',
     'A component is a mapping with a `type` and its options, or just the type name when the defaults suit: `relu` is `{type: relu}`. `name` defaults to the spec file\'s name.',
-    '',
-    componentTable('Datasets', 'data.dataset', datasets),
-    '',
-    componentTable('Normalizers', 'data.normalize: [...]', normalizers),
-    '',
-    componentTable('Layers', 'model.layers: [...]', layers),
-    '',
-    componentTable('Initializers', 'init, bias of a layer', initializers),
-    '',
-    componentTable('Losses', 'loss', losses),
-    '',
-    componentTable('Optimizers', 'optimizer', optimizers),
-    '',
-    componentTable('Schedules', 'schedule', schedules),
+    ...kinds.flatMap((k) => ['', componentTable(k)]),
   ].join('\n');
 }
 

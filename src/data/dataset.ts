@@ -64,7 +64,7 @@ export interface DatasetComponent<S extends z.ZodObject = z.ZodObject> extends C
   notes?: string[];
 }
 
-export const defineDataset = <S extends z.ZodObject>(c: DatasetComponent<S>) => c as unknown as DatasetComponent;
+export const defineDataset = <S extends z.ZodObject>(c: DatasetComponent<S>) => c;
 
 /** A user's data path: as given when absolute, else relative to the spec's folder. */
 export function fromSpec(path: string, specDir: string): string {

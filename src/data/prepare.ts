@@ -1,7 +1,7 @@
 // The data section of a spec, and turning it into normalized train/val/test splits: split with
 // the run's `split` stream, fit the normalizers on the training split only, apply them to all.
 import * as z from 'zod';
-import { strictObject, type ComponentConfig } from '../common/schema.js';
+import { strictObject } from '../common/schema.js';
 import { Rng } from '../random/rng.js';
 import type { DatasetContext, Examples, LoadedData } from './dataset.js';
 import { augmentationSchema } from './augment/index.js';
@@ -79,7 +79,7 @@ export interface SavedPreprocessing {
 }
 
 export async function loadDataset(config: DataConfig, context: DatasetContext): Promise<LoadedData> {
-  return findDataset(config.dataset.type).load(config.dataset as never, context);
+  return findDataset(config.dataset.type).load(config.dataset, context);
 }
 
 /** The loaded arrays belong to this run alone, so normalizers may overwrite them. */
@@ -153,7 +153,7 @@ export function prepare(loaded: LoadedData, given: DataConfig, seed: number, sav
     fitted = saved.steps;
     train = normalized(steps, parts.train);
   } else {
-    const chain = fitChain(config.normalize as ComponentConfig[], { data: parts.train.x, rows, cols: width }, parts.train.y, true);
+    const chain = fitChain(config.normalize, { data: parts.train.x, rows, cols: width }, parts.train.y, true);
     ({ steps, saved: fitted } = chain);
     train = { x: chain.transformed.data, y: parts.train.y };
   }

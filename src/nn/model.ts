@@ -5,7 +5,7 @@ import type { Rng } from '../random/rng.js';
 import { Tensor, shapeText } from '../engine/tensor.js';
 import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
-import { findLoss } from './losses/index.js';
+import { findLoss, type LossConfig } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
 import { regressionLoss, regressionLosses } from './losses/regression.js';
 
@@ -34,7 +34,7 @@ export class Model {
 
   static build(
     spec: ModelSpec,
-    loss: { type: string } & Record<string, unknown>,
+    loss: LossConfig,
     inputShape: readonly number[],
     classes: number,
     backend: Backend,
@@ -47,7 +47,7 @@ export class Model {
     let shape = inputShape;
     for (const [i, config] of spec.layers.entries()) {
       try {
-        const layer = findLayer(config.type).create(config as never, { inputShape: shape, backend, initRng, dropoutRng });
+        const layer = findLayer(config.type).create(config, { inputShape: shape, backend, initRng, dropoutRng });
         layers.push(layer);
         shape = layer.outputShape;
       } catch (e) {
@@ -74,7 +74,7 @@ export class Model {
       if (!fitted) throw new ModelError(`loss: '${loss.type}' is for classes; a regression target needs ${regressionLosses.map((l) => `'${l}'`).join(', ')}`);
       return new Model(inputShape, layers, fitted);
     }
-    return new Model(inputShape, layers, lossComponent.create(loss as never));
+    return new Model(inputShape, layers, lossComponent.create(loss));
   }
 
   get params(): Param[] {

@@ -9,7 +9,6 @@ import { backendNames, defaultThreads, loadBackend } from '../engine/backends.js
 import { Rng } from '../random/rng.js';
 import type { Tensor } from '../engine/tensor.js';
 import { createAugmenter } from '../data/augment/index.js';
-import type { LayerConfig } from '../nn/layers/index.js';
 import { ClassCountError, Model, ModelError } from '../nn/model.js';
 import { describeLabels } from '../data/labels.js';
 import type { LoadedData } from '../data/dataset.js';
@@ -59,7 +58,7 @@ export function checkMonitor(spec: ResolvedSpec, specFile: string, regression: b
 /** The model alone, from the per-sample input shape and the class count (what predict needs). */
 export function buildModel(spec: ResolvedSpec, specFile: string, sampleShape: number[], classes: number, backend: Backend, dropoutRng = Rng.stream(spec.seed, 'dropout'), loaded?: LoadedData, regression?: Float32Array): Model {
   try {
-    return Model.build(spec.model as { layers: LayerConfig[]; output?: string }, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng, regression);
+    return Model.build(spec.model, spec.loss, sampleShape, classes, backend, Rng.stream(spec.seed, 'init'), dropoutRng, regression);
   } catch (e) {
     if (e instanceof ClassCountError) throw classCountError(`${specFile}: ${e.message}`, e.classes, loaded);
     if (e instanceof ModelError) throw new SpecError([`${specFile}: ${e.message}`]);
@@ -94,7 +93,7 @@ export async function build(spec: ResolvedSpec, specFile: string, compute: Compu
     model,
     augment: createAugmenter(spec.data.augment, data.sampleShape, augmentRng),
     optimizer: createOptimizer(spec.optimizer, backend),
-    schedule: createSchedule(spec.schedule, Number(spec.optimizer.lr)),
+    schedule: createSchedule(spec.schedule, spec.optimizer.lr),
     rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng, dropout: dropoutRng },
     backend,
   };

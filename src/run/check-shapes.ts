@@ -4,8 +4,8 @@
 // are small tables or the user's own files) and prepared as training would.
 import { dirname } from 'node:path';
 import { SpecError } from '../common/errors.js';
-import type { ComponentConfig } from '../common/schema.js';
 import { positionOf, type LoadedSpec } from '../config/load.js';
+import type { NormalizerConfig } from '../data/normalizers/index.js';
 import { findDataset } from '../data/datasets/index.js';
 import { loadDataset, prepare } from '../data/prepare.js';
 import { referenceBackend } from '../engine/reference.js';
@@ -24,8 +24,8 @@ export interface DataShape {
 }
 
 /** pca and lda project onto `components` features; the other normalizers keep the shape. */
-function normalizedShape(shape: number[], steps: readonly ComponentConfig[]): number[] {
-  return steps.reduce((s, step) => (typeof step.components === 'number' ? [step.components] : s), shape);
+function normalizedShape(shape: number[], steps: readonly NormalizerConfig[]): number[] {
+  return steps.reduce((s, step) => ('components' in step && typeof step.components === 'number' ? [step.components] : s), shape);
 }
 
 export async function dataShape(spec: LoadedSpec): Promise<DataShape> {
@@ -33,7 +33,7 @@ export async function dataShape(spec: LoadedSpec): Promise<DataShape> {
   const component = findDataset(data.dataset.type);
   if (component.shape) {
     const meta = component.shape(data.dataset as never);
-    return { sampleShape: normalizedShape(meta.sampleShape, data.normalize as ComponentConfig[]), classes: meta.classes, loaded: false };
+    return { sampleShape: normalizedShape(meta.sampleShape, data.normalize), classes: meta.classes, loaded: false };
   }
   const prepared = prepare(await loadDataset(data, { specDir: dirname(spec.file), seed }), data, seed);
   return { sampleShape: prepared.sampleShape, classes: prepared.classes.length, loaded: true, regression: prepared.regression?.standardized };

@@ -18,7 +18,7 @@ export interface AugmentationComponent<S extends z.ZodObject = z.ZodObject> exte
   create(config: z.output<S>, shape: { channels: number; height: number; width: number }): ImageOp;
 }
 
-export const defineAugmentation = <S extends z.ZodObject>(c: AugmentationComponent<S>) => c as unknown as AugmentationComponent;
+export const defineAugmentation = <S extends z.ZodObject>(c: AugmentationComponent<S>) => c;
 
 /** Samples a channel at (y, x) bilinearly; outside the image is `fill`. */
 export function bilinear(src: Float32Array, height: number, width: number, y: number, x: number, fill = 0): number {

@@ -1,5 +1,6 @@
 // Every dataset a spec's `data.dataset` may name.
-import { componentSchema } from '../../common/schema.js';
+import type * as z from 'zod';
+import { registry } from '../../common/registry.js';
 import type { DatasetComponent } from '../dataset.js';
 import { adult, cifar100Dataset, cifar10Dataset } from './downloaded.js';
 import { fashionMnist, idx, mnist } from './images.js';
@@ -7,11 +8,8 @@ import { morse } from './morse.js';
 import { breastCancerOriginal, csv, diabetes } from './tabular.js';
 import { breastCancerDiagnostic, digits, iris, wine } from './uci-small.js';
 
-export const datasets: readonly DatasetComponent[] = [iris, wine, breastCancerDiagnostic, breastCancerOriginal, digits, fashionMnist, mnist, cifar10Dataset, cifar100Dataset, adult, morse, diabetes, csv, idx];
-export const datasetSchema = componentSchema(datasets);
-
-export function findDataset(type: string): DatasetComponent {
-  const component = datasets.find((c) => c.type === type);
-  if (!component) throw new Error(`no dataset '${type}'`);
-  return component;
-}
+export const datasetRegistry = registry<DatasetComponent>()('dataset', [iris, wine, breastCancerDiagnostic, breastCancerOriginal, digits, fashionMnist, mnist, cifar10Dataset, cifar100Dataset, adult, morse, diabetes, csv, idx]);
+export const datasets = datasetRegistry.components;
+export const datasetSchema = datasetRegistry.schema;
+export type DatasetConfig = z.output<typeof datasetSchema>;
+export const findDataset = datasetRegistry.find;

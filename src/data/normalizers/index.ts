@@ -1,6 +1,7 @@
 // Every normalizer a spec's `data.normalize` list may name, and fitting a chain of them.
 import { SpecError } from '../../common/errors.js';
-import { componentSchema, type ComponentConfig } from '../../common/schema.js';
+import type * as z from 'zod';
+import { registry } from '../../common/registry.js';
 import { gcn } from './gcn.js';
 import { lda } from './lda.js';
 import { minmax } from './minmax.js';
@@ -9,31 +10,28 @@ import { pca } from './pca.js';
 import { zca } from './zca.js';
 import { zscore } from './zscore.js';
 
-export const normalizers: readonly NormalizerComponent[] = [zscore, minmax, zca, pca, lda, gcn];
-export const normalizerSchema = componentSchema(normalizers);
+export const normalizerRegistry = registry<NormalizerComponent>()('normalizer', [zscore, minmax, zca, pca, lda, gcn]);
+export const normalizers = normalizerRegistry.components;
+export const normalizerSchema = normalizerRegistry.schema;
+export type NormalizerConfig = z.output<typeof normalizerSchema>;
+const find = normalizerRegistry.find;
 
 export interface SavedStep {
-  config: ComponentConfig;
+  config: NormalizerConfig;
   state: Record<string, unknown>;
-}
-
-function find(type: string): NormalizerComponent {
-  const component = normalizers.find((c) => c.type === type);
-  if (!component) throw new Error(`no normalizer '${type}'`);
-  return component;
 }
 
 /**
  * Fits each step on the training data as the previous steps left it; returns the steps and the
  * transformed training data (with `inPlace`, possibly in train's own buffer).
  */
-export function fitChain(configs: readonly ComponentConfig[], train: Matrix, labels: Int32Array, inPlace = false): { steps: Fitted[]; saved: SavedStep[]; transformed: Matrix } {
+export function fitChain(configs: readonly NormalizerConfig[], train: Matrix, labels: Int32Array, inPlace = false): { steps: Fitted[]; saved: SavedStep[]; transformed: Matrix } {
   const steps: Fitted[] = [];
   let x = train;
   for (const [i, config] of configs.entries()) {
     let fitted: Fitted;
     try {
-      fitted = find(config.type).fit(config as never, x, labels);
+      fitted = find(config.type).fit(config, x, labels);
     } catch (e) {
       // a configuration that does not fit the data (more components than features…)
       throw new SpecError([`data.normalize.${i}: ${(e as Error).message}`]);
@@ -45,7 +43,7 @@ export function fitChain(configs: readonly ComponentConfig[], train: Matrix, lab
 }
 
 export function restoreChain(saved: readonly SavedStep[]): Fitted[] {
-  return saved.map((s) => find(s.config.type).restore(s.config as never, s.state));
+  return saved.map((s) => find(s.config.type).restore(s.config, s.state));
 }
 
 export function applyChain(steps: readonly Fitted[], x: Matrix, inPlace = false): Matrix {

@@ -22,7 +22,7 @@ export interface NormalizerComponent<S extends z.ZodObject = z.ZodObject> extend
   restore(config: z.output<S>, state: Record<string, unknown>): Fitted;
 }
 
-export const defineNormalizer = <S extends z.ZodObject>(c: NormalizerComponent<S>) => c as unknown as NormalizerComponent;
+export const defineNormalizer = <S extends z.ZodObject>(c: NormalizerComponent<S>) => c;
 
 /** Per-feature affine map x ← (x − shift) / scale, the shape of zscore and minmax. */
 export function affine(shift: number[], scale: number[]): (x: Matrix, inPlace?: boolean) => Matrix {

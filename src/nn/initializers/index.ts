@@ -1,21 +1,20 @@
 // Every initializer, and the schema of a slot that takes one.
-import { componentSchema } from '../../common/schema.js';
+import type * as z from 'zod';
+import { registry } from '../../common/registry.js';
 import { constant, ones, zeros } from './constant.js';
 import { glorotNormal, glorotUniform } from './glorot.js';
 import { heNormal, heUniform } from './he.js';
 import type { Fill, InitializerComponent } from './initializer.js';
 
-export const initializers: readonly InitializerComponent[] = [
+export const initializerRegistry = registry<InitializerComponent>()('initializer', [
   zeros, ones, constant, glorotNormal, glorotUniform, heNormal, heUniform,
-];
+]);
+export const initializers = initializerRegistry.components;
 
-export const initializerSchema = componentSchema(initializers);
+export const initializerSchema = initializerRegistry.schema;
 
-import type { ComponentConfig as InitializerConfig } from "../../common/schema.js";
-export type { InitializerConfig };
+export type InitializerConfig = z.output<typeof initializerSchema>;
 
 export function createInitializer(config: InitializerConfig): Fill {
-  const component = initializers.find((c) => c.type === config.type);
-  if (!component) throw new Error(`no initializer '${config.type}'`);
-  return component.create(config as never);
+  return initializerRegistry.find(config.type).create(config);
 }

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../random/rng.js';
-import { createInitializer } from './index.js';
+import { createInitializer, type InitializerConfig } from './index.js';
 
 const N = 100_000;
 const fans = { fanIn: 300, fanOut: 100 };
 
 function draw(type: string, extra: Record<string, unknown> = {}): Float32Array {
   const data = new Float32Array(N);
-  createInitializer({ type, ...extra })(data, fans, Rng.stream(11, `init-${type}`));
+  createInitializer({ type, ...extra } as InitializerConfig)(data, fans, Rng.stream(11, `init-${type}`));
   return data;
 }
 

@@ -26,7 +26,7 @@ export const dense = {
     const weight = param('weight', [inputs, units], backend, true);
     const bias = param('bias', [units], backend, false);
     createInitializer(config.init)(weight.value.data, { fanIn: inputs, fanOut: units }, initRng);
-    const biasInit = typeof config.bias === 'number' ? { type: 'constant', value: config.bias } : config.bias;
+    const biasInit = typeof config.bias === 'number' ? { type: 'constant' as const, value: config.bias } : config.bias;
     createInitializer(biasInit)(bias.value.data, { fanIn: inputs, fanOut: units }, initRng);
     // the mask is a buffer, so checkpoints carry it; masked weights start and stay at 0
     const mask = config.sparsity && new Tensor([inputs, units], connectionMask(inputs, units, config.sparsity, initRng));

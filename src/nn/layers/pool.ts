@@ -11,7 +11,7 @@ function poolSchema<T extends string>(type: T) {
   return strictObject({ type: z.literal(type), size: size.default(2), stride: size.optional() });
 }
 
-function pooling(type: 'maxpool2d' | 'avgpool2d', summary: string): LayerComponent<ReturnType<typeof poolSchema>> {
+function pooling<T extends 'maxpool2d' | 'avgpool2d'>(type: T, summary: string): LayerComponent<ReturnType<typeof poolSchema<T>>> {
   return {
     type,
     summary,

@@ -39,7 +39,7 @@ export interface OptimizerComponent<S extends z.ZodObject = z.ZodObject> extends
   create(config: z.output<S>): UpdateRule;
 }
 
-export const defineOptimizer = <S extends z.ZodObject>(c: OptimizerComponent<S>) => c as unknown as OptimizerComponent;
+export const defineOptimizer = <S extends z.ZodObject>(c: OptimizerComponent<S>) => c;
 
 export interface ParamRef {
   readonly name: string;

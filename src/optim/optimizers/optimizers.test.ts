@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertClose, golden, root } from '../../../test/helpers.js';
 import { addL2Gradient } from '../../nn/regularizers/penalty.js';
-import { createOptimizer, optimizers } from './index.js';
+import { createOptimizer, optimizers, type OptimizerConfig } from './index.js';
 
 const G = golden.optimizers;
 const gradient = (w: Float64Array) => w.map((v, i) => G.h[i] * (v - G.c[i]) + 0.1 * Math.cos(v));
@@ -28,7 +28,7 @@ function configOf(name: string): { type: string } & Record<string, unknown> {
 
 function run(config: { type: string } & Record<string, unknown>, steps: number, l2 = 0, from = Float64Array.from(G.w0)) {
   const component = optimizers.find((o) => o.type === config.type)!;
-  const optimizer = createOptimizer(component.schema.parse(config) as { type: string });
+  const optimizer = createOptimizer(component.schema.parse(config) as OptimizerConfig);
   const w = from;
   const out: number[][] = [];
   for (let t = 1; t <= steps; t++) {
@@ -76,7 +76,7 @@ const quadratic = (w: Float64Array) => w.reduce((s, v, i) => s + 0.5 * G.h[i] * 
 
 for (const component of optimizers) {
   const lr = { sgd: 0.05, adagrad: 0.1, adadelta: 1, rmsprop: 0.01, adam: 0.05, adamax: 0.05, nadam: 0.05 }[component.type] ?? 0.01;
-  const make = () => createOptimizer(component.schema.parse({ type: component.type, lr }) as { type: string });
+  const make = () => createOptimizer(component.schema.parse({ type: component.type, lr }) as OptimizerConfig);
   const steps = (optimizer: ReturnType<typeof make>, w: Float64Array, from: number, to: number) => {
     for (let t = from; t <= to; t++) optimizer.step([{ name: 'w', value: w, grad: quadraticGradient(w) }], lr, t);
   };
@@ -99,16 +99,16 @@ for (const component of optimizers) {
 test('clipping by global norm and by value, and decoupled weight decay, work with any optimizer', () => {
   for (const type of ['sgd', 'adam']) {
     const component = optimizers.find((o) => o.type === type)!;
-    const byNorm = createOptimizer(component.schema.parse({ type, lr: 1, clipNorm: 1 }) as { type: string });
+    const byNorm = createOptimizer(component.schema.parse({ type, lr: 1, clipNorm: 1 }) as OptimizerConfig);
     const grad = Float64Array.from([3, 4]);
     byNorm.step([{ name: 'w', value: new Float64Array(2), grad }], 1, 1);
     assertClose(grad, [0.6 / (1 + 2e-7), 0.8 / (1 + 2e-7)], 1e-6, 0, `${type} clipNorm`);
-    const byValue = createOptimizer(component.schema.parse({ type, lr: 1, clipValue: 0.5 }) as { type: string });
+    const byValue = createOptimizer(component.schema.parse({ type, lr: 1, clipValue: 0.5 }) as OptimizerConfig);
     const g2 = Float64Array.from([3, -0.2, -4]);
     byValue.step([{ name: 'w', value: new Float64Array(3), grad: g2 }], 1, 1);
     assert.deepEqual([...g2], [0.5, -0.2, -0.5]);
   }
-  const decayed = createOptimizer({ type: 'sgd', ...optimizers[0].schema.parse({ type: 'sgd', weightDecay: 0.1 }) });
+  const decayed = createOptimizer({ type: 'sgd', ...optimizers[0].schema.parse({ type: 'sgd', weightDecay: 0.1 }) } as OptimizerConfig);
   const w = Float64Array.from([2, 2]);
   const b = Float64Array.from([2]);
   decayed.step([{ name: 'w', value: w, grad: new Float64Array(2) }, { name: 'b', value: b, grad: new Float64Array(1), decay: false }], 0.5, 1);
@@ -119,7 +119,7 @@ test('clipping by global norm and by value, and decoupled weight decay, work wit
 test('momentum reaches a given loss in fewer steps than plain gradient descent (condition number 9)', () => {
   // f(w) = ½(w1² + 9·w2²): the deck's ill-conditioned bowl
   const stepsTo = (config: { type: string } & Record<string, unknown>) => {
-    const optimizer = createOptimizer(optimizers[0].schema.parse(config) as { type: string });
+    const optimizer = createOptimizer(optimizers[0].schema.parse(config) as OptimizerConfig);
     const w = Float64Array.from([1, 1]);
     for (let t = 1; t <= 10_000; t++) {
       if (0.5 * (w[0] ** 2 + 9 * w[1] ** 2) < 1e-6) return t - 1;
@@ -135,7 +135,7 @@ test('momentum reaches a given loss in fewer steps than plain gradient descent (
 
 /** An optimizer of `type` with options, stepped on one float64 parameter with the given gradients. */
 function stepped(type: string, options: Record<string, unknown>, w0: number[], grads: number[][], lr: number): number[][] {
-  const optimizer = createOptimizer(optimizers.find((o) => o.type === type)!.schema.parse({ type, lr, ...options }) as { type: string });
+  const optimizer = createOptimizer(optimizers.find((o) => o.type === type)!.schema.parse({ type, lr, ...options }) as OptimizerConfig);
   const w = Float64Array.from(w0);
   return grads.map((g, t) => {
     optimizer.step([{ name: 'w', value: w, grad: Float64Array.from(g) }], lr, t + 1);
@@ -186,7 +186,7 @@ test('momentum helps in proportion to the conditioning: ≫ faster on κ = 100, 
   // (10 steps), and momentum, still at ≈ 0.949, is slower.
   const stepsTo = (kappa: number, momentum: number) => {
     const lr = 0.5 / kappa;
-    const optimizer = createOptimizer(optimizers[0].schema.parse({ type: 'sgd', lr, momentum }) as { type: string });
+    const optimizer = createOptimizer(optimizers[0].schema.parse({ type: 'sgd', lr, momentum }) as OptimizerConfig);
     const w = Float64Array.from([1, 1]);
     const f = () => 0.5 * (w[0] ** 2 + kappa * w[1] ** 2);
     const start = f();

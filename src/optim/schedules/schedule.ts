@@ -25,7 +25,7 @@ export interface ScheduleComponent<S extends z.ZodObject = z.ZodObject> extends 
   create(config: z.output<S>, baseLr: number): Schedule;
 }
 
-export const defineSchedule = <S extends z.ZodObject>(c: ScheduleComponent<S>) => c as unknown as ScheduleComponent;
+export const defineSchedule = <S extends z.ZodObject>(c: ScheduleComponent<S>) => c;
 
 /**
  * Linear warmup (Goyal et al. 2017, https://arxiv.org/abs/1706.02677) as PyTorch's LinearLR:

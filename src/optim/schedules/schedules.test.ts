@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, golden } from '../../../test/helpers.js';
 import { minimalConfig } from '../../../test/minimal-configs.js';
-import { createSchedule, schedules } from './index.js';
+import { createSchedule, schedules, type ScheduleConfig } from './index.js';
 
 const S = golden.schedules.cases;
 
 function sequence(config: Record<string, unknown>, lr: number, n: number): number[] {
   const component = schedules.find((s) => s.type === config.type)!;
-  const schedule = createSchedule(component.schema.parse(config) as { type: string }, lr);
+  const schedule = createSchedule(component.schema.parse(config) as ScheduleConfig, lr);
   return Array.from({ length: n }, (_, i) => schedule.lr(i));
 }
 
@@ -43,7 +43,7 @@ test('step decay counts epochs by default; the others count updates', () => {
 for (const component of schedules) {
   test(`${component.type}: finite and positive over 1000 steps, with and without warmup`, () => {
     for (const warmup of [undefined, { steps: 7 }]) {
-      const schedule = createSchedule(component.schema.parse({ ...minimalConfig(component), warmup }) as { type: string }, 0.1);
+      const schedule = createSchedule(component.schema.parse({ ...minimalConfig(component), warmup }) as ScheduleConfig, 0.1);
       for (let step = 0; step < 1000; step++) {
         const v = schedule.lr(step);
         assert.ok(Number.isFinite(v) && v > 0, `${component.type} step ${step}: ${v}`);
