@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fakeSweep } from './fake-sweep.js';
 import { dlx, root, tempDir } from './helpers.js';
 import { markItems, texts } from './svg.js';
 
@@ -103,4 +104,17 @@ test('train.log.norms: deep sigmoid nets\' first-layer gradients are far below t
   }
   for (const r of ratios.sigmoid) assert.ok(r > 100, `sigmoid: last/first gradient norm ${r}`);
   for (const r of ratios.relu) assert.ok(r < 20, `relu: last/first gradient norm ${r}`);
+});
+
+test('dlx plot SWEEP writes the sweep plots; a broken sweep.json is a one-line data error', () => {
+  const sweep = fakeSweep(tempDir(), { trials: 12, folds: 2 });
+  const r = dlx(['plot', sweep]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `${join(sweep, 'plots')}: objective.svg, parallel.svg, params.svg, importance.svg, folds.svg`);
+  writeFileSync(join(sweep, 'sweep.json'), JSON.stringify({ name: 'x', method: 'grid', trials: 1, seed: 0, metric: 'val_acc', mode: 'sideways', params: [] }));
+  const bad = dlx(['report', sweep, '-o', join(sweep, 'r.html')]);
+  assert.equal(bad.code, 3);
+  assert.match(bad.stderr.trim(), /^error .*sweep\.json: mode: /);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  assert.equal(existsSync(join(sweep, 'r.html')), false, 'no half-written report');
 });

@@ -21,7 +21,7 @@ test('curves.svg: a loss and an accuracy panel, train and val lines, best epoch 
 test('without early stopping only the best epoch is marked; a run without accuracy gets only the panels it has', async () => {
   const svg = await toSvg(curvesSpec(rows, { best: { epoch: 3, monitor: 'val_acc' } }));
   assert.deepEqual(markItems(svg, 'rule'), [1, 1]);
-  const regression = rows.map(({ epoch, train_loss, val_loss }) => ({ epoch, train_loss, val_loss, train_mae: val_loss / 2, val_mae: val_loss / 3 }));
+  const regression = rows.map(({ epoch, train_loss, val_loss }) => ({ epoch, train_loss, val_loss, train_acc: NaN, val_acc: NaN, train_mae: val_loss / 2, val_mae: val_loss / 3 }));
   const r = await toSvg(curvesSpec(regression, {}));
   assert.deepEqual(texts(r, 'title-text'), ['loss', 'mae', 'Learning curves']);
   assert.deepEqual(markItems(r, 'rule'), []);

@@ -35,11 +35,15 @@ function markers(marks: CurveMarks) {
 export function curvesSpec(rows: readonly Row[], marks: CurveMarks, title = 'Learning curves'): TopLevelSpec {
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
   const points = markers(marks);
-  const panels = curveMetrics(columns).map((metric) => {
-    const values = rows.flatMap((r) => (['train', 'val'] as const).flatMap((split) => {
+  const series = curveMetrics(columns).map((metric) => ({
+    metric,
+    values: rows.flatMap((r) => (['train', 'val'] as const).flatMap((split) => {
       const v = r[`${split}_${metric}`];
       return v !== undefined && Number.isFinite(v) ? [{ epoch: r.epoch, split, value: v }] : [];
-    }));
+    })),
+  }));
+  // a metric with no finite value (a column a task leaves empty) gets no panel
+  const panels = series.filter((s) => s.values.length > 0).map(({ metric, values }) => {
     return {
       title: metricTitle(metric),
       width: 280,
