@@ -11,13 +11,21 @@ export default {
   "plugins": [
     "@stryker-mutator/tap-runner"
   ],
+  // the measured scope (README, Development): the update rules, schedules, penalties,
+  // initializers, losses, activations and normalizers; the layers and the model run the same way
+  // with `npm run mutate -- --mutate "src/nn/layers/*.ts"` but take hours on two shared cores
   "mutate": [
     "src/optim/**/*.ts",
-    "src/nn/**/*.ts",
+    "src/nn/regularizers/*.ts",
+    "src/nn/initializers/*.ts",
+    "src/nn/losses/*.ts",
+    "src/nn/activations/*.ts",
     "src/data/normalizers/*.ts",
     "!src/**/*.test.ts"
   ],
-  "buildCommand": "npx tsc -p tsconfig.json",
+  "disableTypeChecks": "src/{optim,nn,data}/**/*.ts",
+  // emit only: the instrumented sources do not type-check (npm run build checked the real ones)
+  "buildCommand": "npx tsc -p tsconfig.json --noCheck",
   "tap": {
     "testFiles": [
       "dist/src/optim/**/*.test.js",
@@ -28,14 +36,15 @@ export default {
       "-r",
       "{{hookFile}}",
       "{{testFile}}"
-    ]
+    ],
+    "forceBail": true
   },
   "coverageAnalysis": "perTest",
   "ignoreStatic": true,
   "incremental": true,
   "incrementalFile": "reports/stryker-incremental.json",
   "concurrency": 2,
-  "timeoutMS": 20000,
+  "timeoutMS": 8000,
   "reporters": [
     "clear-text",
     "progress",
