@@ -1,8 +1,8 @@
 // Failures of the environment, end to end: each a plain one-line message with its documented
 // exit code, never "a bug in dlx" and never a stack; a closed stdout is no failure at all.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
@@ -41,4 +41,88 @@ test('dlx eval | head -1: a closed stdout is exit 0 without a message', async ()
   const r = await withClosedStdout(['eval', run], 0);
   assert.equal(r.stderr, '');
   assert.equal(r.code, 0);
+});
+
+test('--runs-dir that is a file (or under one): exit 2, one line, nothing written', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'afile'), 'x');
+  const r = dlx(['train', quickstart, '--runs-dir', 'afile', '--quiet'], { cwd: dir });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, 'error --runs-dir afile: a file, not a folder\n');
+  const under = dlx(['train', quickstart, '--runs-dir', 'afile/runs', '--quiet'], { cwd: dir });
+  assert.equal(under.code, 2);
+  assert.equal(under.stderr, `error --runs-dir afile/runs: ${join(dir, 'afile')} is a file, not a folder\n`);
+});
+
+/**
+ * Runs a shell script as root of its own user and mount namespace (unshare -rm), where it may
+ * mount a small or read-only tmpfs that vanishes with it; undefined where that is not allowed.
+ */
+function inMountNamespace(script: string): { code: number; stdout: string; stderr: string } | undefined {
+  const probe = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs tmpfs /mnt'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const r = spawnSync('unshare', ['-rm', 'sh', '-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dlxCommand = `${process.execPath} ${join(root, 'bin/dlx.js')}`;
+
+test('a read-only runs folder (a read-only tmpfs mount): exit 5 naming the folder and EROFS', (t) => {
+  const mount = tempDir();
+  const r = inMountNamespace(`mount -t tmpfs -o ro tmpfs ${mount} && ${dlxCommand} train ${quickstart} --runs-dir ${mount}/runs --quiet`);
+  if (!r) return t.skip('unshare -rm and mount are not permitted here');
+  assert.equal(r.code, 5, r.stderr);
+  assert.equal(r.stderr, `error --runs-dir ${mount}/runs: cannot write into ${mount}: the file system is read-only (EROFS)\n`);
+});
+
+test('disk full during training (a 700 KiB tmpfs): exit 5 naming the file, status failed, and resume finishes once there is space', (t) => {
+  const dir = tempDir();
+  const mount = tempDir();
+  // 257 KB checkpoints: the second epoch's best checkpoint no longer fits
+  writeFileSync(join(dir, 'big.yaml'), `name: big
+seed: 1
+data: {dataset: iris, normalize: [zscore]}
+model: {layers: [{type: dense, units: 8000}, relu, {type: dense, units: 3}]}
+optimizer: {type: sgd, lr: 0.01}
+train: {epochs: 6, batchSize: 32}
+`);
+  const r = inMountNamespace(`mount -t tmpfs -o size=700k tmpfs ${mount} && ${dlxCommand} train ${join(dir, 'big.yaml')} --runs-dir ${mount}/runs --quiet;
+    echo "code $?"; cat ${mount}/runs/big/*/metrics.json; mount -o remount,size=8m ${mount} && ${dlxCommand} resume ${mount}/runs/big/2* --json | tail -1`);
+  if (!r) return t.skip('unshare -rm and mount are not permitted here');
+  assert.match(r.stderr, new RegExp(`^error ${mount}/runs/big/[^/]+/checkpoints/best\\.safetensors: cannot write: no space left on the device \\(ENOSPC\\)\\nthe run folder keeps the last completed epoch \\(1\\): ${mount}/runs/big/[^/]+; once that is fixed, dlx resume ${mount}/runs/big/[^/]+\\n$`));
+  assert.match(r.stdout, /^code 5\n/);
+  const [failed, done] = r.stdout.replace(/^code 5\n/, '').split(/\n(?=\{"event")/);
+  assert.equal(JSON.parse(failed).status, 'failed');
+  assert.equal(JSON.parse(failed).epochs, 1);
+  const resumed = JSON.parse(done);
+  assert.equal(resumed.status, 'finished');
+  assert.equal(resumed.epochs, 6);
+});
+
+test('a run folder deleted (moved away) during training: exit 5 saying so, no stack', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'long.yaml'), `name: long
+data: {dataset: iris}
+model: {layers: [{type: dense, units: 3}]}
+train: {epochs: 100000}
+`);
+  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'train', 'long.yaml', '--json'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  let lines = 0;
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d: Buffer) => {
+    lines += d.toString().split('\n').length - 1;
+    if (lines >= 3 && lines < 1e9) {
+      lines = 1e9;
+      // moved away in one step (a recursive delete races with dlx's next write), then deleted
+      renameSync(join(dir, 'runs', 'long'), join(dir, 'gone'));
+      rmSync(join(dir, 'gone'), { recursive: true, force: true, maxRetries: 20 });
+    }
+  });
+  // never left running if the deletion goes unnoticed
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  assert.equal(code, 5, stderr);
+  assert.match(stderr, /^error .*runs\/long\/\d{8}-\d{6}-[0-9a-f]{6}: the run folder was deleted or moved during training; training stopped after epoch \d+\n$/);
 });

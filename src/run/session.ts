@@ -2,7 +2,9 @@
 // stopping's restoreBest, the final test evaluation a spec may ask for, and what the folder
 // says when training fails, diverges or is interrupted.
 import { join } from 'node:path';
-import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
+import { existsSync } from 'node:fs';
+import { DivergedError, DlxError, EnvironmentError, InterruptedError } from '../common/errors.js';
+import { environmentError } from '../common/fs-errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { train, type EpochRecord, type TrainEvents, type TrainingState } from '../train/loop.js';
@@ -63,15 +65,21 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
       events: [runWriters(ctx), finish, ...(args.events ? [args.events] : [])],
     });
     return { runDir: folder.runDir, metrics };
-  } catch (e) {
+  } catch (caught) {
+    const e = environmentError(caught) ?? caught;
     if (!folder.promoted) {
       await rm(args.cleanup ?? folder.dir, { recursive: true, force: true });
+    } else if (!existsSync(folder.dir)) {
+      throw new EnvironmentError(`${folder.runDir}: the run folder was deleted or moved during training; training stopped after epoch ${metrics.epochs}`);
     } else if (e instanceof InterruptedError) {
       e.message += `; the run folder keeps a checkpoint.\nresume with: dlx resume ${folder.runDir}`;
     } else if (e instanceof DlxError) {
       metrics.status = e instanceof DivergedError ? 'diverged' : 'failed';
-      await writeMetrics(ctx);
-      e.message += `\nthe run folder keeps the last completed epoch (${state.epoch}): ${folder.runDir}`;
+      // on a full disk this may fail too; the message below matters more
+      await writeMetrics(ctx).catch(() => undefined);
+      // a failed write leaves the previous epoch's files: metrics.epochs is the last one written
+      const [epoch, resume] = e instanceof EnvironmentError ? [metrics.epochs, `; once that is fixed, dlx resume ${folder.runDir}`] : [state.epoch, ''];
+      e.message += `\nthe run folder keeps the last completed epoch (${epoch}): ${folder.runDir}${resume}`;
     }
     throw e;
   }

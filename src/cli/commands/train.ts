@@ -1,5 +1,6 @@
 // dlx train SPEC: one run, one run folder.
 import type { Command } from 'commander';
+import { checkWritableFolder } from '../../common/fs-errors.js';
 import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
 import { runExperiment } from '../../run/run-experiment.js';
@@ -35,6 +36,7 @@ export function printOutcome(io: Io, mode: ProgressMode, runDir: string, metrics
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
   const mode = progressMode(io, flags);
+  await checkWritableFolder(flags.runsDir, '--runs-dir');
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
