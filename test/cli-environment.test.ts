@@ -126,3 +126,20 @@ train: {epochs: 100000}
   assert.equal(code, 5, stderr);
   assert.match(stderr, /^error .*runs\/long\/\d{8}-\d{6}-[0-9a-f]{6}: the run folder was deleted or moved during training; training stopped after epoch \d+\n$/);
 });
+
+test('a layer too big for memory (units: 1e12) is exit 2 naming the layer, before anything is allocated, on both backends', () => {
+  for (const backend of ['wasm', 'reference']) {
+    const runs = tempDir();
+    const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--backend', backend, '--set', 'model.layers.0.units=1e12']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error .*quickstart\.yaml: model\.layers\.0 \(dense\): too big for the memory: .*16,000,000,000,\d+ bytes.*; make the layer smaller\n$/);
+    assert.deepEqual(readdirSync(runs), []);
+  }
+});
+
+test('batchSize: 1e15 is one batch of every training row (nothing of that size is allocated)', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--json', '--set', 'train.batchSize=1e15', '--set', 'train.epochs=2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).status, 'finished');
+});

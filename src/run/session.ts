@@ -3,7 +3,8 @@
 // says when training fails, diverges or is interrupted.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { DivergedError, DlxError, EnvironmentError, InterruptedError } from '../common/errors.js';
+import { DivergedError, DlxError, EnvironmentError, InterruptedError, SpecError } from '../common/errors.js';
+import { MemoryLimitError } from '../engine/tensor.js';
 import { environmentError } from '../common/fs-errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
@@ -32,6 +33,11 @@ export interface SessionArgs {
 export interface SessionResult {
   runDir: string;
   metrics: RunMetrics;
+}
+
+/** Training ran out of memory: the batch's activations are what grows with a setting. */
+function batchTooBig(spec: ResolvedSpec, e: MemoryLimitError): SpecError {
+  return new SpecError([`train.batchSize: a batch of ${spec.train.batchSize.toLocaleString('en-US')} samples is too big for the memory with this model (${e.message}); use a smaller train.batchSize`]);
 }
 
 export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
@@ -66,7 +72,7 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
     });
     return { runDir: folder.runDir, metrics };
   } catch (caught) {
-    const e = environmentError(caught) ?? caught;
+    const e = environmentError(caught) ?? (caught instanceof MemoryLimitError ? batchTooBig(spec, caught) : caught);
     if (!folder.promoted) {
       await rm(args.cleanup ?? folder.dir, { recursive: true, force: true });
     } else if (!existsSync(folder.dir)) {
