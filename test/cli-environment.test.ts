@@ -143,3 +143,27 @@ test('batchSize: 1e15 is one batch of every training row (nothing of that size i
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout.trim().split('\n').pop()!).status, 'finished');
 });
+
+test('a malformed preprocessing.json is exit 3 naming the file, for eval and predict', () => {
+  const runs = tempDir();
+  assert.equal(dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--set', 'train.epochs=1']).code, 0);
+  const run = join(runs, 'quickstart', readdirSync(join(runs, 'quickstart'))[0]);
+  const path = join(run, 'preprocessing.json');
+  const good = JSON.parse(readFileSync(path, 'utf8'));
+  writeFileSync(join(runs, 'new.csv'), '5.1,3.5,1.4,0.2\n');
+  const cases: [string, string][] = [
+    ['{', 'not valid JSON'],
+    ['{}', 'malformed: rawShape: '],
+    [JSON.stringify({ ...good, steps: [{ config: { type: 'zscore' }, state: { mean: [1, 2] } }] }), 'malformed: the normalizers do not restore'],
+    [JSON.stringify({ ...good, steps: [{ config: { type: 'zscore' }, state: { mean: [0, 0, 0, 0], std: [1, 1, 1, 0] } }] }), 'with non-finite values, the model takes 4'],
+    [JSON.stringify({ ...good, sampleShape: [5] }), 'malformed: the normalizers turn 4 features into 4, the model takes 5'],
+  ];
+  for (const [text, message] of cases) {
+    writeFileSync(path, text);
+    for (const args of [['eval', run], ['predict', run, join(runs, 'new.csv')]]) {
+      const r = dlx(args);
+      assert.equal(r.code, 3, `${args[0]} with ${text.slice(0, 40)}: ${r.stderr}`);
+      assert.ok(r.stderr.startsWith(`error ${path}: `) && r.stderr.includes(message) && r.stderr.split('\n').length === 2, r.stderr);
+    }
+  }
+});
