@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
@@ -166,4 +167,27 @@ test('a malformed preprocessing.json is exit 3 naming the file, for eval and pre
       assert.ok(r.stderr.startsWith(`error ${path}: `) && r.stderr.includes(message) && r.stderr.split('\n').length === 2, r.stderr);
     }
   }
+});
+
+test('--threads above the cores: a warning, and the run uses (and records) the core count', () => {
+  const runs = tempDir();
+  const r = dlx(['train', quickstart, '--runs-dir', runs, '--quiet', '--threads', '999', '--set', 'train.epochs=1']);
+  assert.equal(r.code, 0, r.stderr);
+  const cores = availableParallelism();
+  assert.equal(r.stderr, `warning --threads 999: this machine has ${cores} core${cores === 1 ? '' : 's'}; using ${cores}\n`);
+  const run = join(runs, 'quickstart', readdirSync(join(runs, 'quickstart'))[0]);
+  assert.equal(JSON.parse(readFileSync(join(run, 'env.json'), 'utf8')).threads, cores);
+});
+
+test('spec limits: more than 1 MiB, or more than 10,000 layers, is refused at once', () => {
+  const dir = tempDir();
+  const head = 'name: h\ndata: {dataset: iris}\nmodel:\n  layers:\n';
+  writeFileSync(join(dir, 'huge.yaml'), head + '    - relu\n'.repeat(150_000) + '    - {type: dense, units: 3}\n');
+  const huge = dlx(['train', 'huge.yaml'], { cwd: dir });
+  assert.equal(huge.code, 2);
+  assert.equal(huge.stderr, 'error huge.yaml: 1,650,077 bytes; a spec may have at most 1,048,576 (1 MiB)\n');
+  writeFileSync(join(dir, 'deep.yaml'), head + '    - relu\n'.repeat(10_000) + '    - {type: dense, units: 3}\n');
+  const deep = dlx(['validate', 'deep.yaml'], { cwd: dir });
+  assert.equal(deep.code, 2);
+  assert.equal(deep.stderr, 'error deep.yaml: model.layers: 10,001 layers; a model may have at most 10,000\n');
 });

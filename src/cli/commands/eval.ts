@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { evaluateRun } from '../../run/evaluate-run.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { warnChangedData } from '../warnings.js';
-import { checked, splitOption, threadsFrom, threadsHelp } from '../options.js';
+import { checked, splitOption, threadsFor, threadsHelp } from '../options.js';
 
 interface EvalFlags {
   split: string;
@@ -18,7 +18,7 @@ interface EvalFlags {
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
-  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k, flags.allowChangedData);
+  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFor(io, flags.threads) }, k, flags.allowChangedData);
   warnChangedData(io, r.dataChanged);
   if (flags.json) {
     line(io.out, JSON.stringify(r));

@@ -10,7 +10,7 @@ import { reproduceRun } from '../../run/reproduce.js';
 import { resumeRun } from '../../run/resume.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import { warnChangedData } from '../warnings.js';
-import { checked, threadsFrom } from '../options.js';
+import { checked, threadsFor } from '../options.js';
 import { progressEvents, progressMode } from '../progress.js';
 import { printOutcome } from './train.js';
 
@@ -27,7 +27,7 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
     .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string }) => run(async (signal) => {
       const mode = progressMode(io, flags);
-      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
+      const r = await resumeRun(runDir, { threads: threadsFor(io, flags.threads), argv: process.argv.slice(2), signal, events: progressEvents(io, mode) });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);

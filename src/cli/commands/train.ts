@@ -5,7 +5,7 @@ import { defaultBackendName } from '../../engine/backends.js';
 import type { RunMetrics } from '../../run/run-folder.js';
 import { runExperiment } from '../../run/run-experiment.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
-import { collect, overridesFrom, threadsFrom, threadsHelp } from '../options.js';
+import { collect, overridesFrom, threadsFor, threadsHelp } from '../options.js';
 import { progressEvents, progressMode, type ProgressMode } from '../progress.js';
 
 interface TrainFlags {
@@ -40,7 +40,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
-    threads: threadsFrom(flags.threads),
+    threads: threadsFor(io, flags.threads),
     argv,
     signal,
     events: progressEvents(io, mode),
