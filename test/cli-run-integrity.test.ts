@@ -73,7 +73,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { child, done, printed };
 }
 
-test('a second resume of a run in use is refused (exit 5) naming the process; a SIGKILLed holder\'s lock is taken over', async () => {
+test('a second resume of a run in use is refused (exit 6) naming the process; a SIGKILLed holder\'s lock is taken over', async () => {
   const dir = tempDir();
   const spec = slowSpec(dir, 40);
   const runs = join(dir, 'runs');
@@ -90,7 +90,7 @@ test('a second resume of a run in use is refused (exit 5) naming the process; a 
   const holder = json(join(run, '.lock'));
   assert.equal(holder.pid, first.child.pid);
   const second = dlx(['resume', run]);
-  assert.equal(second.code, 5, second.stderr);
+  assert.equal(second.code, 6, second.stderr);
   assert.match(second.stderr, new RegExp(`^error ${run} is in use by process ${first.child.pid} on ${hostname()} \\(since [\\dT:.Z-]+: dlx resume\\); wait for it to end, or stop it\\n$`));
   first.child.kill('SIGINT');
   const stopped = await first.done;

@@ -5,7 +5,7 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; results do not depend on it)';
+export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; capped at the core count; results do not depend on it)';
 
 /** The engine's default backend (engine/backends.ts; a test keeps them equal). */
 export const defaultBackend = 'wasm';

@@ -2,6 +2,7 @@
 // typed error; this file alone turns errors into messages and exit codes (DESIGN.md).
 import { Command, CommanderError } from 'commander';
 import { DlxError, ExitCode, SpecError } from '../common/errors.js';
+import { environmentError } from '../common/fs-errors.js';
 import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
@@ -46,9 +47,10 @@ export function reportError(io: Io, e: unknown): number {
     for (const p of e.problems) line(io.err, `${io.color.red('error')} ${p}`);
     return e.exitCode;
   }
-  if (e instanceof DlxError) {
-    line(io.err, `${io.color.red('error')} ${e.message}`);
-    return e.exitCode;
+  const failure = e instanceof DlxError ? e : environmentError(e);
+  if (failure) {
+    line(io.err, `${io.color.red('error')} ${failure.message}`);
+    return failure.exitCode;
   }
   // Anything else is a bug in dlx: the only case that prints a stack.
   line(io.err, `${io.color.red('internal error')} (a bug in dlx ${dlxVersion}; please report it):`);
@@ -84,7 +86,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `
 Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data,
-            4 training diverged, 5 run folder in use, 130 interrupted.
+            4 training diverged, 5 the system refused (disk full, read-only), 6 run folder in use,
+            130 interrupted.
 
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);

@@ -1,5 +1,7 @@
 // Option parsing shared by commands; commander parses, zod checks values.
+import { availableParallelism } from 'node:os';
 import * as z from 'zod';
+import { line, type Io } from './io.js';
 import { SpecError } from '../common/errors.js';
 import { parseOverride, type Override } from '../config/overrides.js';
 
@@ -26,3 +28,15 @@ const threadsSchema = z.coerce.number().int({ message: 'expected a whole number 
 /** --threads N: undefined (one per core, at most 8) when absent. */
 export const threadsFrom = (value: string | undefined): number | undefined =>
   value === undefined ? undefined : checked(threadsSchema, value, '--threads');
+
+/**
+ * --threads, capped at the machine's cores (os.availableParallelism()) with a warning: more
+ * threads than cores only wait for each other, and results do not depend on the count.
+ */
+export function threadsFor(io: Io, value: string | undefined): number | undefined {
+  const threads = threadsFrom(value);
+  const cores = availableParallelism();
+  if (threads === undefined || threads <= cores) return threads;
+  line(io.err, `${io.color.yellow('warning')} --threads ${threads}: this machine has ${cores} core${cores === 1 ? '' : 's'}; using ${cores}`);
+  return cores;
+}

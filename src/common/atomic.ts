@@ -24,6 +24,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
+    // a write on a full disk names no path: name the file it was for
+    if (e instanceof Error && 'code' in e && !('path' in e)) Object.assign(e, { path });
     throw e;
   }
 }

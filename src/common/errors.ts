@@ -8,7 +8,8 @@ export const ExitCode = {
   badSpec: 2,
   badData: 3,
   diverged: 4,
-  busy: 5,
+  environment: 5,
+  busy: 6,
   interrupted: 130,
 } as const;
 
@@ -27,6 +28,11 @@ export class SpecError extends DlxError {
 /** A data file or checkpoint is missing, unreadable or malformed. */
 export class DataError extends DlxError {
   readonly exitCode = ExitCode.badData;
+}
+
+/** The system refused: disk full, a read-only or vanished folder, no permission, too little memory. */
+export class EnvironmentError extends DlxError {
+  readonly exitCode = ExitCode.environment;
 }
 
 /** The loss became NaN or infinite. */

@@ -1,6 +1,6 @@
 // Loading a spec: YAML with source positions, overrides, validation against the assembled
 // schema; every problem of the file reported at once as `file:line:col: key.path: message`.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import YAML, { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import { SpecError } from '../common/errors.js';
@@ -10,6 +10,13 @@ import { runName, specSchema, type ResolvedSpec } from './spec.js';
 
 /** Aliases expanded per file: enough for any real spec, fatal to a billion-laughs file. */
 export const MAX_ALIASES = 100;
+
+/**
+ * A spec is a few kilobytes; these limits refuse a generated monster (a 50 MB file of 4.6 M
+ * layers took 95 s and 4.4 GB) at once, before parsing or validating it.
+ */
+export const MAX_SPEC_BYTES = 1 << 20;
+export const MAX_LAYERS = 10_000;
 
 export interface LoadedSpec {
   file: string;
@@ -73,8 +80,11 @@ function pathText(path: Path): string {
 export async function loadSpec(file: string, overrides: readonly Override[] = [], options: ParseOptions = {}): Promise<LoadedSpec> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_SPEC_BYTES) throw new SpecError([`${file}: ${size.toLocaleString('en-US')} bytes; a spec may have at most ${MAX_SPEC_BYTES.toLocaleString('en-US')} (1 MiB)`]);
     text = await readFile(file, 'utf8');
   } catch (e) {
+    if (e instanceof SpecError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new SpecError([`${file}: cannot read the spec (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`]);
   }
@@ -82,6 +92,7 @@ export async function loadSpec(file: string, overrides: readonly Override[] = []
 }
 
 export function parseSpec(file: string, text: string, overrides: readonly Override[] = [], options: ParseOptions = {}): LoadedSpec {
+  if (text.length > MAX_SPEC_BYTES) throw new SpecError([`${file}: ${text.length.toLocaleString('en-US')} characters; a spec may have at most ${MAX_SPEC_BYTES.toLocaleString('en-US')} (1 MiB)`]);
   const lines = new LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -121,6 +132,11 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
     delete spec.sweep;
   }
   applyOverrides(spec, overrides);
+  const model = spec.model;
+  const layers = model !== null && typeof model === 'object' && 'layers' in model ? model.layers : undefined;
+  if (Array.isArray(layers) && layers.length > MAX_LAYERS) {
+    throw new SpecError([`${file}: model.layers: ${layers.length.toLocaleString('en-US')} layers; a model may have at most ${MAX_LAYERS.toLocaleString('en-US')}`]);
+  }
   if (spec.name === undefined) spec.name = defaultName(file);
   const base = structuredClone(spec);
   if (sweep !== undefined) options.fill?.(spec, sweep, at);

@@ -18,8 +18,10 @@ export function epochOrder(rows: number, rng: Rng | undefined): Int32Array {
 /** Yields batches of `order`'s rows; the last one may be smaller. */
 export function* batches(e: Examples, sampleShape: readonly number[], order: Int32Array, batchSize: number): Generator<Batch> {
   const width = sampleShape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(batchSize * width);
-  const y = new Int32Array(batchSize);
+  // a batchSize beyond the rows (even 1e15) is one batch of every row: allocate only that
+  const rows = Math.min(batchSize, order.length);
+  const x = new Float32Array(rows * width);
+  const y = new Int32Array(rows);
   for (let start = 0; start < order.length; start += batchSize) {
     const n = Math.min(batchSize, order.length - start);
     for (let i = 0; i < n; i++) {

@@ -3,6 +3,7 @@
 // results are reproducible bit for bit. Loops run i-p-j so the inner loop walks memory in order.
 import type { AdamStep, Backend, MatmulArgs, PoolGeometry, Squash } from './backend.js';
 import { conv2dBackward, conv2dForward } from './conv.js';
+import { allocFloats } from './tensor.js';
 
 type Vec = Float32Array | Float64Array;
 
@@ -34,7 +35,7 @@ export const referenceBackend: Backend = {
   threads: 1,
   variant: 'typescript',
 
-  alloc: (length) => new Float32Array(length),
+  alloc: (length) => allocFloats(length),
   free: () => {},
 
   matmul(a, b, out, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs) {

@@ -2,6 +2,24 @@
 
 export class ShapeError extends Error {}
 
+/** A buffer larger than the memory can hold, refused before anything is allocated. */
+export class MemoryLimitError extends Error {}
+
+/** Beyond this, one buffer is refused whatever the machine (V8's typed arrays stop near 2³² values). */
+const MAX_VALUES = 2 ** 32 - 1;
+
+/** A zeroed float32 buffer, or a MemoryLimitError (never a raw RangeError) when it cannot be had. */
+export function allocFloats(length: number): Float32Array {
+  const bytes = `${(4 * length).toLocaleString('en-US')} bytes`;
+  if (length > MAX_VALUES) throw new MemoryLimitError(`a buffer of ${length.toLocaleString('en-US')} values (${bytes}) is more than one buffer can hold`);
+  try {
+    return new Float32Array(length);
+  } catch (e) {
+    if (e instanceof RangeError) throw new MemoryLimitError(`a buffer of ${bytes} cannot be allocated (${e.message})`);
+    throw e;
+  }
+}
+
 /** Where a layer's long-lived buffers come from (a backend: resident memory its kernels use in place). */
 export interface TensorMemory {
   alloc(length: number): Float32Array;
@@ -13,7 +31,7 @@ export class Tensor {
 
   constructor(
     readonly shape: readonly number[],
-    readonly data: Float32Array = new Float32Array(shape.reduce((a, b) => a * b, 1)),
+    readonly data: Float32Array = allocFloats(shape.reduce((a, b) => a * b, 1)),
   ) {
     this.size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== this.size) {

@@ -2,7 +2,7 @@
 // from the one before it (the first from the dataset), and a loss fused with its output.
 import type { Backend } from '../engine/backend.js';
 import type { Rng } from '../random/rng.js';
-import { Tensor, shapeText } from '../engine/tensor.js';
+import { MemoryLimitError, Tensor, shapeText } from '../engine/tensor.js';
 import { LayerShapeError, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
 import { findLoss, type LossConfig } from './losses/index.js';
@@ -52,6 +52,7 @@ export class Model {
         shape = layer.outputShape;
       } catch (e) {
         if (e instanceof LayerShapeError) throw new ModelError(`model.layers.${i}: ${e.message}`);
+        if (e instanceof MemoryLimitError) throw new ModelError(`model.layers.${i} (${config.type}): too big for the memory: ${e.message}; make the layer smaller`);
         throw e;
       }
     }

@@ -7,7 +7,7 @@ import { loadDataset, prepare, type PreparedData, type SavedPreprocessing } from
 import type { Backend } from '../engine/backend.js';
 import { backendNames, defaultThreads, loadBackend } from '../engine/backends.js';
 import { Rng } from '../random/rng.js';
-import type { Tensor } from '../engine/tensor.js';
+import { MemoryLimitError, type Tensor } from '../engine/tensor.js';
 import { createAugmenter } from '../data/augment/index.js';
 import { ClassCountError, Model, ModelError } from '../nn/model.js';
 import { describeLabels } from '../data/labels.js';
@@ -80,6 +80,16 @@ function classCountError(message: string, classes: number, loaded?: LoadedData):
   return new DataError(`${message}; ${text}; ${one ? 'the rare one looks like an error' : 'the rare ones look like errors'} in the data: fix ${one ? 'it' : 'them'} in ${file}, or, if ${one ? 'it is a real class' : 'they are real classes'}, ${fix}`);
 }
 
+/** A MemoryLimitError as a SpecError with this message (the limit's own words after it). */
+export function withinMemory<T>(make: () => T, message: string): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof MemoryLimitError) throw new SpecError([`${message}: ${e.message}`]);
+    throw e;
+  }
+}
+
 export async function build(spec: ResolvedSpec, specFile: string, compute: Compute, saved?: SavedPreprocessing): Promise<Built> {
   const backend = await backendFor(compute);
   const loaded = await loadDataset(spec.data, { specDir: dirname(specFile), seed: spec.seed });
@@ -92,7 +102,7 @@ export async function build(spec: ResolvedSpec, specFile: string, compute: Compu
     data,
     model,
     augment: createAugmenter(spec.data.augment, data.sampleShape, augmentRng),
-    optimizer: createOptimizer(spec.optimizer, backend),
+    optimizer: withinMemory(() => createOptimizer(spec.optimizer, backend), `${specFile}: optimizer: the state of ${spec.optimizer.type} for the model's ${model.params.reduce((a, p) => a + p.value.size, 0).toLocaleString('en-US')} parameters is too big for the memory`),
     schedule: createSchedule(spec.schedule, spec.optimizer.lr),
     rngs: { shuffle: Rng.stream(spec.seed, 'shuffle'), augment: augmentRng, dropout: dropoutRng },
     backend,

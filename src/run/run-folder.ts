@@ -2,10 +2,14 @@
 // the file when it is missing or malformed.
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import * as z from 'zod';
 import { DataError, SpecError } from '../common/errors.js';
+import { applyChain, restoreChain } from '../data/normalizers/index.js';
+import { encodedWidth } from '../data/table.js';
 import { specSchema, type ResolvedSpec } from '../config/spec.js';
 import type { SavedPreprocessing } from '../data/prepare.js';
 import { curveColumns, files } from './layout.js';
+import { normalizerSchema } from '../data/normalizers/index.js';
 import type { EpochRecord } from '../train/loop.js';
 
 export async function readJson<T = unknown>(path: string): Promise<T> {
@@ -52,7 +56,49 @@ export interface Preprocessing extends SavedPreprocessing {
   classes: string[];
 }
 
-export const readPreprocessing = (runDir: string) => readJson<Preprocessing>(join(runDir, files.preprocessing));
+const shape = z.array(z.number().int().min(1));
+const preprocessingSchema = z.object({
+  rawShape: shape,
+  sampleShape: shape,
+  divideBy: z.number().positive().optional(),
+  classes: z.array(z.string()).min(1),
+  steps: z.array(z.object({ config: normalizerSchema, state: z.record(z.string(), z.unknown()) })),
+  target: z.object({ name: z.string(), mean: z.number(), std: z.number() }).optional(),
+  encoding: z.array(z.object({
+    name: z.string(),
+    kind: z.enum(['numeric', 'categorical']),
+    fill: z.union([z.number(), z.string(), z.null()]),
+    categories: z.array(z.string()).optional(),
+  })).optional(),
+});
+
+/**
+ * preprocessing.json, checked: its shape, and that its normalizers restore and turn a row of
+ * the raw width into a finite row of the model's width (a damaged file is exit 3, not a crash
+ * or silent NaNs).
+ */
+export async function readPreprocessing(runDir: string): Promise<Preprocessing> {
+  const path = join(runDir, files.preprocessing);
+  const parsed = preprocessingSchema.safeParse(await readJson(path));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(`${path}: malformed: ${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
+  }
+  const pre = parsed.data;
+  const width = (s: number[]) => s.reduce((a, b) => a * b, 1);
+  const raw = width(pre.rawShape);
+  if (pre.encoding && encodedWidth(pre.encoding) !== raw) throw new DataError(`${path}: malformed: the encoding gives ${encodedWidth(pre.encoding)} features, rawShape ${raw}`);
+  let out: Float32Array;
+  try {
+    out = applyChain(restoreChain(pre.steps), { data: new Float32Array(raw), rows: 1, cols: raw }).data;
+  } catch (e) {
+    throw new DataError(`${path}: malformed: the normalizers do not restore (${(e as Error).message})`);
+  }
+  if (out.length !== width(pre.sampleShape) || !out.every(Number.isFinite)) {
+    throw new DataError(`${path}: malformed: the normalizers turn ${raw} features into ${out.length}${out.every(Number.isFinite) ? '' : ' with non-finite values'}, the model takes ${width(pre.sampleShape)}`);
+  }
+  return pre;
+}
 
 export interface RunMetrics {
   status: 'running' | 'finished' | 'stopped-early' | 'pruned' | 'interrupted' | 'diverged' | 'failed';

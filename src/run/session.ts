@@ -2,7 +2,10 @@
 // stopping's restoreBest, the final test evaluation a spec may ask for, and what the folder
 // says when training fails, diverges or is interrupted.
 import { join } from 'node:path';
-import { DivergedError, DlxError, InterruptedError } from '../common/errors.js';
+import { existsSync } from 'node:fs';
+import { DivergedError, DlxError, EnvironmentError, InterruptedError, SpecError } from '../common/errors.js';
+import { MemoryLimitError } from '../engine/tensor.js';
+import { environmentError } from '../common/fs-errors.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { loadWeights, readCheckpoint } from '../train/checkpoint.js';
 import { train, type EpochRecord, type TrainEvents, type TrainingState } from '../train/loop.js';
@@ -48,6 +51,7 @@ const statusOf = { finished: 'finished', 'early-stopping': 'stopped-early', prun
 export async function finishRun(ctx: WriterContext, spec: ResolvedSpec, built: Built, final: TrainingState): Promise<void> {
   const { metrics, folder } = ctx;
   const { model, data } = built;
+  const scores = (e: Examples) => (data.regression ? evaluateRegression(model, e, data.sampleShape, data.regression) : evaluate(model, e, data.sampleShape));
   metrics.epochs = final.epoch;
   metrics.final = ctx.curve.find((r) => r.epoch === final.epoch);
   if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
@@ -55,14 +59,17 @@ export async function finishRun(ctx: WriterContext, spec: ResolvedSpec, built: B
     // the best epoch's weights become the final ones, in last.safetensors too
     const best = join(folder.dir, files.bestCheckpoint);
     loadWeights(model, await readCheckpoint(best), best);
-    const val = evaluate(model, data.val, data.sampleShape);
-    metrics.final = { ...ctx.curve.find((r) => r.epoch === final.best!.epoch)!, val_loss: val.loss, val_acc: val.accuracy };
+    const val = scores(data.val);
+    const row = ctx.curve.find((r) => r.epoch === final.best!.epoch)!;
+    metrics.final = 'accuracy' in val
+      ? { ...row, val_loss: val.loss, val_acc: val.accuracy }
+      : { ...row, val_loss: val.loss, val_mae: val.mae, val_rmse: val.rmse, val_r2: val.r2 };
     metrics.restoredBest = final.best.epoch;
     await writeLast(ctx, final);
   }
   if (spec.train.test && data.test) {
-    const t = evaluate(model, data.test, data.sampleShape);
-    metrics.test = { loss: t.loss, accuracy: t.accuracy, count: t.count };
+    const t = scores(data.test);
+    metrics.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : t;
   }
   metrics.best = bestSummary(ctx.curve, final);
   metrics.status = statusOf[final.stopped?.reason ?? 'finished'];
@@ -73,33 +80,19 @@ export async function finishRun(ctx: WriterContext, spec: ResolvedSpec, built: B
 export const ended = (metrics: RunMetrics, final: TrainingState) =>
   final.stopped !== undefined && (metrics.status === 'finished' || metrics.status === 'stopped-early' || metrics.status === 'pruned') && metrics.epochs === final.epoch;
 
+/** Training ran out of memory: the batch's activations are what grows with a setting. */
+function batchTooBig(spec: ResolvedSpec, e: MemoryLimitError): SpecError {
+  return new SpecError([`train.batchSize: a batch of ${spec.train.batchSize.toLocaleString('en-US')} samples is too big for the memory with this model (${e.message}); use a smaller train.batchSize`]);
+}
+
 export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { spec, built, folder, state, metrics } = args;
   const { model, optimizer, rngs, data } = built;
   let confusion: ConfusionMatrix[] | undefined;
   const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
-  const scores = (e: Examples) => (data.regression ? evaluateRegression(model, e, data.sampleShape, data.regression) : evaluate(model, e, data.sampleShape));
   const finish: TrainEvents = {
     async stop(final) {
-      if (final.stopped?.reason === 'early-stopping') metrics.stoppedEarly = { epoch: final.stopped.epoch, bestEpoch: final.best?.epoch };
-      if (spec.train.earlyStopping?.restoreBest && final.best && final.best.epoch !== final.epoch) {
-        // the best epoch's weights become the final ones, in last.safetensors too
-        const best = join(folder.dir, files.bestCheckpoint);
-        loadWeights(model, await readCheckpoint(best), best);
-        const val = scores(data.val);
-        const row = ctx.curve.find((r) => r.epoch === final.best!.epoch)!;
-        metrics.final = 'accuracy' in val
-          ? { ...row, val_loss: val.loss, val_acc: val.accuracy }
-          : { ...row, val_loss: val.loss, val_mae: val.mae, val_rmse: val.rmse, val_r2: val.r2 };
-        metrics.restoredBest = final.best.epoch;
-        await writeLast(ctx, final);
-      }
-      if (spec.train.test && data.test) {
-        const t = scores(data.test);
-        metrics.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : t;
-      }
-      metrics.best = bestSummary(ctx.curve, final);
-      await writeMetrics(ctx);
+      await finishRun(ctx, spec, built, final);
       if (args.confusion && !data.regression) {
         // the final weights, as `dlx eval` sees last.safetensors; one more pass over val (and test)
         const splits = metrics.test && data.test ? [['val', data.val], ['test', data.test]] as const : [['val', data.val]] as const;
@@ -114,15 +107,21 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
       events: [runWriters(ctx), finish, ...(args.events ? [args.events] : [])],
     });
     return { runDir: folder.runDir, metrics, confusion };
-  } catch (e) {
+  } catch (caught) {
+    const e = environmentError(caught) ?? (caught instanceof MemoryLimitError ? batchTooBig(spec, caught) : caught);
     if (!folder.promoted) {
       await rm(args.cleanup ?? folder.dir, { recursive: true, force: true });
+    } else if (!existsSync(folder.dir)) {
+      throw new EnvironmentError(`${folder.runDir}: the run folder was deleted or moved during training; training stopped after epoch ${metrics.epochs}`);
     } else if (e instanceof InterruptedError) {
       e.message += `; the run folder keeps a checkpoint.\nresume with: dlx resume ${folder.runDir}`;
     } else if (e instanceof DlxError) {
       metrics.status = e instanceof DivergedError ? 'diverged' : 'failed';
-      await writeMetrics(ctx);
-      e.message += `\nthe run folder keeps the last completed epoch (${state.epoch}): ${folder.runDir}`;
+      // on a full disk this may fail too; the message below matters more
+      await writeMetrics(ctx).catch(() => undefined);
+      // a failed write leaves the previous epoch's files: metrics.epochs is the last one written
+      const [epoch, resume] = e instanceof EnvironmentError ? [metrics.epochs, `; once that is fixed, dlx resume ${folder.runDir}`] : [state.epoch, ''];
+      e.message += `\nthe run folder keeps the last completed epoch (${epoch}): ${folder.runDir}${resume}`;
     }
     throw e;
   }

@@ -16,10 +16,10 @@ interface EvalFlags {
 export async function evalCommand(io: Io, target: string, flags: EvalFlags): Promise<void> {
   const z = await import('zod');
   const { evaluateRun } = await import('../../run/evaluate-run.js');
-  const { checked, splitOption, threadsFrom } = await import('../options.js');
+  const { checked, splitOption, threadsFor } = await import('../options.js');
   const split = checked(splitOption, flags.split, '--split');
   const k = checked(z.coerce.number().int().min(1, { message: 'expected a whole number ≥ 1' }), flags.topK, '--top-k');
-  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFrom(flags.threads) }, k, flags.allowChangedData);
+  const r = await evaluateRun(target, split, { backend: flags.backend, threads: threadsFor(io, flags.threads) }, k, flags.allowChangedData);
   warnChangedData(io, r.dataChanged);
   if (flags.json) {
     line(io.out, JSON.stringify(r));

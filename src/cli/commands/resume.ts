@@ -28,9 +28,9 @@ export function registerResume(program: Command, io: Io, run: Run): void {
         return;
       }
       const { resumeRun } = await import('../../run/resume.js');
-      const { threadsFrom } = await import('../options.js');
+      const { threadsFor } = await import('../options.js');
       const { withTestSignal } = await import('../test-hooks.js');
-      const r = await resumeRun(runDir, { threads: threadsFrom(flags.threads), argv: process.argv.slice(2), signal, events: withTestSignal(io.env, progressEvents(io, mode)), plots: flags.plots });
+      const r = await resumeRun(runDir, { threads: threadsFor(io, flags.threads), argv: process.argv.slice(2), signal, events: withTestSignal(io.env, progressEvents(io, mode)), plots: flags.plots });
       if (r.alreadyDone) {
         if (mode === 'json') line(io.out, JSON.stringify({ event: 'done', runDir, alreadyDone: true, ...r.metrics }));
         else line(io.out, `nothing to resume: ${runDir} already ended after epoch ${r.fromEpoch} (${r.metrics.status})`);

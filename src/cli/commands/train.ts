@@ -68,12 +68,14 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   const mode = progressMode(io, flags);
   if (flags.folds !== undefined) return crossValidateCommand(io, mode, specFile, flags, argv, signal);
   const { runExperiment } = await import('../../run/run-experiment.js');
-  const { overridesFrom, threadsFrom } = await import('../options.js');
+  const { overridesFrom, threadsFor } = await import('../options.js');
+  const { checkWritableFolder } = await import('../../common/fs-errors.js');
+  await checkWritableFolder(flags.runsDir, '--runs-dir');
   const { withTestSignal } = await import('../test-hooks.js');
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
     backend: flags.backend,
-    threads: threadsFrom(flags.threads),
+    threads: threadsFor(io, flags.threads),
     plots: flags.plots,
     argv,
     signal,

@@ -4,6 +4,7 @@
 // and above them a staging area that each kernel call lays its other operands out in afresh. Shared memory never moves when it grows, so views made
 // before a grow stay valid.
 import { MAX_PAGES } from './module.js';
+import { MemoryLimitError } from '../tensor.js';
 
 const PAGE = 65536;
 export const align = (bytes: number) => Math.ceil(bytes / 64) * 64;
@@ -33,8 +34,8 @@ export class Arena {
       else this.holes[hole] = [at + bytes, this.holes[hole][1] - bytes];
     } else {
       at = this.residentEnd;
+      this.reserve(at + bytes);
       this.residentEnd = at + bytes;
-      this.reserve(this.residentEnd);
     }
     const buffer = new Float32Array(this.memory.buffer, at, length);
     buffer.fill(0); // the space may have held staged operands
@@ -114,7 +115,7 @@ export class Arena {
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new Error(`a kernel needs ${bytes} bytes, more than the 2 GiB WebAssembly memory`);
+      if (have / PAGE + pages > MAX_PAGES) throw new MemoryLimitError(`${bytes.toLocaleString('en-US')} bytes are needed, more than the 2 GiB WebAssembly memory`);
       this.memory.grow(pages);
     }
     if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) {
