@@ -2,6 +2,7 @@
 // typed error; this file alone turns errors into messages and exit codes (DESIGN.md).
 import { Command, CommanderError } from 'commander';
 import { DlxError, ExitCode, SpecError } from '../common/errors.js';
+import { configureNative } from '../engine/native/addon.js';
 import { dlxVersion } from '../run/version.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerEval } from './commands/eval.js';
@@ -28,6 +29,8 @@ export function reportError(io: Io, e: unknown): number {
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  // DLX_NATIVE=0 hides the native build (dlx then defaults to wasm); DLX_NATIVE_DIR points at another build
+  configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined });
   let exitCode: number = ExitCode.ok;
   const controller = new AbortController();
   const onSigint = () => {

@@ -12,7 +12,7 @@ interface TrainFlags {
   runsDir: string;
   name?: string;
   seed?: string;
-  backend: string;
+  backend?: string;
   threads?: string;
   quiet?: boolean;
   json?: boolean;
@@ -37,7 +37,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   const mode = progressMode(io, flags);
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
-    backend: flags.backend,
+    backend: flags.backend ?? defaultBackendName(),
     threads: threadsFrom(flags.threads),
     argv,
     signal,
@@ -63,7 +63,7 @@ export function registerTrain(program: Command, io: Io, run: (action: (signal: A
     .option('--runs-dir <dir>', 'where run folders go', 'runs')
     .option('--name <name>', 'the run name (overrides the spec\'s name)')
     .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
+    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
