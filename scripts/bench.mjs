@@ -41,7 +41,11 @@ const gemmShapes = [[128, 784, 200, false, false], [32, 784, 200, false, false],
 
 async function gemmSection(threads) {
   const { loadBackend } = await import(join(root, 'dist/src/engine/backends.js'));
-  const backend = await loadBackend(value('--backend', 'wasm').split(',')[0], threads);
+  const { configureNative } = await import(join(root, 'dist/src/engine/native/addon.js'));
+  // native-avx2: the AVX2+FMA build on a CPU that has AVX-512 too
+  const [name, isa] = value('--backend', 'wasm').split(',')[0].split('-');
+  configureNative({ isa });
+  const backend = await loadBackend(name, threads);
   const rows = [];
   for (const [m, k, n, transA, transB] of gemmShapes) {
     const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));

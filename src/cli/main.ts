@@ -29,8 +29,9 @@ export function reportError(io: Io, e: unknown): number {
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  // DLX_NATIVE=0 hides the native build (dlx then defaults to wasm); DLX_NATIVE_DIR points at another build
-  configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined });
+  // DLX_NATIVE=0 hides the native build (dlx then defaults to wasm); DLX_NATIVE_DIR points at another
+  // build; DLX_NATIVE_ISA picks a narrower instruction set than the widest this CPU runs (to measure it)
+  configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
   let exitCode: number = ExitCode.ok;
   const controller = new AbortController();
   const onSigint = () => {

@@ -45,10 +45,13 @@ export interface NativeAddon {
 export type Loaded = { addon: NativeAddon } | { why: string };
 
 let loaded: Loaded | undefined;
-let settings: { dir?: string; hidden?: boolean } = {};
+let settings: { dir?: string; hidden?: boolean; isa?: string } = {};
 
-/** Where the builds are (default dist/native) and whether to ignore them (the next load looks again). */
-export function configureNative(options: { dir?: string; hidden?: boolean }): void {
+/**
+ * Where the builds are (default dist/native), whether to ignore them, and which instruction set
+ * to load (default: the widest this CPU runs; a narrower one to measure it). The next load looks again.
+ */
+export function configureNative(options: { dir?: string; hidden?: boolean; isa?: string }): void {
   settings = options;
   loaded = undefined;
 }
@@ -60,7 +63,8 @@ export function nativeAddon(): Loaded {
   const dir = settings.dir ?? fileURLToPath(new URL('../../../native/', import.meta.url));
   const require = createRequire(import.meta.url);
   const refused: string[] = [];
-  for (const isa of ISAS) {
+  if (settings.isa !== undefined && !ISAS.some((isa) => isa === settings.isa)) return (loaded = { why: `no instruction set ${settings.isa} (${ISAS.join(', ')})` });
+  for (const isa of ISAS.filter((i) => settings.isa === undefined || i === settings.isa)) {
     const file = join(dir, `dlx-${isa}.node`);
     if (!existsSync(file)) continue;
     try {

@@ -10,10 +10,11 @@ import { assertClose } from '../../../test/helpers.js';
 import type { Backend } from '../backend.js';
 import { referenceBackend } from '../reference.js';
 import { Rng } from '../../random/rng.js';
-import { configureNative, nativeAddon } from './addon.js';
+import { configureNative, ISAS, nativeAddon } from './addon.js';
 import { nativeBackend } from './native-backend.js';
 
-configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined });
+const settings = { hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined };
+configureNative(settings);
 const loaded = nativeAddon();
 const skip = 'why' in loaded ? `native kernels: ${loaded.why}` : false;
 
@@ -178,4 +179,23 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   const dx = new Float32Array(32);
   assert.throws(() => b.maxpoolBackward(new Float32Array(8), Int32Array.from([0, 1, 2, 3, 4, 5, 6, 99]), dx, ok), /argmax index lies outside its plane/);
   assert.throws(() => nativeBackend(0), /threads = 0/);
+});
+
+test('every build this CPU runs (AVX-512 and AVX2 here) gives the same product bits: they depend on KC alone', { skip }, () => {
+  const builds = ISAS.flatMap((isa) => {
+    configureNative({ ...settings, isa });
+    const l = nativeAddon();
+    return 'addon' in l ? [nativeBackend(2)] : [];
+  });
+  configureNative(settings);
+  const [m, k, n] = [67, 600, 131];
+  const [a, b] = [randoms(m * k), randoms(k * n)];
+  for (const transA of [false, true]) for (const transB of [false, true]) {
+    const outs = builds.map((backend) => {
+      const out = new Float32Array(m * n);
+      backend.matmul(a, b, out, { m, k, n, transA, transB });
+      return bits(out);
+    });
+    for (const [i, out] of outs.entries()) assert.deepEqual(out, outs[0], `${builds[i].variant} as ${builds[0].variant}, transA=${transA} transB=${transB}`);
+  }
 });
