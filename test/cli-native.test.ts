@@ -3,7 +3,7 @@
 // a run trained with another instruction set; with the build hidden (DLX_NATIVE=0) dlx falls
 // back to wasm, and asking for native says why it cannot.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -92,4 +92,14 @@ test('with the native build hidden, dlx trains on wasm and --backend native says
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /--backend native: the native kernels are unavailable: hidden/);
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('without a C compiler the native build prints one line and exits 0, so npm install still succeeds', () => {
+  const out = join(tempDir(), 'native');
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.mjs'), '--out', out], {
+    encoding: 'utf8', env: { ...process.env, CC: join(out, 'no-such-cc') },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.match(r.stdout, /^dlx: the native kernels were not built \(no C compiler [^\n]*\); dlx will use the wasm backend\n$/);
 });
