@@ -27,9 +27,10 @@ static struct {
   atomic_uint gen;
   atomic_int done;
   int workers;
-  task_fn fn;
-  void *ctx;
-  int count;
+  /* the job: written by the caller before it publishes a generation, read by the workers after */
+  _Atomic(task_fn) fn;
+  _Atomic(void *) ctx;
+  atomic_int count;
   unsigned startGen[MAX_THREADS]; /* the generation before a worker's first job (it must not miss it) */
 } P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, NULL, NULL, 0, {0} };
 
@@ -45,20 +46,35 @@ static void *worker(void *arg) {
   for (;;) {
     long since = now_ns();
     unsigned gen;
-    for (int spins = 0; (gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen; spins++) {
+    /* an odd generation: the caller is writing the job */
+    for (int spins = 0; (gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen || (gen & 1); spins++) {
       relax();
       if ((spins & 63) == 63 && now_ns() - since > SPIN_NS) {
         pthread_mutex_lock(&P.mu);
         P.sleepers++;
-        while ((gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen) pthread_cond_wait(&P.cv, &P.mu);
+        while ((gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen || (gen & 1)) pthread_cond_wait(&P.cv, &P.mu);
         P.sleepers--;
         pthread_mutex_unlock(&P.mu);
         break;
       }
     }
+    /* a worker left out of one job may read the fields late, while the caller publishes the
+     * next: read them, then check that the generation did not move (a sequence lock) */
+    task_fn fn;
+    void *ctx;
+    int count;
+    for (;;) {
+      fn = atomic_load_explicit(&P.fn, memory_order_relaxed);
+      ctx = atomic_load_explicit(&P.ctx, memory_order_relaxed);
+      count = atomic_load_explicit(&P.count, memory_order_relaxed);
+      atomic_thread_fence(memory_order_acquire);
+      unsigned again = atomic_load_explicit(&P.gen, memory_order_relaxed);
+      if (again == gen) break;
+      while ((gen = atomic_load_explicit(&P.gen, memory_order_acquire)) & 1) relax();
+    }
     seen = gen;
-    if (id < P.count) {
-      P.fn(P.ctx, id, P.count);
+    if (id < count) {
+      fn(ctx, id, count);
       atomic_fetch_add_explicit(&P.done, 1, memory_order_release);
     }
   }
@@ -80,11 +96,13 @@ void pool_run(int count, task_fn fn, void *ctx) {
     P.workers++;
   }
   if (count > P.workers + 1) count = P.workers + 1; /* no more threads: the tasks still cover all (see callers) */
-  P.fn = fn;
-  P.ctx = ctx;
-  P.count = count;
+  atomic_fetch_add_explicit(&P.gen, 1, memory_order_relaxed); /* odd: writing */
+  atomic_thread_fence(memory_order_release);
+  atomic_store_explicit(&P.fn, fn, memory_order_relaxed);
+  atomic_store_explicit(&P.ctx, ctx, memory_order_relaxed);
+  atomic_store_explicit(&P.count, count, memory_order_relaxed);
   atomic_store_explicit(&P.done, 0, memory_order_relaxed);
-  atomic_fetch_add_explicit(&P.gen, 1, memory_order_release);
+  atomic_fetch_add_explicit(&P.gen, 1, memory_order_release); /* even: published */
   pthread_mutex_lock(&P.mu);
   if (P.sleepers > 0) pthread_cond_broadcast(&P.cv);
   pthread_mutex_unlock(&P.mu);
