@@ -213,15 +213,6 @@ static napi_value conv_backward(napi_env env, napi_callback_info info) {
   CALL(k_conv_backward(cols, w, dy, dw, db, dx, &g, F, n, threads));
 }
 
-static napi_value winograd(napi_env env, napi_callback_info info) {
-  BEGIN(12);
-  conv_geom g = conv_args(&a, 0); long F = LONG(11);
-  if (a.bad) return NULL;
-  napi_value r;
-  napi_get_boolean(env, winograd_applies(&g, F), &r);
-  return r;
-}
-
 static int cpu_ok(void) {
 #if defined(__x86_64__) && defined(DLX_NEED_AVX512)
   __builtin_cpu_init();
@@ -246,7 +237,7 @@ NAPI_MODULE_INIT() {
     { "maxpool", maxpool }, { "maxpoolBackward", maxpool_backward }, { "avgpool", avgpool }, { "avgpoolBackward", avgpool_backward },
     { "batchnormStats", bn_stats }, { "batchnormApply", bn_apply }, { "batchnormBackward", bn_backward },
     { "dropout", dropout }, { "dropoutBackward", dropout_backward }, { "adam", adam },
-    { "conv2dForward", conv_forward }, { "conv2dBackward", conv_backward }, { "winograd", winograd },
+    { "conv2dForward", conv_forward }, { "conv2dBackward", conv_backward }
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
