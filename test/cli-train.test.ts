@@ -213,7 +213,7 @@ test('progress: plain lines off a terminal, --quiet, --json', () => {
   const lines = plain.stdout.trim().split('\n');
   assert.match(lines[0], /^run folder .*quickstart/);
   assert.deepEqual(lines.filter((l) => l.startsWith('epoch ')).map((l) => l.split('  ')[0]), ['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
-  assert.match(plain.stdout, /total parameters 131; wasm backend \((relaxed-simd|simd) kernels\), \d+ threads?/);
+  assert.match(plain.stdout, /total parameters 131; (wasm backend \((relaxed-simd|simd)|native backend \((avx512|avx2|neon|generic)) kernels\), \d+ threads?/);
   assert.doesNotMatch(plain.stdout, /\x1b\[/, 'no colour off a terminal');
 
   const quiet = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--quiet']);
