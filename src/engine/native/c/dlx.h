@@ -31,7 +31,7 @@ typedef float vf __attribute__((vector_size(VW * 4)));
 static inline vf vload(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
 static inline void vstore(float *p, vf v) { memcpy(p, &v, sizeof v); }
 
-/* ---- threads (pool.c): task t of count runs on thread t; 0 is the caller ---- */
+/* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
 /* A per-thread scratch area of at least `bytes`, 64-byte aligned (NULL when out of memory). */

@@ -1,8 +1,10 @@
-/* The native backend's threads: a persistent pool, caller + workers, one fixed task per thread.
- * A worker spins (pause) for a while after each job and then sleeps on a condition variable:
- * waking a sleeper costs ~15 µs on a VM, taking the next job while spinning a few µs
- * (../shared/peers/native-kernels/README.md). Results never depend on which thread ran what:
- * every caller partitions the output in fixed runs, so the pool only decides when, not what. */
+/* The native backend's threads: a persistent pool, the caller and its workers taking the tasks
+ * of a job from a shared counter. A task's output is fixed by its index alone, never by the
+ * thread that runs it, so results do not depend on the thread count or on scheduling; and when
+ * a worker is not scheduled (an oversubscribed machine), the caller runs its tasks instead of
+ * waiting for it. Workers spin (pause) for a while after each job and then sleep on a condition
+ * variable: waking a sleeper costs ~15 µs on a VM, taking the next job while spinning a few µs
+ * (../shared/peers/native-kernels/README.md). */
 #define _GNU_SOURCE
 #include "dlx.h"
 #include <pthread.h>
@@ -19,20 +21,21 @@
 #endif
 
 #define SPIN_NS 100000L /* how long an idle worker spins before it sleeps */
+#define CLOSED 0xffffffffu /* the task counter while the caller writes a job */
 
 static struct {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   int sleepers;
-  atomic_uint gen;
-  atomic_int done;
+  /* generation << 32 | the next task to take; an odd generation while the caller writes the job */
+  _Atomic uint64_t job;
+  atomic_int finished;
   int workers;
-  /* the job: written by the caller before it publishes a generation, read by the workers after */
+  uint32_t gen;
   _Atomic(task_fn) fn;
   _Atomic(void *) ctx;
   atomic_int count;
-  unsigned startGen[MAX_THREADS]; /* the generation before a worker's first job (it must not miss it) */
-} P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, NULL, NULL, 0, {0} };
+} P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0 };
 
 static long now_ns(void) {
   struct timespec ts;
@@ -40,43 +43,46 @@ static long now_ns(void) {
   return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
+/* Takes and runs tasks of generation `gen` until none is left (or the job is no longer `gen`). */
+static void take_tasks(uint32_t gen, task_fn fn, void *ctx, int count) {
+  uint64_t v = atomic_load_explicit(&P.job, memory_order_acquire);
+  for (;;) {
+    uint32_t next = (uint32_t)v;
+    if ((uint32_t)(v >> 32) != gen || next >= (uint32_t)count) return;
+    if (atomic_compare_exchange_weak_explicit(&P.job, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) {
+      fn(ctx, (int)next, count);
+      atomic_fetch_add_explicit(&P.finished, 1, memory_order_release);
+      v = atomic_load_explicit(&P.job, memory_order_acquire);
+    }
+  }
+}
+
+static inline uint32_t published(uint32_t seen) {
+  uint32_t gen = (uint32_t)(atomic_load_explicit(&P.job, memory_order_acquire) >> 32);
+  return gen != seen && !(gen & 1) ? gen : 0;
+}
+
 static void *worker(void *arg) {
-  int id = (int)(intptr_t)arg;
-  unsigned seen = P.startGen[id];
+  uint32_t seen = (uint32_t)(uintptr_t)arg;
   for (;;) {
     long since = now_ns();
-    unsigned gen;
-    /* an odd generation: the caller is writing the job */
-    for (int spins = 0; (gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen || (gen & 1); spins++) {
+    uint32_t gen;
+    for (int spins = 0; !(gen = published(seen)); spins++) {
       relax();
       if ((spins & 63) == 63 && now_ns() - since > SPIN_NS) {
         pthread_mutex_lock(&P.mu);
         P.sleepers++;
-        while ((gen = atomic_load_explicit(&P.gen, memory_order_acquire)) == seen || (gen & 1)) pthread_cond_wait(&P.cv, &P.mu);
+        while (!(gen = published(seen))) pthread_cond_wait(&P.cv, &P.mu);
         P.sleepers--;
         pthread_mutex_unlock(&P.mu);
         break;
       }
     }
-    /* a worker left out of one job may read the fields late, while the caller publishes the
-     * next: read them, then check that the generation did not move (a sequence lock) */
-    task_fn fn;
-    void *ctx;
-    int count;
-    for (;;) {
-      fn = atomic_load_explicit(&P.fn, memory_order_relaxed);
-      ctx = atomic_load_explicit(&P.ctx, memory_order_relaxed);
-      count = atomic_load_explicit(&P.count, memory_order_relaxed);
-      atomic_thread_fence(memory_order_acquire);
-      unsigned again = atomic_load_explicit(&P.gen, memory_order_relaxed);
-      if (again == gen) break;
-      while ((gen = atomic_load_explicit(&P.gen, memory_order_acquire)) & 1) relax();
-    }
     seen = gen;
-    if (id < count) {
-      fn(ctx, id, count);
-      atomic_fetch_add_explicit(&P.done, 1, memory_order_release);
-    }
+    /* fields read here belong to `gen` whenever a task of `gen` is still there to take: the
+     * caller writes the next job's fields only after every task of this one has finished */
+    take_tasks(gen, atomic_load_explicit(&P.fn, memory_order_relaxed), atomic_load_explicit(&P.ctx, memory_order_relaxed),
+      atomic_load_explicit(&P.count, memory_order_relaxed));
   }
   return NULL;
 }
@@ -89,29 +95,29 @@ void pool_run(int count, task_fn fn, void *ctx) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    P.startGen[P.workers + 1] = atomic_load_explicit(&P.gen, memory_order_relaxed);
-    int failed = pthread_create(&th, &attr, worker, (void *)(intptr_t)(P.workers + 1));
+    int failed = pthread_create(&th, &attr, worker, (void *)(uintptr_t)P.gen);
     pthread_attr_destroy(&attr);
-    if (failed) break;
+    if (failed) break; /* fewer threads: the caller takes the tasks left */
     P.workers++;
   }
-  if (count > P.workers + 1) count = P.workers + 1; /* no more threads: the tasks still cover all (see callers) */
-  atomic_fetch_add_explicit(&P.gen, 1, memory_order_relaxed); /* odd: writing */
+  atomic_store_explicit(&P.job, ((uint64_t)(P.gen + 1) << 32) | CLOSED, memory_order_relaxed);
   atomic_thread_fence(memory_order_release);
   atomic_store_explicit(&P.fn, fn, memory_order_relaxed);
   atomic_store_explicit(&P.ctx, ctx, memory_order_relaxed);
   atomic_store_explicit(&P.count, count, memory_order_relaxed);
-  atomic_store_explicit(&P.done, 0, memory_order_relaxed);
-  atomic_fetch_add_explicit(&P.gen, 1, memory_order_release); /* even: published */
+  atomic_store_explicit(&P.finished, 0, memory_order_relaxed);
+  P.gen += 2;
+  atomic_store_explicit(&P.job, (uint64_t)P.gen << 32, memory_order_release);
   pthread_mutex_lock(&P.mu);
   if (P.sleepers > 0) pthread_cond_broadcast(&P.cv);
   pthread_mutex_unlock(&P.mu);
-  fn(ctx, 0, count);
-  while (atomic_load_explicit(&P.done, memory_order_acquire) < count - 1) relax();
+  take_tasks(P.gen, fn, ctx, count);
+  while (atomic_load_explicit(&P.finished, memory_order_acquire) < count) relax();
 }
 
 static struct { float *p; size_t bytes; } scratch[MAX_THREADS][6];
 
+/* Scratch areas belong to a task index (each task runs once per job, on whichever thread). */
 float *pool_scratch(int t, int slot, size_t bytes) {
   if (scratch[t][slot].bytes < bytes) {
     free(scratch[t][slot].p);
