@@ -2,6 +2,7 @@
  * statistics in float64, normalization, gradients. Each thread a fixed run of whole channels,
  * so a channel's sums are formed by one thread in a fixed order. */
 #include "dlx.h"
+#include <stdlib.h>
 
 #define MIN_VALUES_PER_THREAD (1L << 15)
 
@@ -13,7 +14,49 @@ typedef struct {
   int op;
 } bn_t;
 
+/* Dense input (S = 1): the same per-channel sums in the same order (sample after sample), but
+ * walking each sample's row of channels, so that memory is read in order. */
+static int dense_stats(const bn_t *b, long c0, long c1) {
+  const long w = c1 - c0, C = b->C;
+  double *sum = calloc(2 * (size_t)w, sizeof(double));
+  if (!sum) return 0;
+  double *squares = sum + w;
+  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) sum[c] += b->x[i * C + c0 + c];
+  for (long c = 0; c < w; c++) sum[c] /= (double)b->n;
+  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) { double d = b->x[i * C + c0 + c] - sum[c]; squares[c] += d * d; }
+  for (long c = 0; c < w; c++) { b->mean64[c0 + c] = sum[c]; b->m2[c0 + c] = squares[c]; }
+  free(sum);
+  return 1;
+}
+
+static int dense_backward(const bn_t *b, long c0, long c1) {
+  const long w = c1 - c0, C = b->C;
+  double *sumDy = calloc(4 * (size_t)w, sizeof(double));
+  if (!sumDy) return 0;
+  double *sumDyXhat = sumDy + w;
+  float *scale = (float *)(sumDy + 2 * w); /* 3 per channel: γ·inv, mean dy, mean dy·x̂ */
+  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) {
+    const long at = i * C + c0 + c;
+    sumDy[c] += b->dy[at];
+    sumDyXhat[c] += (double)b->dy[at] * b->xhat[at];
+  }
+  const double count = (double)b->n;
+  for (long c = 0; c < w; c++) {
+    const float sc = b->gamma[c0 + c] * b->inv[c0 + c], meanDy = (float)(sumDy[c] / count), meanDyXhat = (float)(sumDyXhat[c] / count);
+    b->dgamma[c0 + c] = (float)sumDyXhat[c];
+    b->dbeta[c0 + c] = (float)sumDy[c];
+    scale[3 * c] = sc; scale[3 * c + 1] = meanDy; scale[3 * c + 2] = meanDyXhat;
+  }
+  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) {
+    const long at = i * C + c0 + c;
+    b->dx[at] = scale[3 * c] * (b->dy[at] - scale[3 * c + 1] - b->xhat[at] * scale[3 * c + 2]);
+  }
+  free(sumDy);
+  return 1;
+}
+
 static void stats(const bn_t *b, long c0, long c1) {
+  if (b->S == 1 && dense_stats(b, c0, c1)) return;
   for (long c = c0; c < c1; c++) {
     double sum = 0, squares = 0;
     for (long i = 0; i < b->n; i++) {
@@ -43,6 +86,7 @@ static void apply(const bn_t *b, long c0, long c1) {
 }
 
 static void backward(const bn_t *b, long c0, long c1) {
+  if (b->S == 1 && dense_backward(b, c0, c1)) return;
   const double count = (double)(b->n * b->S);
   for (long c = c0; c < c1; c++) {
     double sumDy = 0, sumDyXhat = 0;
