@@ -6,8 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { defaultBackendName } from '../src/engine/backends.js';
-import { defaultBackend } from '../src/cli/flags.js';
 import { root, tempDir } from './helpers.js';
 
 function modulesLoaded(args: string[]): string[] {
@@ -41,6 +39,4 @@ test('a command still loads its work when it runs', () => {
   assert.ok(loaded.some((u) => /\/node_modules\/zod\//.test(u)));
 });
 
-test("the CLI's default backend is the engine's", () => {
-  assert.equal(defaultBackend, defaultBackendName);
-});
+

@@ -4,7 +4,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { defaultBackendName } from '../src/engine/backends.js';
+import { configureNative } from '../src/engine/native/addon.js';
 import { dlx, root, tempDir } from './helpers.js';
+
+configureNative({ hidden: process.env.DLX_NATIVE === '0' });
 
 const quickstart = join(root, 'configs/quickstart.yaml');
 const digits = join(root, 'configs/digits.yaml');
@@ -36,9 +40,10 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.equal(pre.steps[0].config.type, 'zscore');
   assert.equal(pre.steps[0].state.mean.length, 4);
   const env = JSON.parse(readFileSync(join(run, 'env.json'), 'utf8'));
-  assert.equal(env.backend, 'wasm');
+  // the default backend: native where its build loads, wasm otherwise
+  assert.equal(env.backend, defaultBackendName());
   assert.equal(env.threads, Math.min(availableParallelism(), 8));
-  assert.ok(['relaxed-simd', 'simd'].includes(env.kernels), env.kernels);
+  assert.ok((env.backend === 'native' ? ['avx512', 'avx2', 'neon', 'generic'] : ['relaxed-simd', 'simd']).includes(env.kernels), env.kernels);
   assert.equal(env.node, process.version);
 
   const ev = dlx(['eval', run, '--json']);
@@ -208,7 +213,7 @@ test('progress: plain lines off a terminal, --quiet, --json', () => {
   const lines = plain.stdout.trim().split('\n');
   assert.match(lines[0], /^run folder .*quickstart/);
   assert.deepEqual(lines.filter((l) => l.startsWith('epoch ')).map((l) => l.split('  ')[0]), ['epoch 1/3', 'epoch 2/3', 'epoch 3/3']);
-  assert.match(plain.stdout, /total parameters 131; wasm backend \((relaxed-simd|simd) kernels\), \d+ threads?/);
+  assert.match(plain.stdout, /total parameters 131; (wasm backend \((relaxed-simd|simd)|native backend \((avx512|avx2|neon|generic)) kernels\), \d+ threads?/);
   assert.doesNotMatch(plain.stdout, /\x1b\[/, 'no colour off a terminal');
 
   const quiet = dlx(['train', quickstart, '--runs-dir', runs, '--set', 'train.epochs=3', '--quiet']);

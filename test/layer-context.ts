@@ -1,7 +1,8 @@
 // A LayerContext for unit tests: the reference backend (or the one given) and seeded streams;
-// and the backends golden cases run on: the reference and the default, on 2 threads.
+// and the backends golden cases run on: the reference, wasm, and native when it is built, on 2 threads.
 import type { Backend } from '../src/engine/backend.js';
 import { loadBackend } from '../src/engine/backends.js';
+import { nativeAddon } from '../src/engine/native/addon.js';
 import { referenceBackend } from '../src/engine/reference.js';
 import { Rng } from '../src/random/rng.js';
 import type { LayerContext } from '../src/nn/layer.js';
@@ -11,5 +12,6 @@ export function context(inputShape: readonly number[], initRng = Rng.stream(0, '
 }
 
 export async function goldenBackends(): Promise<[string, Backend][]> {
-  return [['reference', referenceBackend], ['wasm', (await loadBackend('wasm', 2))!]];
+  const native: [string, Backend][] = 'addon' in nativeAddon() ? [['native', (await loadBackend('native', 2))!]] : [];
+  return [['reference', referenceBackend], ['wasm', (await loadBackend('wasm', 2))!], ...native];
 }

@@ -7,8 +7,6 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 export const threadsHelp = 'threads for the large kernels (default: one per core, at most 8; capped at the core count; results do not depend on it)';
 
-/** The engine's default backend (engine/backends.ts; a test keeps them equal). */
-export const defaultBackend = 'wasm';
 
 /** What main.ts gives each command: runs an action, turning its errors into exit codes. */
 export type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;

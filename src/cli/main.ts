@@ -59,6 +59,8 @@ export function reportError(io: Io, e: unknown): number {
 }
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  // DLX_NATIVE=0 hides the native build (dlx then defaults to wasm); DLX_NATIVE_DIR points at another
+  // build; DLX_NATIVE_ISA picks a narrower instruction set than the widest this CPU runs (to measure it)
   let exitCode: number = ExitCode.ok;
   const controller = new AbortController();
   const onSigint = () => {
@@ -69,6 +71,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const run = async (action: (signal: AbortSignal) => Promise<void>) => {
     process.on('SIGINT', onSigint);
     try {
+      // which native build to use (tests hide it or pick one); read here, where process.* is read
+      const { configureNative } = await import('../engine/native/addon.js');
+      configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
       await action(controller.signal);
     } catch (e) {
       exitCode = reportError(io, e);

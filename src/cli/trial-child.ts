@@ -4,7 +4,9 @@
 import { DlxError, ExitCode } from '../common/errors.js';
 import type { FromTrial, ToTrial } from '../run/trial-protocol.js';
 import { runTrialJob } from '../run/trial.js';
+import { configureNative } from '../engine/native/addon.js';
 
+configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
 const controller = new AbortController();
 const send = (m: FromTrial) => new Promise<void>((resolve) => {
   if (!process.connected) return resolve();

@@ -1,5 +1,6 @@
-// One kernel table, run against every backend: the reference backend, and the WebAssembly
-// backend on 1 and 2 threads. Shapes include sizes that are not multiples of the SIMD width or
+// One kernel table, run against every backend: the reference backend, the WebAssembly
+// backend on 1 and 2 threads, and the native backend on 1 and 2 threads when it is built (and
+// not hidden by DLX_NATIVE=0; DLX_NATIVE_DIR runs the table on another build, e.g. the sanitizer one). Shapes include sizes that are not multiples of the SIMD width or
 // of the micro-kernel's panels, and products deep enough to span several packed k blocks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -10,6 +11,10 @@ import { adamUpdate } from './reference.js';
 import { Rng } from '../random/rng.js';
 import { MIN_FLOPS_PER_THREAD, MIN_VALUES_PER_THREAD, partition, split } from './wasm/partition.js';
 import { wasmBackend } from './wasm/wasm-backend.js';
+import { configureNative, nativeAddon } from './native/addon.js';
+
+configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined });
+const native = nativeAddon();
 
 const rng = Rng.stream(9, 'kernels');
 const randoms = (length: number) => Float32Array.from({ length }, () => rng.normal());
@@ -34,9 +39,14 @@ const backends: [string, () => Promise<Backend>][] = [
   ['wasm, 2 threads', async () => (await loadBackend('wasm', 2))!],
   // the fallback build for runtimes without relaxed SIMD: multiply then add
   ['wasm plain SIMD, 2 threads', () => wasmBackend(2, 'simd')],
+  ...(['native, 1 thread', 'native, 2 threads'] as const).map((label, i): [string, () => Promise<Backend>] => [label, async () => (await loadBackend('native', i + 1))!]),
 ];
 
 for (const [label, load] of backends) {
+  if (label.startsWith('native') && 'why' in native) {
+    test(`the kernel table on ${label}`, { skip: `native kernels: ${native.why}` }, () => {});
+    continue;
+  }
   test(`matmul in every transpose form on odd sizes: ${label}`, async () => {
     const backend = await load();
     for (const [m, k, n] of shapes) {

@@ -45,7 +45,7 @@ export function registerEval(program: Command, io: Io, run: Run): void {
     .argument('<run>', 'a run folder (its last checkpoint) or a .safetensors checkpoint in one')
     .option('--split <split>', 'train, val or test', 'val')
     .option('--top-k <k>', 'k of the top-k accuracy (at most the class count)', '5')
-    .option('--backend <backend>', 'the compute backend: wasm or reference (default: the run\'s own)')
+    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: the run\'s own)')
     .option('--threads <n>', threadsHelp)
     .option('--json', 'print one JSON object')
     .option('--allow-changed-data', 'evaluate even when the data differs from what the run recorded (a warning, and dataChanged in --json)')

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { SweepOutcome } from '../../run/sweep.js';
-import { collect, defaultBackend, type Run } from '../flags.js';
+import { collect, type Run } from '../flags.js';
 import { fixed, line, percent, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
@@ -38,7 +38,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   if (ens) line(io.out, `ensemble of the best ${ens.top} (val): loss ${fixed(ens.val.ensemble.loss)} accuracy ${percent(ens.val.ensemble.accuracy)}; the members' mean: loss ${fixed(ens.val.mean.loss)} accuracy ${percent(ens.val.mean.accuracy)}`);
 }
 
-interface SweepFlags { set?: string[]; runsDir: string; backend: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
+interface SweepFlags { set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
 
 export function registerSweep(program: Command, io: Io, run: Run): void {
   program
@@ -49,19 +49,20 @@ export function registerSweep(program: Command, io: Io, run: Run): void {
     .option('--runs-dir <dir>', 'where sweep folders go', 'runs')
     .option('--workers <n>', 'trials in parallel, each in its own process (default: sweep.workers, 1)')
     .option('--threads <n>', 'threads per trial (default: the cores shared among the workers)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackend)
+    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per trial event and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs')
     .action((spec: string, flags: SweepFlags) => run(async (signal) => {
       const { startSweep } = await import('../../run/sweep.js');
+      const { defaultBackendName } = await import('../../engine/backends.js');
       const { threadsFrom } = await import('../options.js');
       const { progressMode } = await import('../progress.js');
       const mode = progressMode(io, flags);
       const workers = await workersFrom(flags.workers);
       let metric = 'value';
       const r = await startSweep(spec, flags.set ?? [], {
-        runsDir: flags.runsDir, backend: flags.backend, workers, trialEntry, argv: process.argv.slice(2), signal,
+        runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal,
         threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
         events: sweepProgress(io, mode, () => metric),
         onStart(info) {

@@ -2,7 +2,7 @@
 // on use, so that `dlx --help` does not load them.
 import type { Command } from 'commander';
 import type { RunMetrics } from '../../run/run-folder.js';
-import { collect, defaultBackend, threadsHelp, type Run } from '../flags.js';
+import { collect, threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 
@@ -11,7 +11,7 @@ interface TrainFlags {
   runsDir: string;
   name?: string;
   seed?: string;
-  backend: string;
+  backend?: string;
   threads?: string;
   quiet?: boolean;
   json?: boolean;
@@ -52,7 +52,7 @@ async function crossValidateCommand(io: Io, mode: ProgressMode, specFile: string
   const message = 'expected a whole number from 2 to 100';
   const k = checked(z.coerce.number().int({ message }).min(2, { message }).max(100, { message }), flags.folds, '--folds');
   const cv = await crossValidate(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), k, {
-    runsDir: flags.runsDir, backend: flags.backend, threads: threadsFrom(flags.threads), argv, signal, events: progressEvents(io, mode),
+    runsDir: flags.runsDir, backend: flags.backend ?? (await import('../../engine/backends.js')).defaultBackendName(), threads: threadsFrom(flags.threads), argv, signal, events: progressEvents(io, mode),
     onReady: ({ runDir }) => (mode === 'tty' || mode === 'plain') && line(io.out, `fold ${/fold-(\d+)$/.exec(runDir)?.[1]} of ${k}: ${runDir}`),
   });
   if (mode === 'json') {
@@ -72,9 +72,10 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
   const { checkWritableFolder } = await import('../../common/fs-errors.js');
   await checkWritableFolder(flags.runsDir, '--runs-dir');
   const { withTestSignal } = await import('../test-hooks.js');
+  const { defaultBackendName } = await import('../../engine/backends.js');
   const result = await runExperiment(specFile, overridesFrom(flags.set, { name: flags.name, seed: flags.seed }), {
     runsDir: flags.runsDir,
-    backend: flags.backend,
+    backend: flags.backend ?? defaultBackendName(),
     threads: threadsFor(io, flags.threads),
     plots: flags.plots,
     argv,
@@ -102,7 +103,7 @@ export function registerTrain(program: Command, io: Io, run: Run): void {
     .option('--runs-dir <dir>', 'where run folders go', 'runs')
     .option('--name <name>', 'the run name (overrides the spec\'s name)')
     .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackend)
+    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
     .option('--threads <n>', threadsHelp)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')

@@ -1,0 +1,154 @@
+/* Convolutions as im2col + packed products (Chellapilla et al. 2006,
+ * https://hal.inria.fr/inria-00112631): cols is K × P per sample, sample after sample, as the
+ * reference backend leaves it. Threads take fixed runs of whole samples (forward, input
+ * gradient) or of the weight gradient's panels (its sum over samples runs in sample order on
+ * one thread), so results do not depend on the thread count. 3×3 stride-1 layers with enough
+ * channels take Winograd's F(2×2, 3×3) for the forward product and the input gradient (winograd.c). */
+#include "dlx.h"
+
+#define MIN_FLOPS_PER_THREAD (1L << 20)
+
+static long first_col(const conv_geom *g, long j) {
+  long d = g->padLeft - j;
+  return d <= 0 ? 0 : (d + g->sw - 1) / g->sw;
+}
+
+static long end_col(const conv_geom *g, long j) {
+  long v = g->inW - 1 + g->padLeft - j;
+  long e = v < 0 ? 0 : v / g->sw + 1;
+  return e < g->outW ? e : g->outW;
+}
+
+static void im2col(const float *x, const conv_geom *g, float *cols) {
+  const long P = g->outH * g->outW;
+  long row = 0;
+  for (long c = 0; c < g->inC; c++) for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++, row++) {
+    long first = first_col(g, j), end = end_col(g, j);
+    if (end < first) end = first;
+    for (long oy = 0; oy < g->outH; oy++) {
+      float *run = cols + row * P + oy * g->outW;
+      long y = oy * g->sh + i - g->padTop;
+      if (y < 0 || y >= g->inH) { memset(run, 0, g->outW * sizeof(float)); continue; }
+      const float *in = x + (c * g->inH + y) * g->inW + j - g->padLeft;
+      for (long ox = 0; ox < first; ox++) run[ox] = 0;
+      if (g->sw == 1) memcpy(run + first, in + first, (end - first) * sizeof(float));
+      else for (long ox = first; ox < end; ox++) run[ox] = in[ox * g->sw];
+      for (long ox = end; ox < g->outW; ox++) run[ox] = 0;
+    }
+  }
+}
+
+static void col2im(const float *cols, const conv_geom *g, float *dx) {
+  const long P = g->outH * g->outW;
+  long row = 0;
+  for (long c = 0; c < g->inC; c++) for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++, row++) {
+    long first = first_col(g, j), end = end_col(g, j);
+    for (long oy = 0; oy < g->outH; oy++) {
+      long y = oy * g->sh + i - g->padTop;
+      if (y < 0 || y >= g->inH) continue;
+      const float *run = cols + row * P + oy * g->outW;
+      float *in = dx + (c * g->inH + y) * g->inW + j - g->padLeft;
+      for (long ox = first; ox < end; ox++) in[ox * g->sw] += run[ox];
+    }
+  }
+}
+
+typedef struct {
+  const float *x, *w, *b, *dy, *cols;
+  float *y, *colsOut, *dx;
+  const conv_geom *g;
+  long F, n;
+  int winograd, threads;
+} conv_t;
+
+static gemm_t forward_product(const conv_t *c, long s) {
+  const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW;
+  gemm_t p = { c->w, K, 1, 0, c->colsOut + s * K * P, P, 1, 0, c->y + s * c->F * P, P, c->F, P, K, 1, 0 };
+  return p;
+}
+
+static void add_bias(const conv_t *c, long s) {
+  const long P = c->g->outH * c->g->outW;
+  for (long f = 0; f < c->F; f++) {
+    float *y = c->y + (s * c->F + f) * P;
+    for (long p = 0; p < P; p++) y[p] += c->b[f];
+  }
+}
+
+static void forward_task(void *ctx, int t, int count) {
+  const conv_t *c = ctx;
+  const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW, in = c->g->inC * c->g->inH * c->g->inW;
+  long s0, s1;
+  share(c->n, t, count, 1, &s0, &s1);
+  for (long s = s0; s < s1; s++) {
+    im2col(c->x + s * in, c->g, c->colsOut + s * K * P);
+    if (c->winograd) continue;
+    gemm_t p = forward_product(c, s);
+    gemm_block(&p, 0, c->F, 0, P, t);
+    add_bias(c, s);
+  }
+}
+
+void k_conv_forward(const float *x, const float *w, const float *b, float *y, float *cols, const conv_geom *g, long F, long n, int threads) {
+  const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW;
+  conv_t c = { .x = x, .w = w, .b = b, .y = y, .colsOut = cols, .g = g, .F = F, .n = n, .winograd = winograd_applies(g, F), .threads = threads };
+  int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
+  if (tasks > 1 || threads == 1 || c.winograd) {
+    pool_run(tasks, forward_task, &c);
+  } else { /* too few samples to share: each sample's product shared instead */
+    for (long s = 0; s < n; s++) {
+      im2col(x + s * g->inC * g->inH * g->inW, g, cols + s * K * P);
+      gemm_t p = forward_product(&c, s);
+      gemm(&p, threads);
+      add_bias(&c, s);
+    }
+  }
+  if (c.winograd) k_winograd_forward(x, w, b, y, g, F, n, threads);
+}
+
+static void bias_task(void *ctx, int t, int count) {
+  const conv_t *c = ctx;
+  const long P = c->g->outH * c->g->outW;
+  long f0, f1;
+  share(c->F, t, count, 1, &f0, &f1);
+  for (long f = f0; f < f1; f++) {
+    double sum = 0;
+    for (long s = 0; s < c->n; s++) {
+      const float *d = c->dy + (s * c->F + f) * P;
+      for (long p = 0; p < P; p++) sum += d[p];
+    }
+    c->y[f] = (float)sum;
+  }
+}
+
+static void input_grad_task(void *ctx, int t, int count) {
+  const conv_t *c = ctx;
+  const conv_geom *g = c->g;
+  const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW, in = g->inC * g->inH * g->inW;
+  long s0, s1;
+  share(c->n, t, count, 1, &s0, &s1);
+  if (s1 <= s0) return;
+  float *dcols = pool_scratch(t, 2, sizeof(float) * K * P);
+  if (!dcols) { gemm_fail(); return; }
+  for (long s = s0; s < s1; s++) {
+    gemm_t p = { c->w, 1, K, 0, c->dy + s * c->F * P, P, 1, 0, dcols, P, K, P, c->F, 1, 0 };
+    gemm_block(&p, 0, K, 0, P, t);
+    float *dx = c->dx + s * in;
+    memset(dx, 0, in * sizeof(float));
+    col2im(dcols, g, dx);
+  }
+}
+
+
+void k_conv_backward(const float *cols, const float *w, const float *dy, float *dw, float *db, float *dx,
+  const conv_geom *g, long F, long n, int threads) {
+  const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW;
+  conv_t c = { .w = w, .dy = dy, .cols = cols, .y = db, .dx = dx, .g = g, .F = F, .n = n, .threads = threads };
+  pool_run(tasks_for(F, (1L << 15) / (n * P + 1) + 1, threads), bias_task, &c);
+  gemm_t pw = { dy, P, 1, F * P, cols, 1, P, K * P, dw, K, F, K, P, n, 0 };
+  gemm(&pw, threads);
+  if (!dx) return;
+  if (winograd_applies(g, F)) { k_winograd_input_grad(w, dy, dx, g, F, n, threads); return; }
+  int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
+  pool_run(tasks, input_grad_task, &c);
+}

@@ -1,0 +1,145 @@
+/* The native backend's threads: a persistent pool, the caller and its workers taking the tasks
+ * of a job from a shared counter. A task's output is fixed by its index alone, never by the
+ * thread that runs it, so results do not depend on the thread count or on scheduling; and when
+ * a worker is not scheduled (an oversubscribed machine), the caller runs its tasks instead of
+ * waiting for it. Workers spin (pause) for a while after each job and then sleep on a condition
+ * variable: waking a sleeper costs ~15 µs on a VM, taking the next job while spinning a few µs
+ * (../shared/peers/native-kernels/README.md). */
+#define _GNU_SOURCE
+#include "dlx.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define relax() __asm__ __volatile__("yield")
+#else
+#define relax() ((void)0)
+#endif
+
+#define SPIN_NS 100000L /* how long an idle worker spins before it sleeps */
+#define CLOSED 0xffffffffu /* the task counter while the caller writes a job */
+
+static struct {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int sleepers;
+  /* generation << 32 | the next task to take; an odd generation while the caller writes the job */
+  _Atomic uint64_t job;
+  atomic_int finished;
+  int workers;
+  uint32_t gen;
+  _Atomic(task_fn) fn;
+  _Atomic(void *) ctx;
+  atomic_int count;
+} P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0 };
+
+static long now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Takes and runs tasks of generation `gen` until none is left (or the job is no longer `gen`). */
+static void take_tasks(uint32_t gen, task_fn fn, void *ctx, int count) {
+  uint64_t v = atomic_load_explicit(&P.job, memory_order_acquire);
+  for (;;) {
+    uint32_t next = (uint32_t)v;
+    if ((uint32_t)(v >> 32) != gen || next >= (uint32_t)count) return;
+    if (atomic_compare_exchange_weak_explicit(&P.job, &v, v + 1, memory_order_acq_rel, memory_order_acquire)) {
+      fn(ctx, (int)next, count);
+      atomic_fetch_add_explicit(&P.finished, 1, memory_order_release);
+      v = atomic_load_explicit(&P.job, memory_order_acquire);
+    }
+  }
+}
+
+static inline uint32_t published(uint32_t seen) {
+  uint32_t gen = (uint32_t)(atomic_load_explicit(&P.job, memory_order_acquire) >> 32);
+  return gen != seen && !(gen & 1) ? gen : 0;
+}
+
+static void *worker(void *arg) {
+  uint32_t seen = (uint32_t)(uintptr_t)arg;
+  for (;;) {
+    long since = now_ns();
+    uint32_t gen;
+    for (int spins = 0; !(gen = published(seen)); spins++) {
+      relax();
+      if ((spins & 63) == 63 && now_ns() - since > SPIN_NS) {
+        pthread_mutex_lock(&P.mu);
+        P.sleepers++;
+        while (!(gen = published(seen))) pthread_cond_wait(&P.cv, &P.mu);
+        P.sleepers--;
+        pthread_mutex_unlock(&P.mu);
+        break;
+      }
+    }
+    seen = gen;
+    /* fields read here belong to `gen` whenever a task of `gen` is still there to take: the
+     * caller writes the next job's fields only after every task of this one has finished */
+    take_tasks(gen, atomic_load_explicit(&P.fn, memory_order_relaxed), atomic_load_explicit(&P.ctx, memory_order_relaxed),
+      atomic_load_explicit(&P.count, memory_order_relaxed));
+  }
+  return NULL;
+}
+
+void pool_run(int count, task_fn fn, void *ctx) {
+  if (count > MAX_THREADS) count = MAX_THREADS;
+  if (count <= 1) { fn(ctx, 0, 1); return; }
+  while (P.workers < count - 1) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int failed = pthread_create(&th, &attr, worker, (void *)(uintptr_t)P.gen);
+    pthread_attr_destroy(&attr);
+    if (failed) break; /* fewer threads: the caller takes the tasks left */
+    P.workers++;
+  }
+  atomic_store_explicit(&P.job, ((uint64_t)(P.gen + 1) << 32) | CLOSED, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  atomic_store_explicit(&P.fn, fn, memory_order_relaxed);
+  atomic_store_explicit(&P.ctx, ctx, memory_order_relaxed);
+  atomic_store_explicit(&P.count, count, memory_order_relaxed);
+  atomic_store_explicit(&P.finished, 0, memory_order_relaxed);
+  P.gen += 2;
+  atomic_store_explicit(&P.job, (uint64_t)P.gen << 32, memory_order_release);
+  pthread_mutex_lock(&P.mu);
+  if (P.sleepers > 0) pthread_cond_broadcast(&P.cv);
+  pthread_mutex_unlock(&P.mu);
+  take_tasks(P.gen, fn, ctx, count);
+  while (atomic_load_explicit(&P.finished, memory_order_acquire) < count) relax();
+}
+
+static struct { float *p; size_t bytes; } scratch[MAX_THREADS][6];
+
+/* Scratch areas belong to a task index (each task runs once per job, on whichever thread). */
+float *pool_scratch(int t, int slot, size_t bytes) {
+  if (scratch[t][slot].bytes < bytes) {
+    free(scratch[t][slot].p);
+    size_t size = (bytes + 4095) & ~(size_t)4095;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, size) != 0) p = NULL;
+    scratch[t][slot].p = p;
+    scratch[t][slot].bytes = p ? size : 0;
+  }
+  return scratch[t][slot].p;
+}
+
+void share(long total, int t, int count, long quantum, long *from, long *to) {
+  long units = (total + quantum - 1) / quantum;
+  long a = units * t / count * quantum, b = units * (t + 1) / count * quantum;
+  *from = a < total ? a : total;
+  *to = b < total ? b : total;
+}
+
+int tasks_for(long total, long minPer, int threads) {
+  long t = minPer > 0 ? total / minPer : total;
+  if (t > threads) t = threads;
+  if (t > MAX_THREADS) t = MAX_THREADS;
+  return t < 1 ? 1 : (int)t;
+}

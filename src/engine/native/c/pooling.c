@@ -1,0 +1,103 @@
+/* Max and average pooling (and maxout, which is max pooling over 1×pieces windows) and their
+ * gradients: each thread a fixed run of whole planes, so a plane's gradient sums are formed
+ * by one thread in window order. */
+#include "dlx.h"
+
+#define MIN_VALUES_PER_THREAD (1L << 15)
+
+typedef struct { const float *x; float *y; const int32_t *ai; int32_t *ao; const pool_geom *g; int avg, back; } pool_t;
+
+static void max_planes(const pool_t *q, long p0, long p1) {
+  const pool_geom *g = q->g;
+  for (long plane = p0; plane < p1; plane++) {
+    long o = plane * g->outH * g->outW;
+    for (long oy = 0; oy < g->outH; oy++) for (long ox = 0; ox < g->outW; ox++, o++) {
+      long corner = plane * g->H * g->W + oy * g->sh * g->W + ox * g->sw, at = corner;
+      float best = q->x[at];
+      for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++) {
+        long c = corner + i * g->W + j;
+        if (q->x[c] > best) { best = q->x[c]; at = c; }
+      }
+      q->y[o] = best;
+      q->ao[o] = (int32_t)at;
+    }
+  }
+}
+
+static void max_back_planes(const pool_t *q, long p0, long p1) {
+  const pool_geom *g = q->g;
+  long ins = g->H * g->W, outs = g->outH * g->outW;
+  memset(q->y + p0 * ins, 0, (size_t)((p1 - p0) * ins) * sizeof(float));
+  /* each index must lie in its own plane: one outside is refused (pool_bad), never written */
+  for (long plane = p0; plane < p1; plane++) {
+    const long lo = plane * ins, hi = lo + ins;
+    for (long o = plane * outs; o < (plane + 1) * outs; o++) {
+      const long at = q->ai[o];
+      if (at >= lo && at < hi) q->y[at] += q->x[o];
+      else gemm_fail_index();
+    }
+  }
+}
+
+static void avg_planes(const pool_t *q, long p0, long p1) {
+  const pool_geom *g = q->g;
+  const double area = (double)(g->kh * g->kw);
+  for (long plane = p0; plane < p1; plane++) {
+    long o = plane * g->outH * g->outW;
+    for (long oy = 0; oy < g->outH; oy++) for (long ox = 0; ox < g->outW; ox++, o++) {
+      long corner = plane * g->H * g->W + oy * g->sh * g->W + ox * g->sw;
+      double sum = 0;
+      for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++) sum += q->x[corner + i * g->W + j];
+      q->y[o] = (float)(sum / area);
+    }
+  }
+}
+
+static void avg_back_planes(const pool_t *q, long p0, long p1) {
+  const pool_geom *g = q->g;
+  const double area = (double)(g->kh * g->kw);
+  long ins = g->H * g->W;
+  memset(q->y + p0 * ins, 0, (size_t)((p1 - p0) * ins) * sizeof(float));
+  for (long plane = p0; plane < p1; plane++) {
+    long o = plane * g->outH * g->outW;
+    for (long oy = 0; oy < g->outH; oy++) for (long ox = 0; ox < g->outW; ox++, o++) {
+      long corner = plane * ins + oy * g->sh * g->W + ox * g->sw;
+      float share = (float)(q->x[o] / area);
+      for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++) q->y[corner + i * g->W + j] += share;
+    }
+  }
+}
+
+static void pool_task(void *ctx, int t, int count) {
+  const pool_t *q = ctx;
+  long p0, p1;
+  share(q->g->planes, t, count, 1, &p0, &p1);
+  if (p1 <= p0) return;
+  if (q->avg) (q->back ? avg_back_planes : avg_planes)(q, p0, p1);
+  else (q->back ? max_back_planes : max_planes)(q, p0, p1);
+}
+
+static void run(pool_t *q, int threads) {
+  long per = q->g->H * q->g->W + 1;
+  pool_run(tasks_for(q->g->planes, MIN_VALUES_PER_THREAD / per + 1, threads), pool_task, q);
+}
+
+void k_maxpool(const float *x, float *y, int32_t *argmax, const pool_geom *g, int threads) {
+  pool_t q = { x, y, NULL, argmax, g, 0, 0 };
+  run(&q, threads);
+}
+
+void k_maxpool_backward(const float *dy, const int32_t *argmax, float *dx, const pool_geom *g, int threads) {
+  pool_t q = { dy, dx, argmax, NULL, g, 0, 1 };
+  run(&q, threads);
+}
+
+void k_avgpool(const float *x, float *y, const pool_geom *g, int threads) {
+  pool_t q = { x, y, NULL, NULL, g, 1, 0 };
+  run(&q, threads);
+}
+
+void k_avgpool_backward(const float *dy, float *dx, const pool_geom *g, int threads) {
+  pool_t q = { dy, dx, NULL, NULL, g, 1, 1 };
+  run(&q, threads);
+}
