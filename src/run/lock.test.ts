@@ -29,7 +29,7 @@ test('a run folder lock is refused while its holder lives, names it, and is take
   await h.ready;
   await assert.rejects(acquireRunLock(dir), (e: unknown) => {
     assert.ok(e instanceof RunBusyError);
-    assert.equal(e.exitCode, 5);
+    assert.equal(e.exitCode, 6);
     assert.match(e.message, new RegExp(`^${dir} is in use by process ${h.child.pid} on ${hostname()} \\(since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: test holder\\); wait for it to end, or stop it$`));
     return true;
   });
