@@ -26,7 +26,8 @@ export function withDefaults(input: JsonSchemaNode, output: JsonSchemaNode): voi
   }
 }
 
-export function specJsonSchema(): JsonObject {
+/** The spec's JSON Schema; `sections` adds top-level sections validated elsewhere (a sweep spec's `sweep:`). */
+export function specJsonSchema(sections: Record<string, z.ZodType> = {}): JsonObject {
   const slots = new Set<unknown>(kinds.map((k) => k.registry.union));
   const schema = z.toJSONSchema(specSchema, {
     io: 'input',
@@ -45,5 +46,11 @@ export function specJsonSchema(): JsonObject {
     },
   }) as JsonObject;
   withDefaults(schema as JsonSchemaNode, z.toJSONSchema(specSchema, { io: 'output', unrepresentable: 'any' }) as JsonSchemaNode);
+  for (const [key, section] of Object.entries(sections)) {
+    const json = z.toJSONSchema(section, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+    withDefaults(json, z.toJSONSchema(section, { io: 'output', unrepresentable: 'any' }) as JsonSchemaNode);
+    delete (json as JsonObject).$schema;
+    (schema.properties as JsonObject)[key] = json;
+  }
   return schema;
 }

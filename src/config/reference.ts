@@ -64,9 +64,17 @@ function componentTable({ title, slot, registry }: Kind): string {
   return [`### ${title} (\`${slot}\`)`, '', '| type | what | options |', '|---|---|---|', ...rows].join('\n');
 }
 
-function sectionTable(): string {
+/** Top-level sections validated outside the spec schema (a sweep spec's `sweep:`), by key. */
+export type Sections = Record<string, z.ZodType>;
+
+function sectionTable(sections: Sections): string {
   const json = z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   withDefaults(json, z.toJSONSchema(specSchema, { io: 'output', unrepresentable: 'any' }) as JsonSchema);
+  for (const [key, schema] of Object.entries(sections)) {
+    const section = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    withDefaults(section, z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema);
+    json.properties = { ...json.properties, [key]: section };
+  }
   const rows: string[] = [];
   const walk = (s: JsonSchema, prefix: string) => {
     for (const [key, p] of Object.entries(s.properties ?? {})) {
@@ -83,9 +91,9 @@ function sectionTable(): string {
   return ['| key | value | default |', '|---|---|---|', ...rows].join('\n');
 }
 
-export function specReference(): string {
+export function specReference(sections: Sections = {}): string {
   return [
-    sectionTable(),
+    sectionTable(sections),
     '',
     'A component is a mapping with a `type` and its options, or just the type name when the defaults suit: `relu` is `{type: relu}`. `name` defaults to the spec file\'s name.',
     ...kinds.flatMap((k) => ['', componentTable(k)]),
