@@ -11,6 +11,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import { line, processIo, type Io } from './io.js';
 
 export function reportError(io: Io, e: unknown): number {
@@ -68,6 +69,7 @@ Example:
   registerRuns(program, io, run);
   registerSchema(program, io, run);
   registerDatasets(program, io, run);
+  registerWorker(program, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -27,7 +27,9 @@ export function registerLifecycle(program: Command, io: Io, run: Run): void {
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .addHelpText('after', '\nExample:\n  dlx resume runs/quickstart/20261125-101500-a1b2c3')
     .option('--workers <n>', 'for a sweep: trials in parallel (default: as the sweep had)')
-    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; workers?: string }) => run(async (signal) => {
+    .option('--queue <url>', 'for a sweep: run its trials on dlx workers through Redis (as dlx sweep --queue)')
+    .option('--queue-timeout <seconds>', 'with --queue: stop when Redis is unreachable this many seconds (default 300)')
+    .action((runDir: string, flags: { quiet?: boolean; json?: boolean; threads?: string; workers?: string; queue?: string; queueTimeout?: string }) => run(async (signal) => {
       const mode = progressMode(io, flags);
       if (await isSweepFolder(runDir)) {
         await resumeSweepCommand(io, mode, runDir, flags, signal);

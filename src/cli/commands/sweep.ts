@@ -9,6 +9,7 @@ import { line, type Io } from '../io.js';
 import { checked, collect, threadsFrom } from '../options.js';
 import { progressMode, type ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
+import { queueHelp, queueSweep, queueTimeoutHelp } from '../queue-sweep.js';
 
 export const trialEntry = fileURLToPath(new URL('../trial-child.js', import.meta.url));
 
@@ -28,7 +29,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   else line(io.out, 'no trial finished');
 }
 
-interface SweepFlags { set?: string[]; runsDir: string; backend: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
+interface SweepFlags { set?: string[]; runsDir: string; backend: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean; queue?: string; queueTimeout?: string }
 
 export function registerSweep(program: Command, io: Io, run: (action: (signal: AbortSignal) => Promise<void>) => Promise<void>): void {
   program
@@ -42,37 +43,46 @@ export function registerSweep(program: Command, io: Io, run: (action: (signal: A
     .option('--backend <backend>', 'the compute backend: wasm or reference', defaultBackendName)
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per trial event and a final one, nothing else')
-    .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs')
+    .option('--queue <url>', queueHelp)
+    .option('--queue-timeout <seconds>', queueTimeoutHelp)
+    .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs\n  dlx sweep configs/sweep-random.yaml --workers 8 --queue redis://localhost:6379')
     .action((spec: string, flags: SweepFlags) => run(async (signal) => {
       const mode = progressMode(io, flags);
       const workers = flags.workers === undefined ? undefined : checked(workersSchema, flags.workers, '--workers');
       let metric = 'value';
       const events = sweepProgress(io, mode, () => metric);
-      const r = await startSweep(spec, flags.set ?? [], {
+      const queue = flags.queue === undefined ? undefined : queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
+      const go = () => startSweep(spec, flags.set ?? [], {
         runsDir: flags.runsDir, backend: flags.backend, workers, trialEntry, argv: process.argv.slice(2), signal,
         threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
-        events,
+        events, ...queue?.options,
         onStart(info) {
           metric = info.metric;
+          queue?.open(info.sweepDir);
           if (mode === 'tty' || mode === 'plain') line(io.out, `sweep folder ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'} × ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.mode} ${info.metric}`);
           if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
         },
       });
+      const r = queue ? await queue.around(go) : await go();
       printSweepOutcome(io, mode, r, metric);
     }));
 }
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */
-export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string }, signal: AbortSignal): Promise<void> {
+export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string; queue?: string; queueTimeout?: string }, signal: AbortSignal): Promise<void> {
   const workers = flags.workers === undefined ? undefined : checked(workersSchema, flags.workers, '--workers');
   let metric = 'value';
-  const r = await resumeSweep(sweepDir, {
+  const events = sweepProgress(io, mode, () => metric);
+  const queue = flags.queue === undefined ? undefined : queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
+  const go = () => resumeSweep(sweepDir, {
     workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal,
-    events: sweepProgress(io, mode, () => metric),
+    events, ...queue?.options,
     onStart(info) {
       metric = info.metric;
+      queue?.open(info.sweepDir);
       if (mode === 'tty' || mode === 'plain') line(io.out, `resuming sweep ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
     },
   });
+  const r = queue ? await queue.around(go) : await go();
   printSweepOutcome(io, mode, r, metric);
 }
