@@ -70,7 +70,7 @@ export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText:
       } catch (e) {
         await launcher?.close(false);
         if (unreachable && e instanceof InterruptedError) {
-          throw new DataError(`${unreachable} (--queue-timeout ${timeoutS}); the sweep stopped. Its trials stay on the queue; once Redis is back: dlx resume ${sweepDir} --queue ${address.shown}`);
+          throw new DataError(`${unreachable} (--queue-timeout ${timeoutS}); the sweep stopped, its finished trials kept in the sweep folder. Once Redis is back: dlx resume ${sweepDir} --queue ${address.shown}`);
         }
         if (e instanceof InterruptedError) {
           throw new InterruptedError(`${e.message} --queue ${address.shown}\n(the queued trials stay on the queue; workers go on with them)`);
