@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep]
-// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn] [-- --seeds 25] [-- --trials 50]).
+// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep|queue]
+// [-- --threads 1,2] [-- --backend wasm|reference] [-- --skip-cnn] [-- --seeds 25] [-- --trials 50]
+// [-- --queue-workers 1,2,4]).
 // Measures, it does not assert: each section runs in its own process so peak RSS is its own.
 //   gemm:      float32 matrix products of the MLP's shapes, GFLOPS = 2·m·k·n / median time
 //   data:      Fashion-MNIST load + split + z-score time, peak RSS (target ≤ 2 s)
@@ -10,12 +11,16 @@
 //   sweep:     search quality: dlx's TPE and random search on Branin and Hartmann-6, 50 trials ×
 //              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
 //              bench/optuna_peer.py)
+//   queue:     a 24-trial digits sweep on 1, 2, 4 `dlx worker` processes through one local Redis:
+//              trials per minute and the queue's own cost per trial (scripts/bench-queue.mjs); only
+//              with --only queue (it needs redis-server)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSweepSearch, sweepSearchBench } from './bench-sweep.mjs';
+import { formatQueueBench, queueBench } from './bench-queue.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -99,7 +104,7 @@ if (value('--section') === 'gemm') {
   const only = value('--only');
   const epochs = value('--epochs');
   const threadCounts = value('--threads', '1,2').split(',').map(Number);
-  const result = { gemm: [], data: [], workloads: [], sweep: null };
+  const result = { gemm: [], data: [], workloads: [], sweep: null, queue: null };
   if (!only || only === 'gemm') {
     for (const threads of threadCounts) {
       const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--section', 'gemm', '--threads', String(threads), '--backend', value('--backend', 'wasm')], { encoding: 'utf8' });
@@ -121,6 +126,9 @@ if (value('--section') === 'gemm') {
   if (!only || only === 'sweep') {
     result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }) };
   }
+  if (only === 'queue') {
+    result.queue = await queueBench({ trials: Number(value('--trials', '24')), workerCounts: value('--queue-workers', '1,2,4').split(',').map(Number) });
+  }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
     for (const g of result.gemm) {
@@ -132,5 +140,6 @@ if (value('--section') === 'gemm') {
       console.log(`workload  ${w.name.padEnd(16)} ${w.backend} (${w.kernels}), ${w.threads} thread${w.threads > 1 ? 's' : ''}: ${w.epochSeconds.toFixed(2)} s/epoch over ${w.epochs} epochs, test ${(100 * w.testAccuracy).toFixed(2)} %, peak RSS ${w.peakRssMb} MB`);
     }
     if (result.sweep) for (const line of formatSweepSearch(result.sweep.search)) console.log(line);
+    if (result.queue) for (const line of formatQueueBench(result.queue)) console.log(line);
   }
 }

@@ -3,12 +3,13 @@
 // Every queue sweep must leave the same summary.csv (seconds aside), trial files and checkpoints
 // as a local sweep of the same spec, and no password anywhere.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { dlx, tempDir } from './helpers.js';
+import { dlx, root, tempDir } from './helpers.js';
 import { dlxProcess, freePort, startRedis, type Proc, type RedisServer } from './queue-helpers.js';
 
 const password = 'pa55-queue-test';
@@ -31,9 +32,15 @@ sweep:
   method: grid
   metric: val_acc
   params:
-    optimizer.lr: {grid: [0.01, 0.1]}
-    model.layers.0.units: {int: [8, 16], step: 8}
+    optimizer.lr: {grid: [0.01, 0.05, 0.1]}
+    model.layers.0.units: {grid: [16]}
 `);
+
+// a CSV dataset: the coordinator sends it through Redis, content-addressed
+const rows = readFileSync(join(root, 'datasets/iris.csv'), 'utf8').trim().split('\n').slice(1);
+writeFileSync(join(dir, 'flowers.csv'), ['a,b,c,d,species', ...rows].join('\n') + '\n');
+const csvSpec = join(dir, 'csv.yaml');
+writeFileSync(csvSpec, readFileSync(spec, 'utf8').replace('dataset: iris', 'dataset: {type: csv, path: flowers.csv, target: species}').replace('[0.01, 0.05, 0.1]', '[0.01, 0.1]'));
 
 let port = 0;
 let url = '';
@@ -45,6 +52,7 @@ const startWorker = () => {
   return w;
 };
 let local = '';
+let localCsv = '';
 
 const sweepDir = (events: Record<string, unknown>[]) => String(events.find((e) => e.event === 'sweep-start')!.sweepDir);
 /** summary.csv without its seconds column. */
@@ -52,14 +60,19 @@ const summary = (d: string) => readFileSync(join(d, 'summary.csv'), 'utf8').trim
 function files(d: string): string[] {
   return readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(d, join(e.parentPath, e.name))).sort();
 }
-function assertLikeLocal(d: string): void {
-  assert.deepEqual(summary(d), summary(local));
-  assert.deepEqual(files(join(d, 'trials')), files(join(local, 'trials')));
-  for (const t of ['0', '3']) {
-    assert.deepEqual(readFileSync(join(d, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(local, 'trials', t, 'checkpoints/last.safetensors')));
+function assertLikeLocal(d: string, baseline = local): void {
+  assert.deepEqual(summary(d), summary(baseline));
+  assert.deepEqual(files(join(d, 'trials')), files(join(baseline, 'trials')));
+  const trials = readdirSync(join(baseline, 'trials')).sort();
+  for (const t of [trials[0], trials[trials.length - 1]]) {
+    assert.deepEqual(readFileSync(join(d, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(baseline, 'trials', t, 'checkpoints/last.safetensors')));
+    for (const f of ['resolved.json', 'spec.yaml', 'curve.csv', 'metrics.json']) {
+      const text = (root: string) => readFileSync(join(root, 'trials', t, f), 'utf8').replace(/,[0-9.e-]+,[0-9.e-]+$/gm, '').replace(/"(train_)?seconds": [0-9.e-]+/g, '');
+      assert.equal(text(d), text(baseline), `trials/${t}/${f}`);
+    }
   }
   const ended = readFileSync(join(d, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'ended');
-  assert.deepEqual(ended.map((e) => e.trial).sort(), [0, 1, 2, 3], 'each trial recorded once');
+  assert.deepEqual(ended.map((e) => String(e.trial)).sort(), trials, 'each trial recorded once');
   for (const f of files(d)) assert.ok(!readFileSync(join(d, f)).includes(password), `${f} holds the password`);
 }
 const coordinator = (args: string[]) => dlxProcess([...args, '--queue', url, '--json']);
@@ -72,23 +85,27 @@ before(async () => {
   const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'local'), '--workers', '1', '--json']);
   assert.equal(r.code, 0, r.stderr);
   local = String(JSON.parse(r.stdout.trim().split('\n').pop()!).sweepDir);
+  const c = dlx(['sweep', csvSpec, '--runs-dir', join(dir, 'local-csv'), '--workers', '1', '--json']);
+  assert.equal(c.code, 0, c.stderr);
+  localCsv = String(JSON.parse(c.stdout.trim().split('\n').pop()!).sweepDir);
 });
 
 after(async () => {
   for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
   await redis.stop().catch(() => {});
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a queue sweep on three workers equals a local sweep; progress names the workers', async () => {
   const c = coordinator(['sweep', spec, '--runs-dir', join(dir, 'q1'), '--workers', '3']);
   assert.equal(await c.exit, 0, c.stderr());
   const taken = c.events.filter((e) => e.event === 'trial-taken');
-  assert.equal(new Set(taken.map((e) => e.trial)).size, 4);
+  assert.equal(new Set(taken.map((e) => e.trial)).size, 3);
   assert.ok(taken.every((e) => typeof e.host === 'string' && typeof e.queuedMs === 'number'));
   assert.ok(!JSON.stringify(c.events).includes(password));
   assertLikeLocal(sweepDir(c.events));
   const ends = workers.flatMap((w) => w.events.filter((e) => e.event === 'trial-end'));
-  assert.equal(ends.length, 4);
+  assert.equal(ends.length, 3);
 });
 
 test('a worker killed mid-trial: another takes its trial, and the sweep ends as if nothing happened', async () => {
@@ -139,6 +156,14 @@ test('Redis stopped and restarted mid-sweep: coordinator and workers reconnect a
   assertLikeLocal(sweepDir(c.events));
 });
 
+test('Redis unreachable past --queue-timeout: the coordinator stops with a message, no password shown', async () => {
+  const dead = await freePort();
+  const c = dlxProcess(['sweep', spec, '--runs-dir', join(dir, 'q7'), '--queue', `redis://:${password}@127.0.0.1:${dead}`, '--queue-timeout', '1']);
+  assert.equal(await c.exit, 3);
+  assert.match(c.stderr(), /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ unreachable for \d+ s \(.*ECONNREFUSED.*\) \(--queue-timeout 1\); the sweep stopped.*dlx resume /);
+  assert.ok(!c.stderr().includes(password) && !c.events.some((e) => JSON.stringify(e).includes(password)));
+});
+
 test('hostile jobs are refused and recorded; the workers go on', async () => {
   const connection = { host: '127.0.0.1', port, password };
   const client = new Redis(connection);
@@ -173,7 +198,15 @@ test('hostile jobs are refused and recorded; the workers go on', async () => {
   client.disconnect();
   // the workers are alive and still train: a sweep after the hostile jobs
   assert.ok(workers.some((w) => w.child.exitCode === null));
-  const c = coordinator(['sweep', spec, '--runs-dir', join(dir, 'q6'), '--workers', '3']);
+});
+
+test('a CSV dataset travels through Redis once, by its SHA-256; the trials keep the coordinator\'s path', async () => {
+  const c = coordinator(['sweep', csvSpec, '--runs-dir', join(dir, 'q6'), '--workers', '2']);
   assert.equal(await c.exit, 0, c.stderr());
-  assertLikeLocal(sweepDir(c.events));
+  assertLikeLocal(sweepDir(c.events), localCsv);
+  const client = new Redis({ host: '127.0.0.1', port, password });
+  const blobs = await client.keys('dlx:blob:*');
+  client.disconnect();
+  assert.equal(blobs.length, 1);
+  assert.equal(blobs[0], `dlx:blob:${createHash('sha256').update(readFileSync(join(dir, 'flowers.csv'))).digest('hex')}`);
 });

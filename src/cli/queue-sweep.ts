@@ -26,7 +26,7 @@ export interface QueueSweep {
 }
 
 export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText: string | undefined, signal: AbortSignal, events: SweepEvents & { trialWorker?(trial: number, host: string): void }): QueueSweep {
-  const address = parseQueueUrl(url);
+  const address = parseQueueUrl(url, '--queue', io.env.DLX_REDIS_PASSWORD || undefined);
   const timeoutS = timeoutText === undefined ? 300 : checked(timeoutSchema, timeoutText, '--queue-timeout');
   const stop = new AbortController();
   signal.addEventListener('abort', () => stop.abort());
@@ -34,6 +34,15 @@ export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText:
   let launcher: QueueLauncher | undefined;
   let unreachable: string | undefined;
   let sweepDir = '';
+  // worker finished → trial in the journal: measured when the coordinator reports the trial's end
+  const finished = new Map<number, { host: string; at: number }>();
+  const trialEnd = events.trialEnd;
+  events.trialEnd = (trial, result, best) => {
+    const f = finished.get(trial);
+    finished.delete(trial);
+    if (f && mode === 'json') line(io.out, JSON.stringify({ event: 'trial-delivered', trial, host: f.host, deliveredMs: Date.now() - f.at }));
+    trialEnd?.call(events, trial, result, best);
+  };
   return {
     options: {
       signal: stop.signal,
@@ -57,7 +66,7 @@ export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText:
             if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-taken', trial, host, queuedMs }));
           },
           delivered(trial, host, deliveredMs) {
-            if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-delivered', trial, host, deliveredMs }));
+            finished.set(trial, { host, at: Date.now() - deliveredMs });
           },
         },
       });

@@ -43,7 +43,7 @@ export function registerWorker(program: Command, io: Io, run: (action: (signal: 
   program
     .command('worker')
     .description('train the trials of sweeps started with dlx sweep --queue, taken from Redis')
-    .requiredOption('--queue <url>', 'the Redis: redis://[user:pass@]host:port[/db], rediss:// for TLS')
+    .requiredOption('--queue <url>', 'the Redis: redis://[user:pass@]host:port[/db], rediss:// for TLS (password also from DLX_REDIS_PASSWORD)')
     .option('--concurrency <n>', 'trials at once, each in its own process', '1')
     .option('--threads <n>', 'threads per trial (default: the cores shared among the trials)')
     .option('--scratch <dir>', 'where trials train before their files are sent back (default: a temporary folder)')
@@ -53,7 +53,7 @@ export function registerWorker(program: Command, io: Io, run: (action: (signal: 
     .addHelpText('after', '\nCtrl-C: take no new trials and stop once the running ones are sent; twice: stop now (another worker takes them).\n\nExample:\n  dlx worker --queue redis://:secret@sweeps.example.org:6379 --concurrency 2')
     .action((flags: WorkerFlags) => run(async (signal) => {
       const mode = progressMode(io, flags);
-      const address = parseQueueUrl(flags.queue);
+      const address = parseQueueUrl(flags.queue, '--queue', io.env.DLX_REDIS_PASSWORD || undefined);
       const concurrency = checked(count(64), flags.concurrency, '--concurrency');
       const threads = flags.threads === undefined ? threadsPerTrial(concurrency) : checked(count(64), flags.threads, '--threads');
       const lockMs = checked(seconds, flags.lockSeconds, '--lock-seconds') * 1000;

@@ -8,7 +8,9 @@ test('redis URLs: host, port, db, user, password, TLS', () => {
   assert.deepEqual([a.options.host, a.options.port, a.options.db, a.options.username, a.options.password, a.options.tls], ['example.org', 6380, 2, 'alice', 's@cret', undefined]);
   assert.equal(a.shown, 'redis://alice:***@example.org:6380/2');
   const b = parseQueueUrl('rediss://:pw@10.0.0.1');
-  assert.deepEqual([b.options.port, b.options.db, b.options.password, b.options.tls], [6379, 0, 'pw', { servername: '10.0.0.1' }]);
+  assert.deepEqual([b.options.port, b.options.db, b.options.password, b.options.tls], [6379, 0, 'pw', {}]);
+  assert.equal(parseQueueUrl('redis://h:1', '--queue', 'from-env').options.password, 'from-env');
+  assert.equal(parseQueueUrl('redis://:url@h:1', '--queue', 'from-env').options.password, 'url');
   assert.equal(parseQueueUrl('redis://[::1]:7000').options.host, '::1');
 });
 

@@ -13,7 +13,8 @@ export interface QueueAddress {
 /** ioredis retries forever with this backoff (ms); the coordinator gives up after its own timeout. */
 const backoff = (times: number) => Math.min(100 * times, 2000);
 
-export function parseQueueUrl(text: string, option = '--queue'): QueueAddress {
+/** `password` (from DLX_REDIS_PASSWORD) is used when the URL has none: then no `ps` shows it. */
+export function parseQueueUrl(text: string, option = '--queue', password?: string): QueueAddress {
   let url: URL;
   try {
     url = new URL(text);
@@ -31,8 +32,9 @@ export function parseQueueUrl(text: string, option = '--queue'): QueueAddress {
     port: url.port === '' ? 6379 : Number(url.port),
     db,
     ...(url.username && { username: decodeURIComponent(url.username) }),
-    ...(url.password && { password: decodeURIComponent(url.password) }),
-    ...(url.protocol === 'rediss:' && { tls: { servername: url.hostname } }),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : password ? { password } : {}),
+    // TLS: the server's certificate is checked against Node's CAs (NODE_EXTRA_CA_CERTS adds one)
+    ...(url.protocol === 'rediss:' && { tls: {} }),
     // BullMQ needs commands to wait through a reconnect rather than fail
     maxRetriesPerRequest: null,
     retryStrategy: backoff,

@@ -12,6 +12,7 @@ import { Job, Queue } from 'bullmq';
 import { fromSpec } from '../../data/dataset.js';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { ResolvedSpec } from '../../config/spec.js';
+import { decodeSafetensors, encodeSafetensors } from '../../train/safetensors.js';
 import { files as runFiles } from '../layout.js';
 import { readMetrics } from '../run-folder.js';
 import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js';
@@ -28,8 +29,8 @@ const shippedFiles: Record<string, string> = {
 };
 
 export interface QueueProgress {
-  /** A worker took the trial, `queuedMs` after it was put on the queue. */
-  taken?(trial: number, host: string, queuedMs: number): void;
+  /** A worker took the trial, `queuedMs` after it was put on the queue (unknown when it was taken before a resume). */
+  taken?(trial: number, host: string, queuedMs: number | undefined): void;
   /** The trial's files are in its folder, `deliveredMs` after the worker finished it. */
   delivered?(trial: number, host: string, deliveredMs: number): void;
 }
@@ -77,7 +78,11 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
   const reader = new Redis(options.address.options);
   let lostAt: number | undefined;
   let closed = false;
-  redis.on('error', () => (lostAt ??= Date.now()));
+  let lastError = '';
+  redis.on('error', (e: Error) => {
+    lostAt ??= Date.now();
+    lastError = e.message;
+  });
   redis.on('close', () => (lostAt ??= Date.now()));
   redis.on('ready', () => (lostAt = undefined));
   reader.on('error', () => {});
@@ -165,6 +170,14 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
       if (files[runFiles.env] !== undefined) {
         const env = JSON.parse(Buffer.from(files[runFiles.env], 'base64').toString('utf8')) as Record<string, unknown>;
         files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host })).toString('base64');
+      }
+      // data sent by digest: the checkpoints' embedded spec gets the coordinator's paths back
+      if (a.data.data.length > 0) {
+        for (const name of Object.keys(files).filter((n) => n.startsWith(`${runFiles.checkpoints}/`) && n.endsWith('.safetensors'))) {
+          const decoded = decodeSafetensors(Buffer.from(files[name], 'base64'), name);
+          if (decoded.metadata.spec === undefined) continue;
+          files[name] = Buffer.from(encodeSafetensors(decoded.tensors, { ...decoded.metadata, spec: JSON.stringify(f.spec) })).toString('base64');
+        }
       }
       await unpackFolder(f.runDir, files);
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), runDir: f.runDir, metrics: await readMetrics(f.runDir) });
@@ -276,7 +289,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     setInterval(() => {
       if (lostAt === undefined || warned || Date.now() - lostAt < options.unreachableMs) return;
       warned = true;
-      options.onUnreachable(`Redis at ${options.address.shown} unreachable for ${Math.round((Date.now() - lostAt) / 1000)} s`);
+      options.onUnreachable(`Redis at ${options.address.shown} unreachable for ${Math.round((Date.now() - lostAt) / 1000)} s${lastError ? ` (${lastError})` : ''}`);
     }, 250),
   ];
 
@@ -299,7 +312,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         const b = buffered.get(id);
         if (b?.token) {
           a.token = b.token;
-          if (b.host !== undefined && b.at !== undefined) options.progress?.taken?.(trial.trial, b.host, b.at - data.enqueuedAt);
+          if (b.host !== undefined) options.progress?.taken?.(trial.trial, b.host, undefined);
           for (const m of b.messages) handle(a, m);
           b.messages = [];
         }

@@ -142,7 +142,9 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
       } finally {
         blocking?.disconnect();
       }
-      const seconds = (Date.now() - started) / 1000;
+      // the queue's cost is counted from here: packing the files, Redis, the coordinator's writes
+      const finishedAt = Date.now();
+      const seconds = (finishedAt - started) / 1000;
       if (exit.kind === 'crashed') {
         options.events?.trialEnd?.(queue, q.trial, { status: 'crashed', seconds, message: exit.reason });
         throw new Error(exit.reason);
@@ -150,7 +152,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
       if (exit.kind === 'error') {
         options.events?.trialEnd?.(queue, q.trial, { status: exit.exitCode === 130 ? 'interrupted' : 'error', seconds, message: exit.message.split('\n')[0] });
         if (exit.exitCode === 130) throw new Error(`the trial's process on ${host} was interrupted`);
-        return { kind: 'error', host, finishedAt: Date.now(), exitCode: exit.exitCode, message: exit.message.slice(0, 20_000) };
+        return { kind: 'error', host, finishedAt, exitCode: exit.exitCode, message: exit.message.slice(0, 20_000) };
       }
       const folds: Extract<TrialResultValue, { kind: 'done' }>['folds'] = [];
       let total = 0;
@@ -164,7 +166,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
       }
       const status = exit.folds.find((f) => f.metrics.status === 'pruned')?.metrics.status ?? exit.folds[0]?.metrics.status ?? 'finished';
       options.events?.trialEnd?.(queue, q.trial, { status, seconds });
-      return { kind: 'done', host, finishedAt: Date.now(), folds };
+      return { kind: 'done', host, finishedAt, folds };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
