@@ -84,10 +84,14 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
       await new Promise((r) => setTimeout(r, 1500)); // the workers' start-up is not the queue's
       const queued = [];
       const delivered = [];
+      const files = [];
       const t0 = performance.now();
       const c = start(['sweep', file, '--runs-dir', join(dir, `runs-${n}`), '--workers', String(n), '--queue', url, '--json'], (e) => {
-        if (e.event === 'trial-taken') queued.push(e.queuedMs);
-        if (e.event === 'trial-delivered') delivered.push(e.deliveredMs);
+        if (e.event === 'trial-taken' && typeof e.queuedMs === 'number') queued.push(e.queuedMs);
+        if (e.event === 'trial-delivered') {
+          delivered.push(e.deliveredMs);
+          files.push(e.filesMs);
+        }
       });
       const code = await c.exit;
       const seconds = (performance.now() - t0) / 1000;
@@ -96,7 +100,7 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
       if (code !== 0) throw new Error(`the sweep on ${n} workers failed: ${c.stderr()}`);
       rows.push({
         workers: n, trials, seconds, trialsPerMinute: (60 * trials) / seconds,
-        queuedMsMedian: median(queued), queuedMsMean: mean(queued), deliveredMsMedian: median(delivered), deliveredMsMean: mean(delivered),
+        queuedMsMedian: median(queued), queuedMsMean: mean(queued), filesMsMedian: median(files), deliveredMsMedian: median(delivered), deliveredMsMean: mean(delivered),
       });
     }
   } finally {
@@ -107,7 +111,7 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
 }
 
 export function formatQueueBench(rows) {
-  return rows.map((r) => `queue     ${r.trials} digits trials on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→journal ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean)`);
+  return rows.map((r) => `queue     ${r.trials} digits trials on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→files in trials/<n> ${r.filesMsMedian.toFixed(0)} ms median, finish→journal and summary.csv ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean)`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

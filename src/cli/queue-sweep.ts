@@ -35,12 +35,13 @@ export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText:
   let unreachable: string | undefined;
   let sweepDir = '';
   // worker finished → trial in the journal: measured when the coordinator reports the trial's end
-  const finished = new Map<number, { host: string; at: number }>();
+  const finished = new Map<number, { host: string; at: number; filesMs: number }>();
   const trialEnd = events.trialEnd;
   events.trialEnd = (trial, result, best) => {
     const f = finished.get(trial);
     finished.delete(trial);
-    if (f && mode === 'json') line(io.out, JSON.stringify({ event: 'trial-delivered', trial, host: f.host, deliveredMs: Date.now() - f.at }));
+    // filesMs: until the files were in trials/<n>/; deliveredMs: until the journal line and summary.csv
+    if (f && mode === 'json') line(io.out, JSON.stringify({ event: 'trial-delivered', trial, host: f.host, filesMs: f.filesMs, deliveredMs: Date.now() - f.at }));
     trialEnd?.call(events, trial, result, best);
   };
   return {
@@ -66,7 +67,7 @@ export function queueSweep(io: Io, mode: ProgressMode, url: string, timeoutText:
             if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-taken', trial, host, queuedMs }));
           },
           delivered(trial, host, deliveredMs) {
-            finished.set(trial, { host, at: Date.now() - deliveredMs });
+            finished.set(trial, { host, at: Date.now() - deliveredMs, filesMs: deliveredMs });
           },
         },
       });

@@ -1,9 +1,8 @@
 // A trial's run folder as it travels back from a worker: every file by its relative path, base64,
 // and the digests that name data files in Redis.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { writeFileAtomic } from '../../common/atomic.js';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -31,11 +30,20 @@ export async function packFolder(dir: string, limit: number): Promise<{ files: R
   return { files, bytes };
 }
 
-/** Writes packed files into `dir` (names were checked by the result schema: no '..', relative). */
+/**
+ * Writes packed files as the folder `dir` (names were checked by the result schema: no '..',
+ * relative): into a hidden sibling first, renamed into place at the end, so a crash never
+ * leaves half a trial folder (and one rename costs less than a synced write per file).
+ */
 export async function unpackFolder(dir: string, files: Record<string, string>): Promise<void> {
+  const staging = join(dirname(dir), `.${basename(dir)}.delivery`);
+  await rm(staging, { recursive: true, force: true });
   for (const [name, data] of Object.entries(files)) {
-    const path = join(dir, ...name.split('/'));
+    const path = join(staging, ...name.split('/'));
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, Buffer.from(data, 'base64'));
+    await writeFile(path, Buffer.from(data, 'base64'));
   }
+  await mkdir(staging, { recursive: true });
+  await rm(dir, { recursive: true, force: true });
+  await rename(staging, dir);
 }

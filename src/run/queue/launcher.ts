@@ -94,7 +94,10 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
   const attempts = new Map<number, number>();
   const digests = new Map<string, { sha256: string; bytes: number }>();
 
-  const register = () => redis.sadd(keys.sweeps, name);
+  // registered (again, after a Redis restart): workers hear of it at once
+  const register = async () => {
+    if ((await redis.sadd(keys.sweeps, name)) === 1) await redis.publish(keys.sweeps, name);
+  };
 
   /** A data file the spec names: its digest, and the file in Redis (sent when not there yet). */
   const upload = async (path: string): Promise<{ sha256: string; bytes: number }> => {
@@ -191,10 +194,10 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     if (a.checking || closed) return;
     a.checking = true;
     try {
-      const state = await queue.getJobState(a.id);
-      if (state === 'completed' || state === 'failed') {
-        const job = await Job.fromId(queue, a.id);
-        if (!job) return;
+      // one read of the job's hash answers most checks; the state's own query only when in doubt
+      const job = await Job.fromId(queue, a.id);
+      const state = job === undefined ? 'unknown' : job.finishedOn === undefined ? 'unfinished' : job.failedReason ? 'failed' : 'completed';
+      if (job && (state === 'completed' || state === 'failed')) {
         if (state === 'failed') {
           const reason = job.failedReason ?? 'the job failed';
           return detach(a, reason.startsWith('refused:') ? { kind: 'error', exitCode: 2, message: `a worker ${reason}` } : { kind: 'crashed', reason });
@@ -202,6 +205,9 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         const r = resultSchema.safeParse(job.returnvalue);
         if (!r.success) return detach(a, { kind: 'error', exitCode: 3, message: `the result of job ${a.id} is malformed: ${r.error.issues[0]?.message}` });
         await deliver(a, r.data);
+        // the files are in the trial folder: Redis keeps no copy (a coordinator killed before the
+        // journal line finds the job gone on resume, and has the trial trained again: same result)
+        await job.remove().catch(() => {});
       } else if (state === 'unknown') {
         await enqueue(a);
       }

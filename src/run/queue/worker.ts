@@ -213,6 +213,11 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
     }
   };
   await discover();
+  // a new sweep is announced on a channel; the poll is the fallback
+  const announcements = redis.duplicate();
+  announcements.on('error', () => {});
+  announcements.on('message', () => void discover());
+  await announcements.subscribe(keys.sweeps).catch(() => {});
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => void discover(), 1000);
     const stop = () => {
@@ -223,6 +228,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
     options.signal?.addEventListener('abort', stop);
   });
   // stopping: take no new trials, finish the running ones
+  announcements.disconnect();
   await Promise.all([...workers.values()].map((w) => w.worker.close()));
   redis.disconnect();
 }
