@@ -31,6 +31,8 @@ train: {epochs: 40, batchSize: 8}
 sweep:
   method: grid
   metric: val_acc
+  # never prunes 3 trials, but every epoch waits for the coordinator's decision through Redis
+  pruner: {type: median, startupTrials: 5}
   params:
     optimizer.lr: {grid: [0.01, 0.05, 0.1]}
     model.layers.0.units: {grid: [16]}

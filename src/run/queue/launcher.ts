@@ -5,28 +5,17 @@
 // so a trial put on the queue twice (a resumed coordinator) is one job, and a trial delivered
 // twice (a worker killed mid-trial) is recorded once: only the latest delivery's reports count,
 // and the result is read once, when the job completes.
-import { readFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
 import { Redis } from 'ioredis';
 import { Job, Queue } from 'bullmq';
-import { fromSpec } from '../../data/dataset.js';
-import { shippedDatasetPath } from '../../data/package-root.js';
-import type { ResolvedSpec } from '../../config/spec.js';
-import { decodeSafetensors, encodeSafetensors } from '../../train/safetensors.js';
 import { files as runFiles } from '../layout.js';
 import { readMetrics } from '../run-folder.js';
 import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { json } from '../writers.js';
 import { keys, type QueueAddress } from './connection.js';
-import { sha256Of, unpackFolder } from './files.js';
-import { datasetFiles, maxDataBytes, resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
-
-/** The files of the datasets shipped in datasets/: a worker's copy must have the same digest. */
-const shippedFiles: Record<string, string> = {
-  iris: 'iris.csv', wine: 'wine_data.csv', 'breast-cancer-diagnostic': 'breast_cancer.csv',
-  'breast-cancer-original': 'breast-cancer-wisconsin.data', digits: 'digits.csv.gz',
-};
+import { unpackFolder } from './files.js';
+import { jobBuilder, restoreCheckpointSpecs } from './job-data.js';
+import { resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
 export interface QueueProgress {
   /** A worker took the trial, `queuedMs` after it was put on the queue (unknown when it was taken before a resume). */
@@ -92,62 +81,15 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
   /** Decisions per trial and epoch: asked again (a new delivery, a resent request), answered the same. */
   const decisions = new Map<string, Promise<boolean>>();
   const attempts = new Map<number, number>();
-  const digests = new Map<string, { sha256: string; bytes: number }>();
+  const builder = jobBuilder(redis, name);
 
   // registered (again, after a Redis restart): workers hear of it at once
   const register = async () => {
     if ((await redis.sadd(keys.sweeps, name)) === 1) await redis.publish(keys.sweeps, name);
   };
 
-  /** A data file the spec names: its digest, and the file in Redis (sent when not there yet). */
-  const upload = async (path: string): Promise<{ sha256: string; bytes: number }> => {
-    let d = digests.get(path);
-    let bytes: Buffer | undefined;
-    if (!d) {
-      bytes = await readFile(path).catch(() => undefined);
-      if (!bytes) throw new Error(`${path}: cannot read the data file`);
-      if (bytes.length > maxDataBytes) throw new Error(`${path}: ${bytes.length} bytes, more than the ${maxDataBytes} a data file may have on the queue`);
-      d = { sha256: sha256Of(bytes), bytes: bytes.length };
-      digests.set(path, d);
-    }
-    const key = keys.blob(d.sha256);
-    if ((await redis.expire(key, 7 * 86400)) === 0) {
-      bytes ??= await readFile(path);
-      await redis.set(key, bytes, 'EX', 7 * 86400);
-    }
-    return d;
-  };
-
-  /** The job as the worker sees it: data paths replaced by the files' digests. */
-  const jobData = async (job: TrialJob, attempt: number): Promise<QueueJob> => {
-    const data: QueueJob['data'] = [];
-    const builtin: QueueJob['builtin'] = [];
-    const folds: QueueJob['folds'] = [];
-    for (const f of job.folds) {
-      const spec = structuredClone(f.spec) as ResolvedSpec;
-      const dataset = spec.data.dataset as Record<string, unknown>;
-      for (const { field, value } of datasetFiles(f.spec)) {
-        const d = await upload(fromSpec(value, dirname(job.specFile)));
-        const ext = extname(value.replace(/\.gz$/, '')).replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || 'bin';
-        const fileName = `${d.sha256}.${ext}${value.endsWith('.gz') ? '.gz' : ''}`;
-        dataset[field] = fileName;
-        if (!data.some((x) => x.name === fileName)) data.push({ name: fileName, sha256: d.sha256, bytes: d.bytes });
-      }
-      const shipped = shippedFiles[f.spec.data.dataset.type];
-      if (shipped && !builtin.some((b) => b.file === shipped)) {
-        const bytes = await readFile(shippedDatasetPath(shipped));
-        builtin.push({ file: shipped, sha256: sha256Of(bytes) });
-      }
-      folds.push({ ...(f.fold !== undefined && { fold: f.fold }), spec });
-    }
-    return { v: 1, sweep: name, trial: job.trial, attempt, folds, backend: job.backend === 'reference' ? 'reference' : 'wasm', ask: job.ask, argv: job.argv, data, builtin, enqueuedAt: Date.now() };
-  };
-
   const enqueue = async (a: Attached) => {
-    for (const d of a.data.data) {
-      const path = [...digests.entries()].find(([, v]) => v.sha256 === d.sha256)?.[0];
-      if (path) await upload(path);
-    }
+    await builder.resend(a.data);
     await register();
     await queue.add('trial', a.data, { jobId: a.id, attempts: 1, removeOnComplete: false, removeOnFail: false });
   };
@@ -175,13 +117,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host })).toString('base64');
       }
       // data sent by digest: the checkpoints' embedded spec gets the coordinator's paths back
-      if (a.data.data.length > 0) {
-        for (const name of Object.keys(files).filter((n) => n.startsWith(`${runFiles.checkpoints}/`) && n.endsWith('.safetensors'))) {
-          const decoded = decodeSafetensors(Buffer.from(files[name], 'base64'), name);
-          if (decoded.metadata.spec === undefined) continue;
-          files[name] = Buffer.from(encodeSafetensors(decoded.tensors, { ...decoded.metadata, spec: JSON.stringify(f.spec) })).toString('base64');
-        }
-      }
+      if (a.data.data.length > 0) restoreCheckpointSpecs(files, f.spec);
       await unpackFolder(f.runDir, files);
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), runDir: f.runDir, metrics: await readMetrics(f.runDir) });
     }
@@ -309,7 +245,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
       void (async () => {
         let data: QueueJob;
         try {
-          data = await jobData(trial, attempt);
+          data = await builder.jobData(trial, attempt);
         } catch (e) {
           return resolveDone({ kind: 'error', exitCode: 3, message: e instanceof Error ? e.message : String(e) });
         }
