@@ -156,13 +156,12 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     }
   };
 
-  const handle = (a: Attached, m: WorkerMessage) => {
+  const handle = (a: Attached, m: WorkerMessage, token = a.token!) => {
     if (m.type === 'epoch') a.handlers.epoch(m.fold, m.record);
     else if (m.type === 'decide') {
       const key = `${a.trial.trial}:${m.record.epoch}`;
       let decision = decisions.get(key);
       if (!decision) decisions.set(key, (decision = a.handlers.decide(m.record)));
-      const token = a.token!;
       void decision.then(async (prune) => {
         const list = keys.decision(name, a.id, token, m.record.epoch);
         await redis.multi().del(list).lpush(list, prune ? '1' : '0').expire(list, 3600).exec();
@@ -187,7 +186,12 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
       }
       return;
     }
-    if (token !== b.token) return;
+    // a stale delivery (its worker lost the job) is answered too, so that it ends and frees its
+    // worker; only the latest delivery's epochs count
+    if (token !== b.token) {
+      if (a && m.type === 'decide') handle(a, m, token);
+      return;
+    }
     if (a) handle(a, m);
     else b.messages.push(m);
   };

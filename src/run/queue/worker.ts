@@ -126,11 +126,16 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
         },
         decide: async (record) => {
           const key = keys.decision(queue, String(job.id), token, record.epoch);
-          // ask again every few seconds: a coordinator restarted, or a Redis restarted, answers then
+          // ask again every few seconds: a coordinator restarted, or a Redis restarted, answers then;
+          // a job this worker no longer holds (taken by another, or its sweep ended) is stopped
           for (;;) {
             await send(queue, String(job.id), token, { type: 'decide', record: { ...record } });
             const got = await blocking!.blpop(key, 5);
             if (got) return got[1] === '1';
+            if ((await redis.get(`bull:${queue}:${job.id}:lock`)) !== token) {
+              proc.interrupt();
+              return false;
+            }
           }
         },
       });
