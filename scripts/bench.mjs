@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep]
-// [-- --threads 1,2] [-- --backend native,wasm] [-- --skip-cnn] [-- --skip-big] [-- --peer] [-- --seeds 25] [-- --trials 50]).
+// dlx benchmarks (npm run bench [-- --json] [-- --epochs N] [-- --only gemm|data|workloads|sweep|queue]
+// [-- --threads 1,2] [-- --backend native,wasm] [-- --skip-cnn] [-- --skip-big] [-- --peer] [-- --seeds 25] [-- --trials 50]
+// [-- --queue-workers 1,2,4]).
 // --backend: a comma list, default native (when built) and wasm, side by side.
 // --peer: the PyTorch peer (../shared/peers) in the same sitting, each of its runs right after
 // dlx's for the same workload: OMP_WAIT_POLICY=PASSIVE, and any OPENBLAS_CORETYPE /
@@ -17,6 +18,9 @@
 //              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
 //              bench/optuna_peer.py); throughput of a 12-trial digits sweep on 1 worker × 1 and
 //              2 threads and 2 workers × 1 thread, and the per-trial overhead (scripts/bench-throughput.mjs)
+//   queue:     a 24-trial digits sweep on 1, 2, 4 `dlx worker` processes through one local Redis:
+//              trials per minute and the queue's own cost per trial (scripts/bench-queue.mjs); only
+//              with --only queue (it needs redis-server)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatSweepSearch, sweepSearchBench } from './bench-sweep.mjs';
 import { formatThroughput, throughputBench } from './bench-throughput.mjs';
+import { formatQueueBench, queueBench } from './bench-queue.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -135,7 +140,7 @@ if (value('--section') === 'gemm') {
   const { nativeAddon } = await import(join(root, 'dist/src/engine/native/addon.js'));
   const backends = value('--backend', `${'addon' in nativeAddon() ? 'native,' : ''}wasm`).split(',');
   const withPeer = flag('--peer') && existsSync(peers);
-  const result = { gemm: [], data: [], workloads: [], peer: { gemm: [], workloads: [] }, sweep: null };
+  const result = { gemm: [], data: [], workloads: [], peer: { gemm: [], workloads: [] }, sweep: null, queue: null };
   if (!only || only === 'gemm') {
     for (const threads of threadCounts) {
       for (const backend of backends) {
@@ -173,6 +178,9 @@ if (value('--section') === 'gemm') {
   if (!only || only === 'sweep') {
     result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }), throughput: throughputBench() };
   }
+  if (only === 'queue') {
+    result.queue = await queueBench({ trials: Number(value('--trials', '24')), workerCounts: value('--queue-workers', '1,2,4').split(',').map(Number) });
+  }
   if (flag('--json')) console.log(JSON.stringify(result));
   else {
     for (const g of result.gemm) {
@@ -190,5 +198,6 @@ if (value('--section') === 'gemm') {
       console.log(`peer      ${w.name.padEnd(16)} PyTorch (OpenBLAS ${w.openblas ?? '?'}), ${w.threads} thread${w.threads > 1 ? 's' : ''}: ${Number(w.epochSeconds).toFixed(2)} s/epoch, test ${(100 * w.testAccuracy).toFixed(2)} %`);
     }
     if (result.sweep) for (const line of [...formatSweepSearch(result.sweep.search), ...formatThroughput(result.sweep.throughput)]) console.log(line);
+    if (result.queue) for (const line of formatQueueBench(result.queue)) console.log(line);
   }
 }

@@ -80,13 +80,14 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
   assert.equal(journal.filter((e) => e.event === 'epoch').length, 16);
 });
 
-test('a random sweep on 2 workers gives the same trials, values and results as on 1', () => {
+test('a random sweep with a pruner on 2 workers gives the same trials, values, pruning decisions and results as on 1', () => {
   const dir = tempDir();
   const spec = write(dir, 'rand', base('rand', 3) + `sweep:
   method: random
   trials: 4
   seed: 5
   metric: val_loss
+  pruner: {type: median, startupTrials: 1}
   params:
     optimizer.lr: {log-uniform: [0.001, 0.5]}
     train.batchSize: {choice: [8, 32]}

@@ -17,6 +17,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerSweep } from './commands/sweep.js';
 import { registerEnsemble } from './commands/ensemble.js';
 import { registerTrain } from './commands/train.js';
+import { registerWorker } from './commands/worker.js';
 import { registerValidate } from './commands/validate.js';
 import type { Run } from './flags.js';
 import { line, processIo, type Io } from './io.js';
@@ -31,6 +32,7 @@ const commands: readonly ((program: Command, io: Io, run: Run) => void)[] = [
   registerEval,
   registerSweep,
   registerEnsemble,
+  registerWorker,
   registerResume,
   registerReproduce,
   registerCompare,

@@ -9,7 +9,7 @@ import type { ProgressMode } from './progress.js';
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '-' : Number(v.toPrecision(6)).toString());
 const valuesText = (values: Record<string, number | string>) => Object.entries(values).map(([k, v]) => `${k}=${typeof v === 'number' ? show(v) : v}`).join(' ');
 
-export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string): SweepEvents {
+export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string): SweepEvents & { trialWorker(trial: number, host: string): void } {
   const running = new Map<number, string>();
   const counts: Record<string, number> = {};
   let best: { trial: number; value: number } | undefined;
@@ -34,7 +34,18 @@ export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string):
     line(io.out, text);
     redraw();
   };
+  const hosts = new Map<number, string>();
+  const on = (trial: number) => (hosts.has(trial) ? ` on ${hosts.get(trial)}` : '');
   return {
+    /** A queue sweep: a worker took the trial. */
+    trialWorker(trial, host) {
+      hosts.set(trial, host);
+      if (mode === 'plain') line(io.out, `trial ${trial} running on ${host}`);
+      else if (mode === 'tty' && running.has(trial)) {
+        running.set(trial, `trial ${trial}${on(trial)}: starting`);
+        redraw();
+      }
+    },
     trialStart(trial, values) {
       running.set(trial, `trial ${trial}: starting (${valuesText(values)})`);
       if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-start', trial, values }));
@@ -42,12 +53,13 @@ export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string):
       else redraw();
     },
     trialEpoch(trial, fold, record, value) {
-      running.set(trial, `trial ${trial}: ${fold === undefined ? '' : `fold ${fold} `}epoch ${record.epoch} ${metric()} ${show(value)}`);
+      running.set(trial, `trial ${trial}${on(trial)}: ${fold === undefined ? '' : `fold ${fold} `}epoch ${record.epoch} ${metric()} ${show(value)}`);
       if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-epoch', trial, ...(fold !== undefined && { fold }), epoch: record.epoch, value }));
       else redraw();
     },
     trialEnd(trial, result: TrialResult, bestSoFar) {
       running.delete(trial);
+      hosts.delete(trial);
       counts[result.status] = (counts[result.status] ?? 0) + 1;
       best = bestSoFar;
       if (mode === 'json') {

@@ -184,9 +184,10 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   await appendJournal(sweepDir, { event: 'start', at: new Date().toISOString(), workers: W, resumed });
   options.onStart?.({ sweepDir, method: settings.method, trials: sweep.trials, workers: W, threads: options.threads, metric: objective.metric, mode: objective.mode, resumed });
   const running = new Map<number, TrialProcess>();
-  let wake: () => void = () => {};
-  const changed = () => new Promise<void>((r) => (wake = r));
-  const notify = () => wake();
+  // every waiter is woken (the main loop and each trial waiting for a pruning decision)
+  const waiters: (() => void)[] = [];
+  const changed = () => new Promise<void>((r) => waiters.push(r));
+  const notify = () => waiters.splice(0).forEach((w) => w());
   const record = (e: JournalEvent) => appendJournal(sweepDir, e);
   let bestSoFar: { trial: number; value: number } | undefined;
   const updateBest = () => {

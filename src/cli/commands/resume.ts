@@ -5,7 +5,7 @@ import type { Run } from '../flags.js';
 import { line, type Io } from '../io.js';
 import { printOutcome, printPlots } from './train.js';
 
-interface ResumeFlags { quiet?: boolean; json?: boolean; threads?: string; workers?: string; plots: boolean }
+interface ResumeFlags { quiet?: boolean; json?: boolean; threads?: string; workers?: string; queue?: string; queueTimeout?: string; plots: boolean }
 
 export function registerResume(program: Command, io: Io, run: Run): void {
   program
@@ -14,6 +14,8 @@ export function registerResume(program: Command, io: Io, run: Run): void {
     .argument('<run>', 'the run folder, or a sweep folder')
     .option('--threads <n>', 'threads for the large kernels (default: as the run had)')
     .option('--workers <n>', 'for a sweep: trials in parallel (default: as the sweep had)')
+    .option('--queue <url>', 'for a sweep: run its trials on dlx workers through Redis (as dlx sweep --queue)')
+    .option('--queue-timeout <seconds>', 'with --queue: stop when Redis is unreachable this many seconds (default 300)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per epoch and a final one, nothing else')
     .option('--no-plots', 'do not draw plots/*.svg at the end')

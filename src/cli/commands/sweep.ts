@@ -9,6 +9,9 @@ import { fixed, line, percent, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
 
+export const queueHelp = 'run the trials on dlx workers through Redis: redis://[user:pass@]host:port[/db], rediss:// for TLS';
+export const queueTimeoutHelp = 'with --queue: stop when Redis is unreachable this many seconds (default 300)';
+
 /** The script each trial's process runs. */
 export const trialEntry = fileURLToPath(new URL('../trial-child.js', import.meta.url));
 
@@ -38,7 +41,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   if (ens) line(io.out, `ensemble of the best ${ens.top} (val): loss ${fixed(ens.val.ensemble.loss)} accuracy ${percent(ens.val.ensemble.accuracy)}; the members' mean: loss ${fixed(ens.val.mean.loss)} accuracy ${percent(ens.val.mean.accuracy)}`);
 }
 
-interface SweepFlags { set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
+interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
 
 export function registerSweep(program: Command, io: Io, run: Run): void {
   program
@@ -52,7 +55,9 @@ export function registerSweep(program: Command, io: Io, run: Run): void {
     .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
     .option('--quiet', 'print only the final summary')
     .option('--json', 'print one JSON object per trial event and a final one, nothing else')
-    .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs')
+    .option('--queue <url>', queueHelp)
+    .option('--queue-timeout <seconds>', queueTimeoutHelp)
+    .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs\n  dlx sweep configs/sweep-random.yaml --workers 8 --queue redis://localhost:6379')
     .action((spec: string, flags: SweepFlags) => run(async (signal) => {
       const { startSweep } = await import('../../run/sweep.js');
       const { defaultBackendName } = await import('../../engine/backends.js');
@@ -61,34 +66,42 @@ export function registerSweep(program: Command, io: Io, run: Run): void {
       const mode = progressMode(io, flags);
       const workers = await workersFrom(flags.workers);
       let metric = 'value';
-      const r = await startSweep(spec, flags.set ?? [], {
+      const events = sweepProgress(io, mode, () => metric);
+      const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
+      const go = () => startSweep(spec, flags.set ?? [], {
         runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal,
         threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
-        events: sweepProgress(io, mode, () => metric),
+        events, ...queue?.options,
         onStart(info) {
           metric = info.metric;
+          queue?.open(info.sweepDir);
           if (mode === 'tty' || mode === 'plain') line(io.out, `sweep folder ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'} × ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.mode} ${info.metric}`);
           if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
         },
       });
+      const r = queue ? await queue.around(go) : await go();
       printSweepOutcome(io, mode, r, metric);
     }));
 }
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */
-export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string }, signal: AbortSignal): Promise<void> {
+export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string; queue?: string; queueTimeout?: string }, signal: AbortSignal): Promise<void> {
   const { resumeSweep } = await import('../../run/sweep.js');
   const { threadsFrom } = await import('../options.js');
   const workers = await workersFrom(flags.workers);
   let metric = 'value';
-  const r = await resumeSweep(sweepDir, {
+  const events = sweepProgress(io, mode, () => metric);
+  const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
+  const go = () => resumeSweep(sweepDir, {
     workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal,
-    events: sweepProgress(io, mode, () => metric),
+    events, ...queue?.options,
     onStart(info) {
       metric = info.metric;
+      queue?.open(info.sweepDir);
       if (mode === 'tty' || mode === 'plain') line(io.out, `resuming sweep ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'}`);
       if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
     },
   });
+  const r = queue ? await queue.around(go) : await go();
   printSweepOutcome(io, mode, r, metric);
 }

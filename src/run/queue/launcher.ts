@@ -1,0 +1,297 @@
+// The coordinator's side of a queue sweep: a TrialLauncher (sweep.ts) that puts each trial on the
+// sweep's BullMQ queue instead of forking it. Results travel as the job's return value (the run
+// folders' files, base64); epoch reports and pruning requests on a Redis stream of the sweep;
+// pruning decisions on a list per request that the worker pops. Job ids are `t<trial>.a<attempt>`,
+// so a trial put on the queue twice (a resumed coordinator) is one job, and a trial delivered
+// twice (a worker killed mid-trial) is recorded once: only the latest delivery's reports count,
+// and the result is read once, when the job completes.
+import { Redis } from 'ioredis';
+import { Job, Queue } from 'bullmq';
+import { files as runFiles } from '../layout.js';
+import { readMetrics } from '../run-folder.js';
+import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js';
+import type { TrialJob } from '../trial.js';
+import { json } from '../writers.js';
+import { keys, type QueueAddress } from './connection.js';
+import { unpackFolder } from './files.js';
+import { jobBuilder, restoreCheckpointSpecs } from './job-data.js';
+import { resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
+
+export interface QueueProgress {
+  /** A worker took the trial, `queuedMs` after it was put on the queue (unknown when it was taken before a resume). */
+  taken?(trial: number, host: string, queuedMs: number | undefined): void;
+  /** The trial's files are in its folder, `deliveredMs` after the worker finished it. */
+  delivered?(trial: number, host: string, deliveredMs: number): void;
+}
+
+export interface QueueLauncherOptions {
+  address: QueueAddress;
+  queue: string;
+  /** Redis unreachable this long: onUnreachable is called once (the sweep then stops). */
+  unreachableMs: number;
+  onUnreachable(message: string): void;
+  progress?: QueueProgress;
+}
+
+export interface QueueLauncher {
+  launch(job: TrialJob, handlers: TrialHandlers): TrialProcess;
+  /** Stops listening; when the sweep finished, removes its queue, stream and registration. */
+  close(finished: boolean): Promise<void>;
+}
+
+interface Attached {
+  id: string;
+  trial: TrialJob;
+  handlers: TrialHandlers;
+  data: QueueJob;
+  resolve(exit: TrialExit): void;
+  token?: string;
+  checking: boolean;
+}
+
+/** Messages of a delivery not attached yet (a resumed coordinator reads the stream from its start). */
+interface Buffered {
+  token?: string;
+  host?: string;
+  at?: number;
+  messages: WorkerMessage[];
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms).unref())]);
+
+export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher {
+  const { queue: name } = options;
+  const queue = new Queue(name, { connection: options.address.options });
+  queue.on('error', () => {});
+  const redis = new Redis(options.address.options);
+  const reader = new Redis(options.address.options);
+  let lostAt: number | undefined;
+  let closed = false;
+  let lastError = '';
+  redis.on('error', (e: Error) => {
+    lostAt ??= Date.now();
+    lastError = e.message;
+  });
+  redis.on('close', () => (lostAt ??= Date.now()));
+  redis.on('ready', () => (lostAt = undefined));
+  reader.on('error', () => {});
+
+  const attached = new Map<string, Attached>();
+  const buffered = new Map<string, Buffered>();
+  /** Decisions per trial and epoch: asked again (a new delivery, a resent request), answered the same. */
+  const decisions = new Map<string, Promise<boolean>>();
+  const attempts = new Map<number, number>();
+  const builder = jobBuilder(redis, name);
+
+  // registered (again, after a Redis restart): workers hear of it at once
+  const register = async () => {
+    if ((await redis.sadd(keys.sweeps, name)) === 1) await redis.publish(keys.sweeps, name);
+  };
+
+  const enqueue = async (a: Attached) => {
+    await builder.resend(a.data);
+    await register();
+    await queue.add('trial', a.data, { jobId: a.id, attempts: 1, removeOnComplete: false, removeOnFail: false });
+  };
+
+  const detach = (a: Attached, exit: TrialExit) => {
+    if (attached.get(a.id) !== a) return;
+    attached.delete(a.id);
+    buffered.delete(a.id);
+    a.resolve(exit);
+  };
+
+  /** Writes a finished trial's files into its folders, as a local trial would have left them. */
+  const deliver = async (a: Attached, r: TrialResultValue) => {
+    if (r.kind === 'error') return detach(a, { kind: 'error', exitCode: r.exitCode, message: `${r.message} (on ${r.host})` });
+    const folds = [];
+    for (const f of a.trial.folds) {
+      const sent = r.folds.find((x) => x.fold === f.fold);
+      if (!sent) continue;
+      const files = { ...sent.files };
+      // the coordinator's own spec, paths and folder, not the worker's scratch copy
+      files[runFiles.spec] = Buffer.from(a.trial.specText).toString('base64');
+      files[runFiles.resolved] = Buffer.from(json(f.spec)).toString('base64');
+      if (files[runFiles.env] !== undefined) {
+        const env = JSON.parse(Buffer.from(files[runFiles.env], 'base64').toString('utf8')) as Record<string, unknown>;
+        files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host })).toString('base64');
+      }
+      // data sent by digest: the checkpoints' embedded spec gets the coordinator's paths back
+      if (a.data.data.length > 0) restoreCheckpointSpecs(files, f.spec);
+      await unpackFolder(f.runDir, files);
+      folds.push({ ...(f.fold !== undefined && { fold: f.fold }), runDir: f.runDir, metrics: await readMetrics(f.runDir) });
+    }
+    options.progress?.delivered?.(a.trial.trial, r.host, Date.now() - r.finishedAt);
+    detach(a, { kind: 'done', folds });
+  };
+
+  /** Looks at the job in Redis: completed or failed → the trial ends; gone (Redis restarted) → queued again. */
+  const check = async (a: Attached) => {
+    if (a.checking || closed) return;
+    a.checking = true;
+    try {
+      // one read of the job's hash answers most checks; the state's own query only when in doubt
+      const job = await Job.fromId(queue, a.id);
+      const state = job === undefined ? 'unknown' : job.finishedOn === undefined ? 'unfinished' : job.failedReason ? 'failed' : 'completed';
+      if (job && (state === 'completed' || state === 'failed')) {
+        if (state === 'failed') {
+          const reason = job.failedReason ?? 'the job failed';
+          return detach(a, reason.startsWith('refused:') ? { kind: 'error', exitCode: 2, message: `a worker ${reason}` } : { kind: 'crashed', reason });
+        }
+        const r = resultSchema.safeParse(job.returnvalue);
+        if (!r.success) return detach(a, { kind: 'error', exitCode: 3, message: `the result of job ${a.id} is malformed: ${r.error.issues[0]?.message}` });
+        await deliver(a, r.data);
+        // the files are in the trial folder: Redis keeps no copy (a coordinator killed before the
+        // journal line finds the job gone on resume, and has the trial trained again: same result)
+        await job.remove().catch(() => {});
+      } else if (state === 'unknown') {
+        await enqueue(a);
+      }
+    } catch (e) {
+      if (!closed && attached.get(a.id) === a && !(e instanceof Error && /Connection|ECONN|closed/i.test(e.message))) {
+        detach(a, { kind: 'error', exitCode: 3, message: e instanceof Error ? e.message : String(e) });
+      }
+    } finally {
+      a.checking = false;
+    }
+  };
+
+  const handle = (a: Attached, m: WorkerMessage, token = a.token!) => {
+    if (m.type === 'epoch') a.handlers.epoch(m.fold, m.record);
+    else if (m.type === 'decide') {
+      const key = `${a.trial.trial}:${m.record.epoch}`;
+      let decision = decisions.get(key);
+      if (!decision) decisions.set(key, (decision = a.handlers.decide(m.record)));
+      void decision.then(async (prune) => {
+        const list = keys.decision(name, a.id, token, m.record.epoch);
+        await redis.multi().del(list).lpush(list, prune ? '1' : '0').expire(list, 3600).exec();
+      });
+    }
+  };
+
+  const dispatch = (id: string, token: string, m: WorkerMessage) => {
+    const a = attached.get(id);
+    if (m.type === 'ended') {
+      if (a) void check(a);
+      return;
+    }
+    const b = buffered.get(id) ?? { messages: [] };
+    buffered.set(id, b);
+    if (m.type === 'start') {
+      // a new delivery of the job (another worker took it): its reports replace the old one's
+      Object.assign(b, { token, host: m.host, at: m.at, messages: [] });
+      if (a) {
+        a.token = token;
+        options.progress?.taken?.(a.trial.trial, m.host, m.at - a.data.enqueuedAt);
+      }
+      return;
+    }
+    // a stale delivery (its worker lost the job) is answered too, so that it ends and frees its
+    // worker; only the latest delivery's epochs count
+    if (token !== b.token) {
+      if (a && m.type === 'decide') handle(a, m, token);
+      return;
+    }
+    if (a) handle(a, m);
+    else b.messages.push(m);
+  };
+
+  // the stream from its start: a resumed coordinator sees what its trials did while it was away
+  const read = async () => {
+    let last = '0';
+    while (!closed) {
+      try {
+        const got = await reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', keys.events(name), last);
+        for (const [, entries] of got ?? []) {
+          for (const [id, fields] of entries) {
+            last = id;
+            const f: Record<string, string> = {};
+            for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(f.m ?? 'null');
+            } catch {
+              continue;
+            }
+            const m = workerMessageSchema.safeParse(parsed);
+            if (m.success && typeof f.job === 'string' && typeof f.token === 'string') dispatch(f.job, f.token, m.data);
+          }
+        }
+      } catch {
+        if (!closed) await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+  void read();
+
+  let warned = false;
+  const timers = [
+    // the jobs' states, in case a message was missed (and to find jobs a restarted Redis lost)
+    setInterval(() => {
+      if (lostAt !== undefined) return;
+      void register().catch(() => {});
+      for (const a of attached.values()) void check(a);
+    }, 1000),
+    setInterval(() => {
+      if (lostAt === undefined || warned || Date.now() - lostAt < options.unreachableMs) return;
+      warned = true;
+      options.onUnreachable(`Redis at ${options.address.shown} unreachable for ${Math.round((Date.now() - lostAt) / 1000)} s${lastError ? ` (${lastError})` : ''}`);
+    }, 250),
+  ];
+
+  return {
+    launch(trial, handlers) {
+      const attempt = attempts.get(trial.trial) ?? 0;
+      attempts.set(trial.trial, attempt + 1);
+      const id = `t${trial.trial}.a${attempt}`;
+      let resolveDone!: (exit: TrialExit) => void;
+      const done = new Promise<TrialExit>((r) => (resolveDone = r));
+      void (async () => {
+        let data: QueueJob;
+        try {
+          data = await builder.jobData(trial, attempt);
+        } catch (e) {
+          return resolveDone({ kind: 'error', exitCode: 3, message: e instanceof Error ? e.message : String(e) });
+        }
+        const a: Attached = { id, trial, handlers, data, resolve: resolveDone, checking: false };
+        attached.set(id, a);
+        const b = buffered.get(id);
+        if (b?.token) {
+          a.token = b.token;
+          if (b.host !== undefined) options.progress?.taken?.(trial.trial, b.host, undefined);
+          for (const m of b.messages) handle(a, m);
+          b.messages = [];
+        }
+        try {
+          await enqueue(a);
+        } catch (e) {
+          return detach(a, { kind: 'error', exitCode: 3, message: e instanceof Error ? e.message : String(e) });
+        }
+        await check(a);
+      })();
+      return {
+        pid: undefined,
+        done,
+        // the coordinator stops; the job stays on the queue, and `dlx resume` picks it up
+        interrupt: () => {
+          const a = attached.get(id);
+          if (a) detach(a, { kind: 'error', exitCode: 130, message: 'interrupted' });
+        },
+      };
+    },
+    async close(finished) {
+      closed = true;
+      timers.forEach(clearInterval);
+      if (finished && lostAt === undefined) {
+        await withTimeout((async () => {
+          await redis.srem(keys.sweeps, name);
+          await queue.obliterate({ force: true });
+          await redis.del(keys.events(name));
+        })().catch(() => {}), 5000);
+      }
+      reader.disconnect();
+      await withTimeout(queue.close().catch(() => {}), 2000);
+      redis.disconnect();
+    },
+  };
+}
