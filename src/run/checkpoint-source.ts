@@ -23,12 +23,23 @@ export interface CheckpointSource {
  * The strings a checkpoint's __metadata__ holds. Not the thread count: results do not depend on
  * it, and checkpoints of 1 and 2 threads are byte for byte the same.
  */
+/**
+ * A value with every mapping's keys sorted: a fresh run's preprocessing and the one a resume reads
+ * back from preprocessing.json hold the same values in different key orders, and checkpoints must
+ * not differ for that.
+ */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+}
+
 export function checkpointMetadata(spec: ResolvedSpec, preprocessing: Preprocessing, env: CheckpointSource['env']): Record<string, string> {
   const { backend, kernels, specFile } = env;
   return {
     spec: JSON.stringify(spec),
     dlxVersion,
-    preprocessing: JSON.stringify(preprocessing),
+    preprocessing: JSON.stringify(canonical(preprocessing)),
     env: JSON.stringify({ backend, kernels, specFile }),
   };
 }
