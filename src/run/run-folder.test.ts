@@ -21,9 +21,9 @@ test('curve.csv is read with its timing columns, and a run from before train_sec
     assert.equal(curveCsv([row]), 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds,grad_norm_0,weight_norm_0\n1,0.1,0.5,0,0.8,0.4,0.9,1.5,2,0.001,3.5\n');
     writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,loss\n1,0.1,0.5\n');
     await assert.rejects(readCurve(dir), { message: `${join(dir, 'curve.csv')}:1: the header lacks train_loss, val_loss, seconds; found epoch,lr,loss` });
-    // regression columns, a NaN R², and a column another component adds: read by the header
+    // regression columns, a NaN R², and a column another component adds (kept in extra): read by the header
     writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,train_loss,penalty,val_loss,val_mae,val_rmse,val_r2,train_seconds,seconds,norm_0\n1,0.1,0.5,0,0.4,3,4,NaN,1.5,2,7\n');
-    assert.deepEqual(await readCurve(dir), [{ epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, val_loss: 0.4, val_mae: 3, val_rmse: 4, val_r2: NaN, train_seconds: 1.5, seconds: 2, norm_0: 7 }]);
+    assert.deepEqual(await readCurve(dir), [{ epoch: 1, lr: 0.1, train_loss: 0.5, penalty: 0, val_loss: 0.4, val_mae: 3, val_rmse: 4, val_r2: NaN, train_seconds: 1.5, seconds: 2, extra: { norm_0: 7 } }]);
     writeFileSync(join(dir, 'curve.csv'), 'epoch,lr,train_loss,val_loss,seconds\n1,0.1,x,0.4,2\n');
     await assert.rejects(readCurve(dir), { message: `${join(dir, 'curve.csv')}:2: malformed row '1,0.1,x,0.4,2'` });
   } finally {
