@@ -2,7 +2,10 @@
 // the resolved spec, the fitted preprocessing and where it trained (backend, kernels), so a
 // .safetensors file copied out of its run folder still evaluates and predicts. Checkpoints
 // written before that fall back on their run folder's files.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SpecError } from '../common/errors.js';
+import { files } from './layout.js';
 import { specSchema, type ResolvedSpec } from '../config/spec.js';
 import { readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { locateCheckpoint, readEnv, readPreprocessing, readRunSpec, type Preprocessing, type RunEnv } from './run-folder.js';
@@ -54,7 +57,9 @@ export async function openCheckpoint(target: string): Promise<CheckpointSource> 
   const { runDir, checkpoint } = await locateCheckpoint(target);
   const loaded = await readCheckpoint(checkpoint);
   const m = loaded.metadata;
-  if (m.spec !== undefined && m.preprocessing !== undefined && m.env !== undefined) {
+  // in its run folder, the folder's files are the record (and are checked); alone, the metadata
+  const inFolder = await stat(join(runDir, files.resolved)).then(() => true, () => false);
+  if (!inFolder && m.spec !== undefined && m.preprocessing !== undefined && m.env !== undefined) {
     return {
       checkpoint,
       origin: target,

@@ -19,7 +19,8 @@ export async function readFingerprint(runDir: string): Promise<DataFingerprint |
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // no record (a run from before fingerprints, or a lone checkpoint: no folder around it)
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw new DataError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let value: unknown;
