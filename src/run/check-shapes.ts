@@ -11,7 +11,7 @@ import { loadDataset, prepare } from '../data/prepare.js';
 import { referenceBackend } from '../engine/reference.js';
 import { checkMonitor } from './build.js';
 import type { LayerConfig } from '../nn/layers/index.js';
-import { Model, ModelError } from '../nn/model.js';
+import { ClassCountError, Model, ModelError } from '../nn/model.js';
 import { Rng } from '../random/rng.js';
 
 export interface DataShape {
@@ -53,7 +53,8 @@ export async function checkShapes(spec: LoadedSpec): Promise<DataShape> {
     const path: (string | number)[] = key.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     // "the last layer gives shape …": point at the last layer
     if (key === 'model.layers') path.push(model.layers.length - 1);
-    throw new SpecError([`${positionOf(spec, path)}: ${e.message}`]);
+    const fix = e instanceof ClassCountError ? `: make the last layer a dense layer with units: ${e.classes}` : '';
+    throw new SpecError([`${positionOf(spec, path)}: ${e.message}${fix}`]);
   }
   return shape;
 }
