@@ -67,7 +67,11 @@ function assertLikeLocal(d: string, baseline = local): void {
   assert.deepEqual(files(join(d, 'trials')), files(join(baseline, 'trials')));
   const trials = readdirSync(join(baseline, 'trials')).sort();
   for (const t of [trials[0], trials[trials.length - 1]]) {
-    assert.deepEqual(readFileSync(join(d, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(baseline, 'trials', t, 'checkpoints/last.safetensors')));
+    const [mine, theirs] = [readFileSync(join(d, 'trials', t, 'checkpoints/last.safetensors')), readFileSync(join(baseline, 'trials', t, 'checkpoints/last.safetensors'))];
+    // the header first (a readable difference), then every byte
+    const header = (b: Buffer) => JSON.parse(b.subarray(8, 8 + Number(b.readBigUInt64LE(0))).toString('utf8'));
+    assert.deepEqual(header(mine), header(theirs));
+    assert.deepEqual(mine, theirs);
     for (const f of ['resolved.json', 'spec.yaml', 'curve.csv', 'metrics.json']) {
       const text = (root: string) => readFileSync(join(root, 'trials', t, f), 'utf8').replace(/,[0-9.e-]+,[0-9.e-]+$/gm, '').replace(/"(train_)?seconds": [0-9.e-]+/g, '');
       assert.equal(text(d), text(baseline), `trials/${t}/${f}`);

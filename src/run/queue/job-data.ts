@@ -64,7 +64,7 @@ export function jobBuilder(redis: Redis, name: string) {
       }
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), spec });
     }
-    return { v: 1, sweep: name, trial: job.trial, attempt, folds, backend: job.backend === 'reference' ? 'reference' : 'wasm', ask: job.ask, argv: job.argv, data, builtin, enqueuedAt: Date.now() };
+    return { v: 1, sweep: name, trial: job.trial, attempt, folds, backend: job.backend === 'reference' || job.backend === 'native' ? job.backend : 'wasm', ask: job.ask, argv: job.argv, data, builtin, enqueuedAt: Date.now() };
   };
 
   return {
@@ -79,11 +79,13 @@ export function jobBuilder(redis: Redis, name: string) {
   };
 }
 
-/** Checkpoints (base64 by name) with their embedded spec set to `spec`, the coordinator's own. */
-export function restoreCheckpointSpecs(files: Record<string, string>, spec: ResolvedSpec): void {
+/** Checkpoints (base64 by name) with their embedded spec and spec file set to the coordinator's own. */
+export function restoreCheckpointSpecs(files: Record<string, string>, spec: ResolvedSpec, specFile: string): void {
   for (const name of Object.keys(files).filter((n) => n.startsWith(`${runFiles.checkpoints}/`) && n.endsWith('.safetensors'))) {
     const decoded = decodeSafetensors(Buffer.from(files[name], 'base64'), name);
     if (decoded.metadata.spec === undefined) continue;
-    files[name] = Buffer.from(encodeSafetensors(decoded.tensors, { ...decoded.metadata, spec: JSON.stringify(spec) })).toString('base64');
+    const metadata: Record<string, string> = { ...decoded.metadata, spec: JSON.stringify(spec) };
+    if (metadata.env !== undefined) metadata.env = JSON.stringify({ ...(JSON.parse(metadata.env) as Record<string, unknown>), specFile });
+    files[name] = Buffer.from(encodeSafetensors(decoded.tensors, metadata)).toString('base64');
   }
 }

@@ -116,8 +116,8 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         const env = JSON.parse(Buffer.from(files[runFiles.env], 'base64').toString('utf8')) as Record<string, unknown>;
         files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host })).toString('base64');
       }
-      // data sent by digest: the checkpoints' embedded spec gets the coordinator's paths back
-      if (a.data.data.length > 0) restoreCheckpointSpecs(files, f.spec);
+      // the checkpoints' embedded spec and spec file get the coordinator's paths back
+      restoreCheckpointSpecs(files, f.spec, a.trial.specFile);
       await unpackFolder(f.runDir, files);
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), runDir: f.runDir, metrics: await readMetrics(f.runDir) });
     }

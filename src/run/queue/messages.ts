@@ -23,7 +23,7 @@ export const queueJobSchema = z.strictObject({
   trial: z.number().int().min(0).max(1_000_000),
   attempt: z.number().int().min(0).max(1000),
   folds: z.array(z.strictObject({ fold: z.number().int().min(1).max(100).optional(), spec: z.unknown() })).min(1).max(100),
-  backend: z.enum(['wasm', 'reference']),
+  backend: z.enum(['native', 'wasm', 'reference']),
   ask: z.boolean(),
   argv: z.array(z.string().max(1000)).max(100),
   /** Data files the specs name (by dataName), stored in Redis under their digest. */
