@@ -18,9 +18,13 @@ function onlyRun(runsDir: string, name: string): string {
 const withoutSeconds = (run: string) => readFileSync(join(run, 'curve.csv'), 'utf8').trim().split('\n').map((l) => l.split(',').slice(0, -2).join(',')); // the two timing columns aside
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
-/** A spec slow enough (a few ms an epoch) to be stopped in the middle. */
-function longSpec(dir: string): string {
-  const path = join(dir, 'long.yaml');
+const specDir = tempDir();
+/**
+ * A spec slow enough to be stopped in the middle, in one place for every test: checkpoints embed
+ * the spec file's path, and the tests compare them with one uninterrupted run byte for byte.
+ */
+function longSpec(): string {
+  const path = join(specDir, 'long.yaml');
   writeFileSync(path, `name: long
 seed: 3
 data: {dataset: breast-cancer-diagnostic, normalize: [zscore]}
@@ -70,7 +74,7 @@ function assertSameRun(resumed: string, straight: string): void {
 
 test('a run killed with SIGKILL mid-training and resumed ends identical to an uninterrupted run', async () => {
   const dir = tempDir();
-  const spec = longSpec(dir);
+  const spec = longSpec();
   const runs = join(dir, 'runs');
   const killed = await trainAndStop(spec, runs, 'SIGKILL', 4);
   assert.equal(killed.code, null, 'killed');
@@ -92,7 +96,7 @@ test('a run killed with SIGKILL mid-training and resumed ends identical to an un
 
 test('Ctrl-C writes a checkpoint mid-epoch, says how to resume, exits 130; the resumed run is identical', async () => {
   const dir = tempDir();
-  const spec = longSpec(dir);
+  const spec = longSpec();
   const runs = join(dir, 'runs');
   const stopped = await trainAndStop(spec, runs, 'SIGINT', 3);
   assert.equal(stopped.code, 130, stopped.stderr);
