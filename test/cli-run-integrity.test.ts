@@ -134,10 +134,12 @@ test('killed after its last epoch, before its end is written, a run is finished 
 test('Ctrl-C in the middle of an epoch: the checkpoint holds the batch reached, and the resumed run equals an uninterrupted one', async () => {
   const dir = tempDir();
   const spec = slowSpec(dir, 3);
-  const straight = dlx(['train', spec, '--runs-dir', join(dir, 'a'), '--quiet', '--threads', '1']);
+  // the reference backend: slow enough that the 50 ms until the loop's next yield are a few
+  // batches, not the rest of the epoch (the native kernels finish an epoch in less)
+  const straight = dlx(['train', spec, '--runs-dir', join(dir, 'a'), '--quiet', '--threads', '1', '--backend', 'reference']);
   assert.equal(straight.code, 0, straight.stderr);
-  // SIGINT raised after batch 5 of epoch 2; the loop sees it at its next yield, tens of batches on
-  const stopped = await start(['train', spec, '--runs-dir', join(dir, 'b'), '--json', '--threads', '1'], { DLX_TEST_SIGNAL: 'SIGINT@2:5' }).done;
+  // SIGINT raised after batch 5 of epoch 2; the loop sees it at its next yield, a few batches on
+  const stopped = await start(['train', spec, '--runs-dir', join(dir, 'b'), '--json', '--threads', '1', '--backend', 'reference'], { DLX_TEST_SIGNAL: 'SIGINT@2:5' }).done;
   assert.equal(stopped.code, 130, stopped.stderr);
   const run = onlyRun(join(dir, 'b'), 'slow');
   const state = checkpointState(join(run, 'checkpoints/last.safetensors'));

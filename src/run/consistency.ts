@@ -16,7 +16,7 @@ export const metricsSchema = z.looseObject({
   status: z.enum(['running', 'finished', 'stopped-early', 'interrupted', 'diverged', 'failed']),
   epochs: z.number().int().min(0),
   final: row.partial().optional(),
-  best: z.object({ epoch: z.number().int(), monitor: z.string(), value: z.number(), val_loss: z.number().nullable(), val_acc: z.number().nullable() }).optional(),
+  best: z.object({ epoch: z.number().int(), monitor: z.string(), value: z.number(), val_loss: z.number().nullable(), val_acc: z.number().nullable().optional() }).optional(),
   restoredBest: z.number().int().optional(),
   test: z.object({ loss: z.number(), accuracy: z.number(), count: z.number() }).optional(),
 });
