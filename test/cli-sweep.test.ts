@@ -235,6 +235,10 @@ sweep:
     optimizer.lr: {log-uniform: [0.0005, 0.005]}
 `;
 
+const slowDir = tempDir();
+/** The slow sweep's spec, in one place: checkpoints embed the spec file's path, and each test compares with one reference. */
+const slowSpec = () => write(slowDir, 'slow', slow('slow'));
+
 let slowReference: string | undefined;
 /** The slow sweep run without interruption, once, for the tests that compare with it. */
 function uninterrupted(dir: string, spec: string): string {
@@ -273,7 +277,7 @@ function assertSameSweep(sweep: string, reference: string): void {
 
 test('a sweep killed with SIGKILL mid-trial and resumed ends identical to an uninterrupted sweep', async () => {
   const dir = tempDir();
-  const spec = write(dir, 'slow', slow('slow'));
+  const spec = slowSpec();
   const reference = uninterrupted(dir, spec);
   const runs = join(dir, 'killed');
   // the second trial is some epochs in: kill the coordinator outright
@@ -293,7 +297,7 @@ test('a sweep killed with SIGKILL mid-trial and resumed ends identical to an uni
 
 test('Ctrl-C stops every trial resumably (exit 130); dlx resume finishes the sweep as if uninterrupted', async () => {
   const dir = tempDir();
-  const spec = write(dir, 'slow', slow('slow'));
+  const spec = slowSpec();
   const reference = uninterrupted(dir, spec);
   const runs = join(dir, 'stopped');
   const r = await sweepUntil(spec, runs, 1, 3, (child) => child.kill('SIGINT'));
@@ -311,7 +315,7 @@ test('Ctrl-C stops every trial resumably (exit 130); dlx resume finishes the swe
 
 test("a trial whose process is killed is retried from its checkpoint, and the sweep ends as if nothing happened", async () => {
   const dir = tempDir();
-  const spec = write(dir, 'slow', slow('slow'));
+  const spec = slowSpec();
   const reference = uninterrupted(dir, spec);
   const runs = join(dir, 'crash');
   const r = await sweepUntil(spec, runs, 0, 4, () => {
