@@ -18,7 +18,7 @@ export const metricsSchema = z.looseObject({
   final: row.partial().optional(),
   best: z.object({ epoch: z.number().int(), monitor: z.string(), value: z.number(), val_loss: z.number().nullable(), val_acc: z.number().nullable().optional() }).optional(),
   restoredBest: z.number().int().optional(),
-  test: z.object({ loss: z.number(), accuracy: z.number(), count: z.number() }).optional(),
+  test: z.object({ loss: z.number(), accuracy: z.number().optional(), count: z.number() }).optional(),
 });
 export type CheckedMetrics = z.infer<typeof metricsSchema>;
 
