@@ -201,7 +201,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   updateBest();
   const writeSummary = async () => {
     const rows = trials.filter(Boolean).map((t) => ({ trial: t.number, values: t.values, result: t.result }));
-    await writeFileAtomic(join(sweepDir, sweepFiles.summary), summaryCsv(sweep.space, rows));
+    // no fsync (one per trial's start and end): summary.csv is rebuilt from the journal on resume
+    await writeFileAtomic(join(sweepDir, sweepFiles.summary), summaryCsv(sweep.space, rows), { sync: false });
   };
 
   const ended = (t: Trial | undefined) => t?.result !== undefined && t.result.status !== 'interrupted';
