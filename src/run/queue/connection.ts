@@ -74,6 +74,8 @@ export const keys = {
   events: (queue: string) => `dlx:events:${queue}`,
   /** The pruning decision for one epoch of one delivery of a job (a list the worker pops). */
   decision: (queue: string, jobId: string, token: string, epoch: number) => `dlx:decision:${queue}:${jobId}:${token}:${epoch}`,
+  /** A finished trial's files (a bundle, files.ts), per delivery of its job. */
+  result: (queue: string, jobId: string, delivery: string) => `dlx:result:${queue}:${jobId}:${delivery}`,
   /** Jobs a worker refused, newest first (bounded). */
   refused: 'dlx:refused',
 };

@@ -79,13 +79,22 @@ export function jobBuilder(redis: Redis, name: string) {
   };
 }
 
-/** Checkpoints (base64 by name) with their embedded spec and spec file set to the coordinator's own. */
-export function restoreCheckpointSpecs(files: Record<string, string>, spec: ResolvedSpec, specFile: string): void {
+/** Checkpoints (by name) with their embedded spec and spec file set to the coordinator's own. */
+export function restoreCheckpointSpecs(files: Record<string, Uint8Array>, spec: ResolvedSpec, specFile: string): void {
+  // best.safetensors is often last.safetensors: the same bytes rewritten once
+  const done = new Map<Uint8Array, Uint8Array>();
   for (const name of Object.keys(files).filter((n) => n.startsWith(`${runFiles.checkpoints}/`) && n.endsWith('.safetensors'))) {
-    const decoded = decodeSafetensors(Buffer.from(files[name], 'base64'), name);
+    const source = files[name];
+    const same = [...done.keys()].find((b) => b.buffer === source.buffer && b.byteOffset === source.byteOffset && b.length === source.length);
+    if (same) {
+      files[name] = done.get(same)!;
+      continue;
+    }
+    const decoded = decodeSafetensors(source, name);
     if (decoded.metadata.spec === undefined) continue;
     const metadata: Record<string, string> = { ...decoded.metadata, spec: JSON.stringify(spec) };
     if (metadata.env !== undefined) metadata.env = JSON.stringify({ ...(JSON.parse(metadata.env) as Record<string, unknown>), specFile });
-    files[name] = Buffer.from(encodeSafetensors(decoded.tensors, metadata)).toString('base64');
+    files[name] = encodeSafetensors(decoded.tensors, metadata);
+    done.set(source, files[name]);
   }
 }

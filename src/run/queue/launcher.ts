@@ -1,6 +1,7 @@
 // The coordinator's side of a queue sweep: a TrialLauncher (sweep.ts) that puts each trial on the
 // sweep's BullMQ queue instead of forking it. Results travel as the job's return value (the run
-// folders' files, base64); epoch reports and pruning requests on a Redis stream of the sweep;
+// folders' files, a bundle under a key the return value names); epoch reports and pruning
+// requests on a Redis stream of the sweep;
 // pruning decisions on a list per request that the worker pops. Job ids are `t<trial>.a<attempt>`,
 // so a trial put on the queue twice (a resumed coordinator) is one job, and a trial delivered
 // twice (a worker killed mid-trial) is recorded once: only the latest delivery's reports count,
@@ -13,7 +14,7 @@ import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js
 import type { TrialJob } from '../trial.js';
 import { json } from '../writers.js';
 import { keys, type QueueAddress } from './connection.js';
-import { unpackFolder } from './files.js';
+import { sha256Of, unpackFolder, unpackRun } from './files.js';
 import { jobBuilder, restoreCheckpointSpecs } from './job-data.js';
 import { resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
@@ -47,6 +48,8 @@ interface Attached {
   resolve(exit: TrialExit): void;
   token?: string;
   checking: boolean;
+  /** Asked to check while a check ran (the worker's 'ended' during the periodic check): check again. */
+  again: boolean;
 }
 
 /** Messages of a delivery not attached yet (a resumed coordinator reads the stream from its start). */
@@ -101,20 +104,30 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     a.resolve(exit);
   };
 
-  /** Writes a finished trial's files into its folders, as a local trial would have left them. */
-  const deliver = async (a: Attached, r: TrialResultValue) => {
-    if (r.kind === 'error') return detach(a, { kind: 'error', exitCode: r.exitCode, message: `${r.message} (on ${r.host})` });
+  /** Writes a finished trial's files into its folders, as a local trial would have left them; false: its files are gone. */
+  const deliver = async (a: Attached, r: TrialResultValue): Promise<boolean> => {
+    if (r.kind === 'error') {
+      detach(a, { kind: 'error', exitCode: r.exitCode, message: `${r.message} (on ${r.host})` });
+      return true;
+    }
+    const bundle = await redis.getBuffer(keys.result(name, a.id, r.delivery));
+    if (bundle === null) return false;
+    const sent = bundle.length === r.bytes && sha256Of(bundle) === r.sha256 ? unpackRun(bundle) : `${bundle.length} bytes that are not the ${r.bytes} bytes of SHA-256 ${r.sha256.slice(0, 12)}… it announced`;
+    if (typeof sent === 'string') {
+      detach(a, { kind: 'error', exitCode: 3, message: `the files of job ${a.id} from ${r.host}: ${sent}` });
+      return true;
+    }
     const folds = [];
     for (const f of a.trial.folds) {
-      const sent = r.folds.find((x) => x.fold === f.fold);
-      if (!sent) continue;
-      const files = { ...sent.files };
+      const fold = sent.find((x) => x.fold === f.fold);
+      if (!fold) continue;
+      const files: Record<string, Uint8Array> = { ...fold.files };
       // the coordinator's own spec, paths and folder, not the worker's scratch copy
-      files[runFiles.spec] = Buffer.from(a.trial.specText).toString('base64');
-      files[runFiles.resolved] = Buffer.from(json(f.spec)).toString('base64');
+      files[runFiles.spec] = Buffer.from(a.trial.specText);
+      files[runFiles.resolved] = Buffer.from(json(f.spec));
       if (files[runFiles.env] !== undefined) {
-        const env = JSON.parse(Buffer.from(files[runFiles.env], 'base64').toString('utf8')) as Record<string, unknown>;
-        files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host })).toString('base64');
+        const env = JSON.parse(Buffer.from(files[runFiles.env]).toString('utf8')) as Record<string, unknown>;
+        files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host }));
       }
       // the checkpoints' embedded spec and spec file get the coordinator's paths back
       restoreCheckpointSpecs(files, f.spec, a.trial.specFile);
@@ -123,12 +136,18 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     }
     options.progress?.delivered?.(a.trial.trial, r.host, Date.now() - r.finishedAt);
     detach(a, { kind: 'done', folds });
+    return true;
   };
 
   /** Looks at the job in Redis: completed or failed → the trial ends; gone (Redis restarted) → queued again. */
-  const check = async (a: Attached) => {
-    if (a.checking || closed) return;
+  const check = async (a: Attached): Promise<void> => {
+    if (closed) return;
+    if (a.checking) {
+      a.again = true;
+      return;
+    }
     a.checking = true;
+    a.again = false;
     try {
       // one read of the job's hash answers most checks; the state's own query only when in doubt
       const job = await Job.fromId(queue, a.id);
@@ -140,10 +159,13 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         }
         const r = resultSchema.safeParse(job.returnvalue);
         if (!r.success) return detach(a, { kind: 'error', exitCode: 3, message: `the result of job ${a.id} is malformed: ${r.error.issues[0]?.message}` });
-        await deliver(a, r.data);
+        const delivered = await deliver(a, r.data);
         // the files are in the trial folder: Redis keeps no copy (a coordinator killed before the
         // journal line finds the job gone on resume, and has the trial trained again: same result)
         await job.remove().catch(() => {});
+        if (r.data.kind === 'done') await redis.del(keys.result(name, a.id, r.data.delivery)).catch(() => {});
+        // its files expired or were lost (a Redis restarted between the two): trained again
+        if (!delivered) await enqueue(a);
       } else if (state === 'unknown') {
         await enqueue(a);
       }
@@ -154,6 +176,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     } finally {
       a.checking = false;
     }
+    if (a.again && attached.get(a.id) === a) return check(a);
   };
 
   const handle = (a: Attached, m: WorkerMessage, token = a.token!) => {
@@ -253,7 +276,7 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         } catch (e) {
           return resolveDone({ kind: 'error', exitCode: 3, message: e instanceof Error ? e.message : String(e) });
         }
-        const a: Attached = { id, trial, handlers, data, resolve: resolveDone, checking: false };
+        const a: Attached = { id, trial, handlers, data, resolve: resolveDone, checking: false, again: false };
         attached.set(id, a);
         const b = buffered.get(id);
         if (b?.token) {
@@ -287,6 +310,12 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
           await redis.srem(keys.sweeps, name);
           await queue.obliterate({ force: true });
           await redis.del(keys.events(name));
+          // bundles of deliveries that lost their job (a paused worker's, after another took the trial)
+          for (let cursor = '0'; ;) {
+            const [next, found] = await redis.scan(cursor, 'MATCH', keys.result(name, '*', '*'), 'COUNT', 1000);
+            if (found.length > 0) await redis.del(...found);
+            if ((cursor = next) === '0') break;
+          }
         })().catch(() => {}), 5000);
       }
       reader.disconnect();

@@ -35,9 +35,11 @@ test('hostile jobs are refused with a reason', () => {
   refused('not an object', /expected object/i);
 });
 
-test('worker messages and results are checked too: no paths out of a run folder', () => {
+test('worker messages and results are checked too: a result names its bundle by delivery and digest only', () => {
   assert.ok(workerMessageSchema.safeParse({ type: 'epoch', record: { epoch: 1, lr: 0.1, train_loss: null, penalty: 0, train_acc: 1, val_loss: 1, val_acc: 1, train_seconds: 0, seconds: 0 } }).success);
-  const result = (name: string) => resultSchema.safeParse({ kind: 'done', host: 'h', finishedAt: 0, folds: [{ files: { [name]: '' } }] }).success;
-  assert.ok(result('checkpoints/last.safetensors'));
-  for (const bad of ['../x', '/etc/passwd', 'a/../../b', '..', 'a\\b', '.']) assert.ok(!result(bad), bad);
+  const done = { kind: 'done', host: 'h', finishedAt: 0, delivery: '0f3c-9a:12', bytes: 10, sha256: sha };
+  assert.ok(resultSchema.safeParse(done).success);
+  for (const delivery of ['../x', 'a b', '*', 'dlx:blob:*', '']) assert.ok(!resultSchema.safeParse({ ...done, delivery }).success, delivery);
+  assert.ok(!resultSchema.safeParse({ ...done, key: 'dlx:sweeps' }).success, 'no other key');
+  assert.ok(!resultSchema.safeParse({ ...done, bytes: 1e12 }).success, 'no absurd size');
 });

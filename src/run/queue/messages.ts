@@ -1,6 +1,7 @@
 // What travels through Redis, as zod schemas: a job (coordinator → worker), the messages of a
 // trial while it runs (worker → coordinator, a stream), and a job's result (its return value).
 // Both ends validate what they read: a worker trusts no job, a coordinator no result.
+// A finished trial's files travel beside the result, as a bundle (files.ts).
 import * as z from 'zod';
 import { validateValue } from '../../config/load.js';
 import type { ResolvedSpec } from '../../config/spec.js';
@@ -94,16 +95,19 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 
-/** A relative path inside a run folder: no '..', no absolute path, plain names. */
-const runFile = z.string().regex(/^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,3}$/, { message: 'expected a relative path inside a run folder' });
-
-/** A job's return value. */
+/**
+ * A job's return value: small. A finished trial's files are a bundle (files.ts) the worker
+ * stored under keys.result(queue, job, delivery) — not the return value, which BullMQ would
+ * copy into its event stream as well and keep there long after the job is gone.
+ */
 export const resultSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('done'),
     host: z.string().max(300),
     finishedAt: z.number(),
-    folds: z.array(z.strictObject({ fold: z.number().int().min(1).optional(), files: z.record(runFile, z.string()) })).min(1).max(100),
+    delivery: z.string().regex(/^[A-Za-z0-9:_-]{1,100}$/),
+    bytes: z.number().int().min(0).max(maxResultBytes + (1 << 20)),
+    sha256,
   }),
   z.strictObject({ kind: z.literal('error'), host: z.string().max(300), finishedAt: z.number(), exitCode: z.number().int(), message: z.string().max(20_000) }),
 ]);

@@ -1,22 +1,24 @@
 // `dlx worker`: takes trials from the queues of running sweeps (BullMQ), each in its own child
 // process (the trial entry of a local sweep), in a scratch folder of its own; streams epoch
 // reports to the coordinator, waits for its pruning decisions, and returns the run folders'
-// files as the job's return value. A worker killed mid-trial loses its job lock; another worker
-// takes the job (BullMQ's stalled-job check) and trains the trial again from scratch, which
-// gives the same result (training is deterministic).
+// files back (a bundle under a key of the delivery; the job's return value names it). A worker
+// killed mid-trial loses its job lock; another worker takes the job (BullMQ's stalled-job
+// check) and trains the trial again from scratch, which gives the same result (training is
+// deterministic). A worker stopped with Ctrl-C puts its running trials back on the queue at once.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { EpochRecord } from '../../train/loop.js';
 import { forkTrial, type TrialExit } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { trialDir } from '../sweep-folder.js';
 import { keys, type QueueAddress } from './connection.js';
-import { packFolder, sha256Of } from './files.js';
+import { packRun, sha256Of } from './files.js';
+import { files as runFiles } from '../layout.js';
 import { checkJob, maxResultBytes, type CheckedJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
 export interface WorkerEvents {
@@ -58,7 +60,20 @@ function slots(n: number) {
 
 const host = `${hostname()}:${process.pid}`;
 
-export async function runQueueWorker(options: WorkerOptions): Promise<void> {
+/** The worker is stopping: the trial goes back on the queue. */
+class Stopped extends Error {}
+
+/** A trial the worker put back on the queue when it was stopped. */
+export interface PutBack {
+  queue: string;
+  trial: number;
+}
+
+/** The coordinator writes these itself (its own spec and paths): not sent back. */
+const notSent = new Set([runFiles.spec, runFiles.resolved]);
+
+/** Resolves when stopped (options.signal) and every trial is sent or put back; says which were put back. */
+export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]> {
   const redis = new Redis(options.address.options);
   let lost = false;
   redis.on('error', (e: Error) => {
@@ -70,6 +85,12 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
     lost = false;
   });
   const sem = slots(options.concurrency);
+  const cleanups = new Set<Promise<void>>();
+  /** Trial processes running now: stopped (after their batch) when the worker is. */
+  const running = new Set<{ interrupt(): void }>();
+  const putBack: PutBack[] = [];
+  const stopping = () => options.signal?.aborted === true;
+  options.signal?.addEventListener('abort', () => running.forEach((p) => p.interrupt()));
   const workers = new Map<string, { worker: Worker; missing: number }>();
   options.events?.ready?.({ host, concurrency: options.concurrency, threads: options.threads, queue: options.address.shown });
   await mkdir(options.scratch, { recursive: true });
@@ -118,6 +139,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
         specText: '# the coordinator writes this trial\'s spec.yaml\n',
         backend: q.backend, threads: options.threads, ask: q.ask, argv: q.argv,
       };
+      if (stopping()) throw new Stopped();
       const blocking = q.ask ? redis.duplicate() : undefined;
       const proc = forkTrial(options.trialEntry, trialJob, {
         epoch: (fold, record) => {
@@ -130,8 +152,9 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
           // a job this worker no longer holds (taken by another, or its sweep ended) is stopped
           for (;;) {
             await send(queue, String(job.id), token, { type: 'decide', record: { ...record } });
-            const got = await blocking!.blpop(key, 5);
+            const got = await blocking!.blpop(key, stopping() ? 0.2 : 5);
             if (got) return got[1] === '1';
+            if (stopping()) return false;
             if ((await redis.get(`bull:${queue}:${job.id}:lock`)) !== token) {
               proc.interrupt();
               return false;
@@ -139,12 +162,14 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
           }
         },
       });
-      // a stopping worker lets its trials finish (the second Ctrl-C ends the process: then the
-      // trial's process stops too, and its job goes to another worker as a stalled one)
+      // a stopping worker stops its trials after their batch (the second Ctrl-C ends the process:
+      // then the trial's process stops too, and its job goes to another worker as a stalled one)
       let exit: TrialExit;
+      running.add(proc);
       try {
         exit = await proc.done;
       } finally {
+        running.delete(proc);
         blocking?.disconnect();
       }
       // the queue's cost is counted from here: packing the files, Redis, the coordinator's writes
@@ -156,24 +181,23 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
       }
       if (exit.kind === 'error') {
         options.events?.trialEnd?.(queue, q.trial, { status: exit.exitCode === 130 ? 'interrupted' : 'error', seconds, message: exit.message.split('\n')[0] });
-        if (exit.exitCode === 130) throw new Error(`the trial's process on ${host} was interrupted`);
+        if (exit.exitCode === 130) throw new Stopped();
         return { kind: 'error', host, finishedAt, exitCode: exit.exitCode, message: exit.message.slice(0, 20_000) };
       }
-      const folds: Extract<TrialResultValue, { kind: 'done' }>['folds'] = [];
-      let total = 0;
-      for (const f of exit.folds) {
-        const packed = await packFolder(f.runDir, maxResultBytes - total);
-        total += packed.bytes;
-        if (total > maxResultBytes) {
-          return { kind: 'error', host, finishedAt: Date.now(), exitCode: 3, message: `the trial's files are ${total} bytes, more than the ${maxResultBytes} a worker sends back` };
-        }
-        folds.push({ ...(f.fold !== undefined && { fold: f.fold }), files: packed.files });
+      const packed = await packRun(exit.folds.map((f) => ({ fold: f.fold, dir: f.runDir })), notSent, maxResultBytes);
+      if (!packed.bundle) {
+        return { kind: 'error', host, finishedAt: Date.now(), exitCode: 3, message: `the trial's files are ${packed.bytes} bytes or more, more than the ${maxResultBytes} a worker sends back` };
       }
+      // the bundle first, then the job's completion names it: a coordinator never sees one without the other
+      await redis.set(keys.result(queue, String(job.id), token), packed.bundle, 'EX', 7 * 86400);
       const status = exit.folds.find((f) => f.metrics.status === 'pruned')?.metrics.status ?? exit.folds[0]?.metrics.status ?? 'finished';
       options.events?.trialEnd?.(queue, q.trial, { status, seconds });
-      return { kind: 'done', host, finishedAt, folds };
+      return { kind: 'done', host, finishedAt, delivery: token, bytes: packed.bundle.length, sha256: sha256Of(packed.bundle) };
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      // not on the way to the coordinator: removed while BullMQ completes the job
+      const removal = rm(dir, { recursive: true, force: true }).catch(() => {});
+      cleanups.add(removal);
+      void removal.then(() => cleanups.delete(removal));
     }
   };
 
@@ -182,11 +206,18 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
       const checked = checkJob(job.data, queue);
       if (!checked.ok) return refuse(queue, job, checked.reason);
       await sem.acquire();
+      const delivery = token ?? randomBytes(8).toString('hex');
       try {
-        const delivery = token ?? randomBytes(8).toString('hex');
+        if (stopping()) throw new Stopped();
         options.events?.trialStart?.(queue, checked.value.job.trial, String(job.id));
         await send(queue, String(job.id), delivery, { type: 'start', host, at: Date.now() });
         return await runTrial(queue, job, checked.value, delivery);
+      } catch (e) {
+        if (!(e instanceof Stopped)) throw e;
+        // stopped: the job goes back to the queue's head of waiting jobs now, not after its lock
+        // lapses (a job this worker no longer holds is left to the stalled-job check)
+        if (await job.moveToWait(delivery).then(() => true, () => false)) putBack.push({ queue, trial: checked.value.job.trial });
+        throw new WaitingError();
       } finally {
         sem.release();
       }
@@ -232,8 +263,10 @@ export async function runQueueWorker(options: WorkerOptions): Promise<void> {
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener('abort', stop);
   });
-  // stopping: take no new trials, finish the running ones
+  // stopping: take no new trials; the running ones stop after their batch and go back on the queue
   announcements.disconnect();
   await Promise.all([...workers.values()].map((w) => w.worker.close()));
+  await Promise.all(cleanups);
   redis.disconnect();
+  return putBack;
 }
