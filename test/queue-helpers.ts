@@ -56,8 +56,9 @@ export interface Proc {
   exit: Promise<number | null>;
 }
 
-export function dlxProcess(args: string[]): Proc {
-  const child = spawn(process.execPath, [resolve(root, 'bin/dlx.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `install`: the package folder whose bin/dlx.js runs (another install of dlx; default this one). */
+export function dlxProcess(args: string[], install = root): Proc {
+  const child = spawn(process.execPath, [resolve(install, 'bin/dlx.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: Record<string, unknown>[] = [];
   let err = '';
   let rest = '';

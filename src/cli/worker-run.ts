@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { parseQueueUrl } from '../run/queue/connection.js';
+import { InterruptedError } from '../common/errors.js';
 import { runQueueWorker, type WorkerEvents } from '../run/queue/worker.js';
 import { line, type Io } from './io.js';
 import { checked } from './options.js';
@@ -46,9 +47,15 @@ export async function workerCommand(io: Io, flags: WorkerFlags, signal: AbortSig
   const concurrency = checked(count(64), flags.concurrency, '--concurrency');
   const threads = flags.threads === undefined ? threadsPerTrial(concurrency) : checked(count(64), flags.threads, '--threads');
   const lockMs = checked(seconds, flags.lockSeconds, '--lock-seconds') * 1000;
-  await runQueueWorker({
+  const putBack = await runQueueWorker({
     address, concurrency, threads, lockMs, trialEntry, signal,
     scratch: flags.scratch ?? join(tmpdir(), `dlx-worker-${process.pid}`),
     events: workerEvents(io, mode),
   });
+  // only Ctrl-C ends a worker: say what became of its trials, exit 130
+  if (mode === 'json') line(io.out, JSON.stringify({ event: 'worker-stop', putBack }));
+  const trials = putBack.map((p) => `trial ${p.trial} of ${p.queue}`);
+  throw new InterruptedError(trials.length === 0
+    ? 'worker stopped; it had no trial running'
+    : `worker stopped; put back on the queue for another worker (trained again from the start, same result): ${trials.join(', ')}`);
 }

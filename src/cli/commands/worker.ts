@@ -16,7 +16,7 @@ export function registerWorker(program: Command, io: Io, run: Run): void {
     .option('--lock-seconds <s>', 'a trial whose worker is silent this long goes to another worker', '30')
     .option('--quiet', 'print only problems')
     .option('--json', 'print one JSON object per event, nothing else')
-    .addHelpText('after', '\nCtrl-C: take no new trials and stop once the running ones are sent; twice: stop now (another worker takes them).\n\nExample:\n  dlx worker --queue redis://:secret@sweeps.example.org:6379 --concurrency 2')
+    .addHelpText('after', '\nCtrl-C: stop the running trials after their batch and put them back on the queue at once, exit 130; twice: quit now (the trials go to another worker once --lock-seconds pass).\n\nExample:\n  dlx worker --queue redis://:secret@sweeps.example.org:6379 --concurrency 2')
     .action((flags: WorkerFlags) => run(async (signal) => {
       const { workerCommand } = await import('../worker-run.js');
       await workerCommand(io, flags, signal);

@@ -130,7 +130,10 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
     const started = Date.now();
     try {
       const problem = await prepareData(checked, dir);
-      if (problem) return { kind: 'error', host, finishedAt: Date.now(), exitCode: 3, message: problem };
+      if (problem) {
+        options.events?.trialEnd?.(queue, q.trial, { status: 'error', seconds: (Date.now() - started) / 1000, message: problem });
+        return { kind: 'error', host, finishedAt: Date.now(), exitCode: 3, message: problem };
+      }
       const trialJob: TrialJob = {
         sweepDir: dir, trial: q.trial,
         folds: specs.map((spec, i) => ({ fold: q.folds[i].fold, runDir: trialDir(dir, q.trial, q.folds[i].fold), spec })),
