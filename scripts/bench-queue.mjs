@@ -3,12 +3,13 @@
 // --workers = the worker count, so a trial is queued only when a worker is free). Reports trials
 // per minute and the queue's own cost per trial: enqueue → a worker starts it (`queuedMs`), and
 // the worker's trial process ending → the trial in the coordinator's journal (`deliveredMs`:
-// packing the files, Redis, writing them into trials/<n>/, the journal line).
+// packing the files, Redis, writing them into trials/<n>/, the journal line), with the machine's
+// load average beside them.
 // `npm run bench -- --only queue [--trials 24] [--queue-workers 1,2,4]`; alone: node scripts/bench-queue.mjs [--json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,6 +86,7 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
       const queued = [];
       const delivered = [];
       const files = [];
+      const loadBefore = loadavg()[0];
       const t0 = performance.now();
       const c = start(['sweep', file, '--runs-dir', join(dir, `runs-${n}`), '--workers', String(n), '--queue', url, '--json'], (e) => {
         if (e.event === 'trial-taken' && typeof e.queuedMs === 'number') queued.push(e.queuedMs);
@@ -100,6 +102,8 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
       if (code !== 0) throw new Error(`the sweep on ${n} workers failed: ${c.stderr()}`);
       rows.push({
         workers: n, trials, seconds, trialsPerMinute: (60 * trials) / seconds,
+        // the machine's 1-minute load average before and after: these figures are only as quiet as it was
+        load: [loadBefore, loadavg()[0]],
         queuedMsMedian: median(queued), queuedMsMean: mean(queued), filesMsMedian: median(files), deliveredMsMedian: median(delivered), deliveredMsMean: mean(delivered),
       });
     }
@@ -111,7 +115,7 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
 }
 
 export function formatQueueBench(rows) {
-  return rows.map((r) => `queue     ${r.trials} digits trials on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→files in trials/<n> ${r.filesMsMedian.toFixed(0)} ms median, finish→journal and summary.csv ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean)`);
+  return rows.map((r) => `queue     ${r.trials} digits trials on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→files in trials/<n> ${r.filesMsMedian.toFixed(0)} ms median, finish→journal and summary.csv ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean); load average ${r.load.map((l) => l.toFixed(1)).join(' → ')}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

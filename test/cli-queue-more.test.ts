@@ -47,8 +47,21 @@ const kfold = specFile('qfold', base('qfold', 8) + `sweep:
   params:
     optimizer.lr: {grid: [0.03, 0.3]}
 `);
-// long enough for a Ctrl-C to land mid-trial
-const slow = specFile('qslow', base('qslow', 300).replace('batchSize: 16', 'batchSize: 4') + `sweep:
+// long enough for a Ctrl-C to land mid-trial (digits: each epoch is many batches, a few seconds in all)
+const slow = specFile('qslow', `name: qslow
+seed: 11
+data:
+  dataset: digits
+  split: {val: 0.2, stratify: true}
+  normalize: [minmax]
+model:
+  layers:
+    - {type: dense, units: 32, init: he-normal}
+    - relu
+    - {type: dense, units: 10}
+optimizer: {type: sgd, lr: 0.1}
+train: {epochs: 100, batchSize: 16}
+sweep:
   method: grid
   metric: val_acc
   params:
@@ -173,7 +186,7 @@ test('a worker stopped with Ctrl-C mid-trial puts the trial back at once and exi
   // a lock far longer than the test waits: the trial comes back by the put-back, not by the stalled-job check
   const a = worker(['--lock-seconds', '120']);
   const c = coordinator(['sweep', slow, '--runs-dir', join(dir, 'q-int'), '--workers', '1']);
-  await c.waitFor((e) => e.event === 'trial-epoch' && e.trial === 0 && Number(e.epoch) >= 3);
+  await c.waitFor((e) => e.event === 'trial-epoch' && e.trial === 0 && Number(e.epoch) >= 2);
   const aHost = String(c.events.find((e) => e.event === 'trial-taken' && e.trial === 0)!.host);
   assert.equal(Number(aHost.split(':').pop()), a.child.pid);
   assert.equal(await stop(a), 130, a.stderr());

@@ -103,17 +103,30 @@ export function unpackRun(bundle: Buffer): FoldFiles[] | string {
   return folds;
 }
 
-/**
- * Writes the files as the folder `dir` (names were checked by the header schema: no '..',
- * relative): into a hidden sibling first, renamed into place at the end, so a crash never
- * leaves half a trial folder (and one rename costs less than a synced write per file).
- */
-export async function unpackFolder(dir: string, files: Record<string, Uint8Array>): Promise<void> {
-  const staging = join(dirname(dir), `.${basename(dir)}.delivery`);
+/** The hidden sibling a run folder is written into before it takes the folder's place. */
+export const stagingOf = (dir: string) => join(dirname(dir), `.${basename(dir)}.delivery`);
+
+/** Writes the files into `dir`'s staging folder (names were checked by the header schema: no '..', relative). */
+export async function stageFolder(dir: string, files: Record<string, Uint8Array>): Promise<void> {
+  const staging = stagingOf(dir);
   await rm(staging, { recursive: true, force: true });
   const paths = Object.keys(files).map((name) => ({ name, path: join(staging, ...name.split('/')) }));
   for (const folder of new Set([staging, ...paths.map((p) => dirname(p.path))])) await mkdir(folder, { recursive: true });
   await Promise.all(paths.map((p) => writeFile(p.path, files[p.name])));
+}
+
+/** The staging folder becomes `dir`, replacing what was there. */
+export async function commitFolder(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
-  await rename(staging, dir);
+  await rename(stagingOf(dir), dir);
+}
+
+/**
+ * Writes the files as the folder `dir`: into a hidden sibling first, renamed into place at the
+ * end, so a crash never leaves half a trial folder (and one rename costs less than a synced
+ * write per file).
+ */
+export async function unpackFolder(dir: string, files: Record<string, Uint8Array>): Promise<void> {
+  await stageFolder(dir, files);
+  await commitFolder(dir);
 }

@@ -14,7 +14,7 @@ import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js
 import type { TrialJob } from '../trial.js';
 import { json } from '../writers.js';
 import { keys, type QueueAddress } from './connection.js';
-import { sha256Of, unpackFolder, unpackRun } from './files.js';
+import { commitFolder, sha256Of, stageFolder, unpackRun } from './files.js';
 import { jobBuilder, restoreCheckpointSpecs } from './job-data.js';
 import { resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
@@ -50,7 +50,12 @@ interface Attached {
   checking: boolean;
   /** Asked to check while a check ran (the worker's 'ended' during the periodic check): check again. */
   again: boolean;
+  /** A delivery's files written ahead into the staging folders, while BullMQ completes its job. */
+  early?: { delivery: string; sha256: string; staged: Promise<Staged | undefined> };
 }
+
+/** The staging folders written (files.ts), a message when the bundle is wrong, null when it is not in Redis. */
+type Staged = { dirs: string[] } | string | null;
 
 /** Messages of a delivery not attached yet (a resumed coordinator reads the stream from its start). */
 interface Buffered {
@@ -104,34 +109,63 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     a.resolve(exit);
   };
 
-  /** Writes a finished trial's files into its folders, as a local trial would have left them; false: its files are gone. */
-  const deliver = async (a: Attached, r: TrialResultValue): Promise<boolean> => {
-    if (r.kind === 'error') {
-      detach(a, { kind: 'error', exitCode: r.exitCode, message: `${r.message} (on ${r.host})` });
-      return true;
-    }
-    const bundle = await redis.getBuffer(keys.result(name, a.id, r.delivery));
-    if (bundle === null) return false;
-    const sent = bundle.length === r.bytes && sha256Of(bundle) === r.sha256 ? unpackRun(bundle) : `${bundle.length} bytes that are not the ${r.bytes} bytes of SHA-256 ${r.sha256.slice(0, 12)}… it announced`;
-    if (typeof sent === 'string') {
-      detach(a, { kind: 'error', exitCode: 3, message: `the files of job ${a.id} from ${r.host}: ${sent}` });
-      return true;
-    }
-    const folds = [];
+  /** Fetches a delivery's bundle, checks it, and writes each fold's files into its staging folder. */
+  const stage = async (a: Attached, delivery: string, bytes: number, sha256: string, host: string): Promise<Staged> => {
+    const bundle = await redis.getBuffer(keys.result(name, a.id, delivery));
+    if (bundle === null) return null;
+    const sent = bundle.length === bytes && sha256Of(bundle) === sha256 ? unpackRun(bundle) : `${bundle.length} bytes that are not the ${bytes} bytes of SHA-256 ${sha256.slice(0, 12)}… it announced`;
+    if (typeof sent === 'string') return sent;
+    const dirs: string[] = [];
     for (const f of a.trial.folds) {
       const fold = sent.find((x) => x.fold === f.fold);
-      if (!fold) continue;
+      if (!fold) return `it has no files for fold ${f.fold}`;
       const files: Record<string, Uint8Array> = { ...fold.files };
       // the coordinator's own spec, paths and folder, not the worker's scratch copy
       files[runFiles.spec] = Buffer.from(a.trial.specText);
       files[runFiles.resolved] = Buffer.from(json(f.spec));
       if (files[runFiles.env] !== undefined) {
         const env = JSON.parse(Buffer.from(files[runFiles.env]).toString('utf8')) as Record<string, unknown>;
-        files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: r.host }));
+        files[runFiles.env] = Buffer.from(json({ ...env, specFile: a.trial.specFile, sweep: a.trial.sweepDir, worker: host }));
       }
       // the checkpoints' embedded spec and spec file get the coordinator's paths back
       restoreCheckpointSpecs(files, f.spec, a.trial.specFile);
-      await unpackFolder(f.runDir, files);
+      await stageFolder(f.runDir, files);
+      dirs.push(f.runDir);
+    }
+    return { dirs };
+  };
+
+  /** The worker stored its delivery's files: written ahead, committed when the job completes. */
+  const stageEarly = (a: Attached, delivery: string, m: Extract<WorkerMessage, { type: 'stored' }>, host: string) => {
+    const before = a.early?.staged;
+    const staged = (async () => {
+      await before;
+      return stage(a, delivery, m.bytes, m.sha256, host);
+    })().catch(() => undefined);
+    a.early = { delivery, sha256: m.sha256, staged };
+  };
+
+  /** Writes a finished trial's files into its folders, as a local trial would have left them; false: its files are gone. */
+  const deliver = async (a: Attached, r: TrialResultValue): Promise<boolean> => {
+    if (r.kind === 'error') {
+      detach(a, { kind: 'error', exitCode: r.exitCode, message: `${r.message} (on ${r.host})` });
+      return true;
+    }
+    const early = a.early;
+    a.early = undefined;
+    // the files written ahead count only if they are this delivery's, with this digest
+    let staged = early ? await early.staged : undefined;
+    if (!early || early.delivery !== r.delivery || early.sha256 !== r.sha256 || typeof staged !== 'object' || staged === null) {
+      staged = await stage(a, r.delivery, r.bytes, r.sha256, r.host);
+    }
+    if (staged === null || staged === undefined) return false;
+    if (typeof staged === 'string') {
+      detach(a, { kind: 'error', exitCode: 3, message: `the files of job ${a.id} from ${r.host}: ${staged}` });
+      return true;
+    }
+    const folds = [];
+    for (const [i, f] of a.trial.folds.entries()) {
+      await commitFolder(staged.dirs[i]);
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), runDir: f.runDir, metrics: await readMetrics(f.runDir) });
     }
     options.progress?.delivered?.(a.trial.trial, r.host, Date.now() - r.finishedAt);
@@ -207,6 +241,10 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
         a.token = token;
         options.progress?.taken?.(a.trial.trial, m.host, m.at - a.data.enqueuedAt);
       }
+      return;
+    }
+    if (m.type === 'stored') {
+      if (a && token === b.token) stageEarly(a, token, m, b.host ?? 'unknown');
       return;
     }
     // a stale delivery (its worker lost the job) is answered too, so that it ends and frees its

@@ -92,6 +92,8 @@ export const workerMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('epoch'), fold: z.number().int().optional(), record: epochRecord }),
   z.strictObject({ type: z.literal('decide'), record: epochRecord }),
   z.strictObject({ type: z.literal('ended') }),
+  /** The delivery's bundle is in Redis (its job completes next): the coordinator may write it ahead. */
+  z.strictObject({ type: z.literal('stored'), bytes: z.number().int().min(0), sha256 }),
 ]);
 export type WorkerMessage = z.infer<typeof workerMessageSchema>;
 

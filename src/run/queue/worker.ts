@@ -191,11 +191,18 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
       if (!packed.bundle) {
         return { kind: 'error', host, finishedAt: Date.now(), exitCode: 3, message: `the trial's files are ${packed.bytes} bytes or more, more than the ${maxResultBytes} a worker sends back` };
       }
-      // the bundle first, then the job's completion names it: a coordinator never sees one without the other
-      await redis.set(keys.result(queue, String(job.id), token), packed.bundle, 'EX', 7 * 86400);
+      // the bundle first, then the job's completion names it: a coordinator never sees one without
+      // the other; told at once, it writes the files while BullMQ completes the job
+      const digest = sha256Of(packed.bundle);
+      const stored = await redis.multi()
+        .set(keys.result(queue, String(job.id), token), packed.bundle, 'EX', 7 * 86400)
+        .xadd(keys.events(queue), 'MAXLEN', '~', '100000', '*', 'job', String(job.id), 'token', token, 'm', JSON.stringify({ type: 'stored', bytes: packed.bundle.length, sha256: digest } satisfies WorkerMessage))
+        .exec();
+      const failed = stored?.find(([e]) => e)?.[0];
+      if (failed) throw new Error(`storing the trial's files in Redis: ${failed.message}`);
       const status = exit.folds.find((f) => f.metrics.status === 'pruned')?.metrics.status ?? exit.folds[0]?.metrics.status ?? 'finished';
       options.events?.trialEnd?.(queue, q.trial, { status, seconds });
-      return { kind: 'done', host, finishedAt, delivery: token, bytes: packed.bundle.length, sha256: sha256Of(packed.bundle) };
+      return { kind: 'done', host, finishedAt, delivery: token, bytes: packed.bundle.length, sha256: digest };
     } finally {
       // not on the way to the coordinator: removed while BullMQ completes the job
       const removal = rm(dir, { recursive: true, force: true }).catch(() => {});
