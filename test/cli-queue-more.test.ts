@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { dlx, root, tempDir } from './helpers.js';
 import { dlxProcess, freePort, startRedis, type Proc, type RedisServer } from './queue-helpers.js';
 
@@ -125,7 +126,7 @@ before(async () => {
 after(async () => {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await redis.stop().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
+  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a TPE sweep on the queue follows the local rule: the same trials and values as a local sweep with the same workers', async () => {
@@ -136,6 +137,11 @@ test('a TPE sweep on the queue follows the local rule: the same trials and value
   assertLikeLocal(sweepDir(c), baseline);
   const values = summary(baseline).slice(1).map((l) => l.split(',').slice(2).join(','));
   assert.equal(new Set(values).size, 6, `six different suggestions: ${values.join(' | ')}`);
+  // the finished sweep leaves nothing in Redis: no queue, no event stream, no trial's files
+  const client = new Redis({ host: '127.0.0.1', port, password });
+  const left = [...(await client.keys('bull:*')), ...(await client.keys('dlx:result:*')), ...(await client.keys('dlx:events:*'))];
+  client.disconnect();
+  assert.deepEqual(left, []);
   for (const w of ws) assert.equal(await stop(w), 130);
 });
 

@@ -297,25 +297,32 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     });
     running.set(t.number, proc);
     if (proc.pid !== undefined) await record({ event: 'launch', trial: t.number, pid: proc.pid });
+    // the trial leaves `running` only once its result is recorded: the main loop, woken meanwhile
+    // by another trial, must not see it neither running nor ended (TPE's canAsk would end the sweep)
     void proc.done.then(async (exit) => {
-      running.delete(t.number);
-      if (exit.kind === 'done') await finish(t, await resultOf(exit));
-      else if (exit.kind === 'error' && exit.exitCode === 130) {
-        t.result = { status: 'interrupted', value: null };
-        await record({ event: 'interrupted', trial: t.number });
-      } else if (exit.kind === 'error') {
-        await finish(t, { status: exit.exitCode === 4 ? 'diverged' : 'failed', value: null, reason: exit.message.split('\n')[0] });
-      } else if (options.signal?.aborted) {
-        t.result = { status: 'interrupted', value: null };
-        await record({ event: 'interrupted', trial: t.number });
-      } else if (t.attempts < settings.retries) {
-        t.attempts++;
-        await record({ event: 'retry', trial: t.number, attempt: t.attempts, reason: exit.reason });
-        retry.push(t);
-      } else {
-        await finish(t, { status: 'failed', value: null, reason: exit.reason });
+      try {
+        if (exit.kind === 'done') await finish(t, await resultOf(exit));
+        else if (exit.kind === 'error' && exit.exitCode === 130) {
+          t.result = { status: 'interrupted', value: null };
+          await record({ event: 'interrupted', trial: t.number });
+        } else if (exit.kind === 'error') {
+          await finish(t, { status: exit.exitCode === 4 ? 'diverged' : 'failed', value: null, reason: exit.message.split('\n')[0] });
+        } else if (options.signal?.aborted) {
+          t.result = { status: 'interrupted', value: null };
+          await record({ event: 'interrupted', trial: t.number });
+        } else if (t.attempts < settings.retries) {
+          t.attempts++;
+          await record({ event: 'retry', trial: t.number, attempt: t.attempts, reason: exit.reason });
+          running.delete(t.number);
+          retry.push(t);
+        } else {
+          await finish(t, { status: 'failed', value: null, reason: exit.reason });
+        }
+      } finally {
+        // (a retried trial may be running again already, under the same number)
+        if (running.get(t.number) === proc) running.delete(t.number);
+        notify();
       }
-      notify();
     });
   };
 
