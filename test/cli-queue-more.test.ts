@@ -126,7 +126,7 @@ before(async () => {
 after(async () => {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   await redis.stop().catch(() => {});
-  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a TPE sweep on the queue follows the local rule: the same trials and values as a local sweep with the same workers', async () => {
