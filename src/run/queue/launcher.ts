@@ -6,6 +6,7 @@
 // so a trial put on the queue twice (a resumed coordinator) is one job, and a trial delivered
 // twice (a worker killed mid-trial) is recorded once: only the latest delivery's reports count,
 // and the result is read once, when the job completes.
+import { rm } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { Job, Queue } from 'bullmq';
 import { files as runFiles } from '../layout.js';
@@ -14,7 +15,7 @@ import type { TrialExit, TrialHandlers, TrialProcess } from '../trial-process.js
 import type { TrialJob } from '../trial.js';
 import { json } from '../writers.js';
 import { keys, type QueueAddress } from './connection.js';
-import { commitFolder, sha256Of, stageFolder, unpackRun } from './files.js';
+import { commitFolder, sha256Of, stageFolder, stagingOf, unpackRun } from './files.js';
 import { jobBuilder, restoreCheckpointSpecs } from './job-data.js';
 import { resultSchema, workerMessageSchema, type QueueJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
@@ -135,6 +136,9 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     return { dirs };
   };
 
+  /** Files being written ahead; a coordinator that stops waits for them, then removes what was not committed. */
+  const staging = new Set<Promise<Staged | undefined>>();
+
   /** The worker stored its delivery's files: written ahead, committed when the job completes. */
   const stageEarly = (a: Attached, delivery: string, m: Extract<WorkerMessage, { type: 'stored' }>, host: string) => {
     const before = a.early?.staged;
@@ -143,6 +147,8 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
       return stage(a, delivery, m.bytes, m.sha256, host);
     })().catch(() => undefined);
     a.early = { delivery, sha256: m.sha256, staged };
+    staging.add(staged);
+    void staged.then(() => staging.delete(staged));
   };
 
   /** Writes a finished trial's files into its folders, as a local trial would have left them; false: its files are gone. */
@@ -343,6 +349,10 @@ export function openQueueLauncher(options: QueueLauncherOptions): QueueLauncher 
     async close(finished) {
       closed = true;
       timers.forEach(clearInterval);
+      // no hidden half-delivered folders left in trials/ (a resume writes them again)
+      for (const staged of await withTimeout(Promise.all(staging), 5000) ?? []) {
+        if (typeof staged === 'object' && staged !== null) for (const dir of staged.dirs) await rm(stagingOf(dir), { recursive: true, force: true });
+      }
       if (finished && lostAt === undefined) {
         await withTimeout((async () => {
           await redis.srem(keys.sweeps, name);

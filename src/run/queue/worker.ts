@@ -155,7 +155,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
           // a job this worker no longer holds (taken by another, or its sweep ended) is stopped
           for (;;) {
             await send(queue, String(job.id), token, { type: 'decide', record: { ...record } });
-            const got = await blocking!.blpop(key, stopping() ? 0.2 : 5);
+            const got = await blocking!.blpop(key, stopping() ? 1 : 5);
             if (got) return got[1] === '1';
             if (stopping()) return false;
             if ((await redis.get(`bull:${queue}:${job.id}:lock`)) !== token) {
