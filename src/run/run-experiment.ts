@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../common/atomic.js';
+import { writeFilesAtomic } from '../common/atomic.js';
 import { SpecError } from '../common/errors.js';
 import { loadSpec, type LoadedSpec } from '../config/load.js';
 import type { Override } from '../config/overrides.js';
@@ -39,6 +39,8 @@ export interface TrainOptions {
   events?: TrainEvents;
   /** Sees the data's fingerprint before training; reproduce refuses changed data here. */
   checkData?(fingerprint: DataFingerprint): void;
+  /** The commit recorded in env.json, when the caller knows it (a sweep asks git once, not per trial). */
+  gitCommit?: string | null;
   /** Write plots/ at the end (dlx train does unless --no-plots; reproduce does not). */
   plots?: boolean;
 }
@@ -51,7 +53,8 @@ export interface RunResult {
   plots?: WrittenPlots & { ms: number };
 }
 
-function gitCommit(): string | null {
+/** The commit of the working folder's repository, when there is one. */
+export function gitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
   } catch {
@@ -91,10 +94,8 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   let preprocessing: Preprocessing;
   try {
     release = await acquireRunLock(staging, 'dlx train');
-    await writeFileAtomic(join(staging, files.spec), loaded.text);
-    await writeFileAtomic(join(staging, files.resolved), json(spec));
-    await writeFileAtomic(join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value]))));
-    await writeFileAtomic(join(staging, files.env), json({
+    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
+    const env = {
       dlxVersion,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -104,16 +105,21 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
       argv: options.argv,
       cwd: process.cwd(),
       specFile: resolve(loaded.file),
-      gitCommit: gitCommit(),
+      gitCommit: options.gitCommit === undefined ? gitCommit() : options.gitCommit,
       dataSource: data.source,
       startedAt: start.toISOString(),
       ...options.context,
-    }));
-    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
-    await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
-    await writeFileAtomic(join(staging, files.data), json(fingerprint));
-    await writeFileAtomic(join(staging, files.curve), curveCsv([]));
-    await writeFileAtomic(join(staging, files.metrics), json(metrics));
+    };
+    await writeFilesAtomic([
+      [join(staging, files.spec), loaded.text],
+      [join(staging, files.resolved), json(spec)],
+      [join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value])))],
+      [join(staging, files.env), json(env)],
+      [join(staging, files.preprocessing), json(preprocessing)],
+      [join(staging, files.data), json(fingerprint)],
+      [join(staging, files.curve), curveCsv([])],
+      [join(staging, files.metrics), json(metrics)],
+    ]);
   } catch (e) {
     await rm(firstCreated ?? staging, { recursive: true, force: true });
     throw e;

@@ -18,10 +18,11 @@ import { readable, type Assignment } from '../sweep/space.js';
 import { shouldPrune } from '../sweep/pruners.js';
 import type { EpochRecord } from '../train/loop.js';
 import { runFolderName } from './layout.js';
+import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
-import { forkTrial, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
+import { trialForker, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
 /** Starts a trial somewhere and reports back; the coordinator does not care where. */
@@ -274,10 +275,10 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
       folds.push({ fold, runDir: trialDir(sweepDir, t.number, fold), spec: spec.resolved });
     }
     options.events?.trialStart?.(t.number, t.values);
-    const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forkTrial(options.trialEntry, job, handlers));
+    const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forker.launch(job, handlers));
     const proc = launchTrial({
       sweepDir, trial: t.number, folds, specFile: meta.specFile, specText: sweep.loaded.text,
-      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv,
+      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv, gitCommit: commit,
     }, {
       epoch: (fold, rec) => {
         const value = curveRow(rec)[objective.metric];
@@ -321,6 +322,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   // trials asked but not ended (interrupted, or running when the coordinator was killed) go first,
   // once the processes of a killed coordinator have stopped (they checkpoint when it goes away)
   const retry: Trial[] = trials.filter((t) => t && !ended(t));
+  const commit = gitCommit();
+  const forker = trialForker(options.trialEntry, () => !options.signal?.aborted && (retry.length > 0 || trials.length < sweep.trials));
   await Promise.all(retry.map((t) => pids.get(t.number)).filter((p) => p !== undefined).map((pid) => stopped(pid)));
   for (const t of retry) t.result = undefined;
   options.signal?.addEventListener('abort', () => {
@@ -328,14 +331,18 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     notify();
   });
   await writeSummary();
-  for (;;) {
-    if (!options.signal?.aborted) {
-      retry.sort((a, b) => a.number - b.number);
-      while (running.size < W && retry.length > 0) await launch(retry.shift()!);
-      while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
+  try {
+    for (;;) {
+      if (!options.signal?.aborted) {
+        retry.sort((a, b) => a.number - b.number);
+        while (running.size < W && retry.length > 0) await launch(retry.shift()!);
+        while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
+      }
+      if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
+      await changed();
     }
-    if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
-    await changed();
+  } finally {
+    forker.close();
   }
   await writeSummary();
   if (options.signal?.aborted) {
