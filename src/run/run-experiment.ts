@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFilesAtomic } from '../common/atomic.js';
 import { SpecError } from '../common/errors.js';
-import { loadSpec, type LoadedSpec } from '../config/load.js';
+import type { LoadedSpec } from '../config/load.js';
 import type { Override } from '../config/overrides.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
@@ -63,6 +63,9 @@ export function gitCommit(): string | null {
 }
 
 export async function runExperiment(specFile: string, overrides: Override[], options: TrainOptions): Promise<RunResult> {
+  // loaded here, not at the top: a sweep's trial process starts runs from resolved specs and
+  // need not load the YAML parser
+  const { loadSpec } = await import('../config/load.js');
   return startRun(await loadSpec(specFile, overrides), options);
 }
 
