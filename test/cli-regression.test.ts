@@ -90,3 +90,19 @@ test('a CSV regression target that is not a number, and a classification monitor
   assert.equal(ce.code, 2);
   assert.equal(ce.stderr, "error ce.yaml:1:1: loss: 'cross-entropy' is for classes; a regression target needs 'mse', 'mae', 'huber'\n");
 });
+
+test('cross-validating a regression summarizes MAE, RMSE and R² over the folds, not an accuracy', () => {
+  const cvRuns = join(dir, 'cv-runs');
+  const r = dlx(['train', join(root, 'configs/diabetes-regression.yaml'), '--runs-dir', cvRuns, '--folds', '3', '--set', 'train.epochs=2', '--no-plots']);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = r.stdout.split('\n').find((l) => l.startsWith('3-fold cross-validation'))!;
+  assert.match(summary, /val_loss [\d.]+ ± [\d.]+, val_mae [\d.]+ ± [\d.]+, val_rmse [\d.]+ ± [\d.]+, val_r2 -?[\d.]+ ± [\d.]+$/);
+  assert.doesNotMatch(r.stdout, /NaN|val_acc/);
+  const cvDir = join(cvRuns, 'diabetes-regression', readdirSync(join(cvRuns, 'diabetes-regression'))[0]);
+  const cv = JSON.parse(readFileSync(join(cvDir, 'cv.json'), 'utf8'));
+  assert.equal(cv.val_acc, undefined);
+  assert.equal(cv.val_r2.values.length, 3);
+  const folds = cv.folds.map((f: { best: { val_r2: number } }) => f.best.val_r2);
+  assert.deepEqual(cv.val_r2.values, folds);
+  assert.ok(Math.abs(cv.val_r2.mean - folds.reduce((a: number, b: number) => a + b, 0) / 3) < 1e-12);
+});
