@@ -106,3 +106,14 @@ test('cross-validating a regression summarizes MAE, RMSE and R² over the folds,
   assert.deepEqual(cv.val_r2.values, folds);
   assert.ok(Math.abs(cv.val_r2.mean - folds.reduce((a: number, b: number) => a + b, 0) / 3) < 1e-12);
 });
+
+test('dlx runs shows a regression run with its R², without accuracy columns', () => {
+  const r = dlx(['runs', runs]);
+  assert.equal(r.code, 0, r.stderr);
+  const [header, , row] = r.stdout.split('\n');
+  assert.match(header, /val_loss@best +val_r2@best +test_loss +test_r2$/);
+  assert.doesNotMatch(header, /acc/);
+  const cells = row.trim().split(/ {2,}/);
+  assert.equal(Number(cells[cells.length - 1]), Number(metrics().test.r2.toFixed(4)));
+  assert.equal(Number(cells[cells.length - 3]), Number(metrics().best.val_r2.toFixed(4)));
+});
