@@ -7,12 +7,14 @@ import { Tensor } from '../../engine/tensor.js';
 import type { LayerComponent } from '../layer.js';
 import { elu } from './elu.js';
 import { relu } from './relu.js';
+import { softmaxLayer } from './softmax.js';
 import { sigmoid } from './squashing.js';
 
 test('backward before forward is refused with a message naming the activation', () => {
-  const components: LayerComponent[] = [relu, sigmoid, elu];
+  const components: LayerComponent[] = [relu, sigmoid, elu, softmaxLayer];
   for (const component of components) {
     const layer = component.create(component.schema.parse({ type: component.type }), context([2]));
+    assert.equal(layer.type, component.type);
     assert.throws(() => layer.backward(Tensor.from([1, 2], [1, 1])), { message: `${component.type}.backward before forward` });
   }
 });

@@ -38,3 +38,16 @@ test('the outputs from logits: softmax rows, element-wise sigmoid, the logits th
     assert.notEqual(y.data, logits.data, `${name}: a copy`);
   }
 });
+
+test('mae and Huber for classes compare every output with the one-hot target, hand-computed', () => {
+  // logits (0.5, 0.2 | 0, −1), labels 0 and 1: targets (1, 0 | 0, 1), errors −0.5, 0.2, 0, −2
+  const logits = Tensor.from([2, 2], [0.5, 0.2, 0, -1]);
+  const labels = Int32Array.from([0, 1]);
+  const compute = (name: string) => findLoss(name).create(lossSchema.parse(name)).compute(logits, labels);
+  const mae = compute('mae');
+  assert.ok(Math.abs(mae.loss - (0.5 + 0.2 + 0 + 2) / 4) < 1e-7, `${mae.loss}`);
+  assertClose(mae.grad.data, [-0.25, 0.25, 0, -0.25], 1e-7, 0, 'mae gradient');
+  const huber = compute('huber');
+  assert.ok(Math.abs(huber.loss - (0.125 + 0.02 + 0 + 1.5) / 4) < 1e-7, `${huber.loss}`);
+  assertClose(huber.grad.data, [-0.125, 0.05, 0, -0.25], 1e-6, 1e-9, 'huber gradient');
+});

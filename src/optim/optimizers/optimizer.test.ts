@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose } from '../../../test/helpers.js';
+import type { Backend } from '../../engine/backend.js';
+import { referenceBackend } from '../../engine/reference.js';
 import { createOptimizer, optimizerSchema, optimizerRegistry } from './index.js';
 
 const slotsOf: [Record<string, unknown>, string[]][] = [
@@ -60,4 +62,16 @@ test('a parameter whose saved state lacks a slot starts from zero state instead 
   resumed.step([{ name: 'w', value: a, grad: grad() }], 0.1, 1);
   fresh.step([{ name: 'w', value: b, grad: grad() }], 0.1, 1);
   assert.deepEqual([...a], [...b]);
+});
+
+test("with a backend, Adam's float32 update runs in the backend's kernel (threads, SIMD); float64 weights never go there", () => {
+  let calls = 0;
+  const backend: Backend = { ...referenceBackend, adam: (...args) => { calls++; referenceBackend.adam(...args); } };
+  const optimizer = createOptimizer(optimizerSchema.parse({ type: 'adam', lr: 0.1, eps: 0.5 }), backend);
+  const w = Float32Array.from([1, 1]);
+  optimizer.step([{ name: 'w', value: w, grad: Float32Array.from([2, -0.5]) }], 0.1, 1);
+  assert.equal(calls, 1);
+  assertClose(w, [1 - (0.1 * 2) / 2.5, 1 + (0.1 * 0.5) / 1], 1e-7, 0, 'adam step 1 in the kernel');
+  optimizer.step([{ name: 'w64', value: Float64Array.from([1]), grad: Float64Array.from([1]) }], 0.1, 1);
+  assert.equal(calls, 1, 'float64 weights use the float64 rule');
 });
