@@ -1,0 +1,51 @@
+// The plot worker thread (started by plotter.ts): loads vega and vega-lite and draws the warm-up
+// plots while the caller trains or sweeps, then draws the real plots when asked, from data the
+// caller read (no zod, no checkpoint reading here). A request that arrives during the warm-up
+// stops it after the plot being drawn.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SweepData } from '../plots/sweep-data.js';
+import type { WarmupKind } from '../plots/warmup.js';
+import { drawRunPlots, writePlotFiles, type RunPlotInputs } from './plots.js';
+import { drawSweepPlots } from './sweep-plots.js';
+
+export type PlotRequest = { kind: 'run'; dir: string; inputs: RunPlotInputs } | { kind: 'sweep'; dir: string; sweep: SweepData };
+
+export type PlotReply =
+  | { ok: true; dir: string; files: string[] }
+  | { ok: false; name: string; message: string; exitCode?: number };
+
+let asked = false;
+
+async function warmUp(kind: WarmupKind): Promise<void> {
+  const { toSvg } = await import('../plots/render.js');
+  const { warmupSpecs } = await import('../plots/warmup.js');
+  for (const spec of warmupSpecs(kind)) {
+    if (asked) return;
+    await toSvg(spec);
+  }
+}
+
+/** Draws and writes the request's plots: the same bytes in a worker or in-process. */
+export async function drawRequest(request: PlotRequest) {
+  return writePlotFiles(request.dir, request.kind === 'run' ? await drawRunPlots(request.inputs) : await drawSweepPlots(request.sweep));
+}
+
+async function answer(request: PlotRequest): Promise<PlotReply> {
+  try {
+    return { ok: true, ...(await drawRequest(request)) };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    return { ok: false, name: err.name, message: err.message, ...(typeof exitCode === 'number' && { exitCode }) };
+  }
+}
+
+const port = parentPort;
+if (port && workerData?.dlxPlotWorker) {
+  const warming = warmUp(workerData.dlxPlotWorker as WarmupKind).catch(() => undefined);
+  port.on('message', (request: PlotRequest) => {
+    asked = true;
+    // the warm-up's current plot ends first, so that one plot draws at a time
+    void warming.then(() => answer(request)).then((reply) => port.postMessage(reply));
+  });
+}
