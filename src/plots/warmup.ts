@@ -1,20 +1,20 @@
-// Small specs of every kind the run and sweep plots draw. The plot worker (src/run/plotter.ts)
+// Small specs of the kinds the run and sweep plots draw. The plot worker (src/run/plotter.ts)
 // renders them while a run trains or a sweep searches, so that V8 has compiled vega's and
 // vega-lite's code paths before the real plots are asked for: drawing cold code costs about
-// three times drawing warm code. Pure: made-up numbers, no files.
+// twice drawing warm code. norms.svg (opt-in) is left out: it shares curves.svg's code,
+// and each warm-up plot costs CPU. Pure: made-up numbers, no files.
 import type { TopLevelSpec } from 'vega-lite';
 import { confusionSpec } from './confusion.js';
 import { curvesSpec } from './curves.js';
 import { importanceSpec, foldsSpec, objectiveSpec, paramsSpec, parallelSpec } from './sweep.js';
 import { lrSpec } from './lr.js';
-import { normsSpec } from './norms.js';
 import type { SweepData } from './sweep-data.js';
 import { weightsSpec } from './weights.js';
 
 export type WarmupKind = 'run' | 'sweep';
 
 function runSpecs(): TopLevelSpec[] {
-  const rows = [1, 2, 3].map((epoch) => ({ epoch, lr: 0.1, train_loss: 1 / epoch, train_acc: 0.5 + epoch / 10, val_loss: 1.2 / epoch, val_acc: 0.4 + epoch / 10, grad_norm_0: 1e-3, weight_norm_0: 1 }));
+  const rows = [1, 2, 3].map((epoch) => ({ epoch, lr: 0.1, train_loss: 1 / epoch, train_acc: 0.5 + epoch / 10, val_loss: 1.2 / epoch, val_acc: 0.4 + epoch / 10}));
   const counts = [[3, 1], [0, 4]];
   const weights = Float32Array.from([-0.5, 0, 0.25, 0.5, 0, -0.1]);
   return [
@@ -22,7 +22,6 @@ function runSpecs(): TopLevelSpec[] {
     lrSpec([0, 1, 2, 3].map((step) => ({ step, lr: 0.1 / (step + 1) })), 'update'),
     confusionSpec([{ split: 'val', classes: ['a', 'b'], counts }, { split: 'test', classes: ['a', 'b'], counts }]),
     weightsSpec([{ name: 'layer 0 (dense)', shape: [2, 3], values: weights }]),
-    normsSpec(rows),
   ];
 }
 

@@ -3,12 +3,8 @@
 // caller read (no zod, no checkpoint reading here). A request that arrives during the warm-up
 // stops it after the plot being drawn.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SweepData } from '../plots/sweep-data.js';
 import type { WarmupKind } from '../plots/warmup.js';
-import { drawRunPlots, writePlotFiles, type RunPlotInputs } from './plots.js';
-import { drawSweepPlots } from './sweep-plots.js';
-
-export type PlotRequest = { kind: 'run'; dir: string; inputs: RunPlotInputs } | { kind: 'sweep'; dir: string; sweep: SweepData };
+import { drawRequest, type PlotRequest } from './draw-plots.js';
 
 export type PlotReply =
   | { ok: true; dir: string; files: string[] }
@@ -23,11 +19,6 @@ async function warmUp(kind: WarmupKind): Promise<void> {
     if (asked) return;
     await toSvg(spec);
   }
-}
-
-/** Draws and writes the request's plots: the same bytes in a worker or in-process. */
-export async function drawRequest(request: PlotRequest) {
-  return writePlotFiles(request.dir, request.kind === 'run' ? await drawRunPlots(request.inputs) : await drawSweepPlots(request.sweep));
 }
 
 async function answer(request: PlotRequest): Promise<PlotReply> {

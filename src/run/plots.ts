@@ -2,20 +2,21 @@
 // from the run folder's own files (curve.csv, metrics.json, resolved.json, the checkpoints).
 // Each file is written atomically. Vega loads on first use, so commands that draw nothing do
 // not pay for it.
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../common/atomic.js';
 import { createSchedule } from '../optim/schedules/index.js';
 import type { ConfusionMatrix } from '../plots/confusion.js';
-import type { CurveMarks, Row } from '../plots/curves.js';
+import type { Row } from '../plots/curves.js';
 import type { LayerWeights } from '../plots/weights.js';
 import type { LrPoint } from '../plots/lr.js';
 import type { Plot } from '../plots/html.js';
 import { readCheckpoint, type LoadedCheckpoint } from '../train/checkpoint.js';
 import { evaluateRun } from './evaluate-run.js';
-import { files, type RunPlot } from './layout.js';
+import { drawRunPlots, writePlotFiles, type RunPlotInputs, type WrittenPlots } from './draw-plots.js';
+import { files } from './layout.js';
 import { curveRow, readCurve, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import type { ResolvedSpec } from '../config/spec.js';
+
+export type { RunPlotInputs, WrittenPlots };
 
 /** The most points lr.svg draws (about one per pixel); longer runs are sampled at even steps. */
 const MAX_LR_POINTS = 600;
@@ -27,10 +28,6 @@ export interface RunPlotOptions {
   confusion?: ConfusionMatrix[];
 }
 
-export interface WrittenPlots {
-  dir: string;
-  files: string[];
-}
 
 /** The learning rate at each update (or epoch) of the run, from its resolved schedule. */
 export function lrPoints(spec: ResolvedSpec, epochs: number, updatesPerEpoch: number | undefined, rows: readonly Row[]): { per: 'update' | 'epoch'; points: LrPoint[] } {
@@ -92,16 +89,6 @@ async function confusionOf(runDir: string, metrics: RunMetrics): Promise<Confusi
   return out;
 }
 
-/** What a run's plots are drawn from: plain data, so a worker thread can draw them (plotter.ts). */
-export interface RunPlotInputs {
-  rows: Row[];
-  marks: CurveMarks;
-  lr: { per: 'update' | 'epoch'; points: LrPoint[] };
-  confusion: ConfusionMatrix[];
-  bestEpoch: number;
-  layers: LayerWeights[];
-}
-
 /** Reads what the plots need from the run folder (and takes the confusion matrices the caller has). */
 export async function runPlotInputs(runDir: string, options: RunPlotOptions = {}): Promise<RunPlotInputs> {
   const [records, metrics, spec] = await Promise.all([readCurve(runDir), readMetrics(runDir), readRunSpec(runDir)]);
@@ -119,36 +106,9 @@ export async function runPlotInputs(runDir: string, options: RunPlotOptions = {}
   };
 }
 
-/** The run's plots as SVG strings, in file order. Vega loads on first use. */
-export async function drawRunPlots(inputs: RunPlotInputs): Promise<Plot[]> {
-  const { toSvg } = await import('../plots/render.js');
-  const { curvesSpec } = await import('../plots/curves.js');
-  const { lrSpec } = await import('../plots/lr.js');
-  const { confusionSpec } = await import('../plots/confusion.js');
-  const { weightsSpec } = await import('../plots/weights.js');
-  const { hasNorms, normsSpec } = await import('../plots/norms.js');
-  const { rows, lr } = inputs;
-  const plots: (Plot & { name: RunPlot })[] = [
-    { name: 'curves', svg: await toSvg(curvesSpec(rows, inputs.marks)) },
-    { name: 'lr', svg: await toSvg(lrSpec(lr.points, lr.per)) },
-    { name: 'confusion', svg: await toSvg(confusionSpec(inputs.confusion)) },
-    { name: 'weights', svg: await toSvg(weightsSpec(inputs.layers, `Weights at the best epoch (${inputs.bestEpoch})`)) },
-  ];
-  if (hasNorms(Object.keys(rows[0] ?? {}))) plots.push({ name: 'norms', svg: await toSvg(normsSpec(rows)) });
-  return plots;
-}
-
 /** The run's plots as SVG strings, in file order, without writing anything. */
 export async function renderRunPlots(runDir: string, options: RunPlotOptions = {}): Promise<Plot[]> {
   return drawRunPlots(await runPlotInputs(runDir, options));
-}
-
-/** Writes each plot to `<dir>/plots/<name>.svg`, atomically. */
-export async function writePlotFiles(folder: string, plots: readonly Plot[]): Promise<WrittenPlots> {
-  const dir = join(folder, files.plots);
-  await mkdir(dir, { recursive: true });
-  for (const p of plots) await writeFileAtomic(join(dir, `${p.name}.svg`), p.svg);
-  return { dir, files: plots.map((p) => join(dir, `${p.name}.svg`)) };
 }
 
 export async function writeRunPlots(runDir: string, options: RunPlotOptions = {}): Promise<WrittenPlots> {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fakeSweep } from '../../test/fake-sweep.js';
 import { tempDir } from '../../test/helpers.js';
-import { drawRequest, type PlotRequest } from './plot-worker.js';
+import { drawRequest, type PlotRequest, type RunPlotInputs } from './draw-plots.js';
 import { startPlotter } from './plotter.js';
-import { linearCorners, type RunPlotInputs } from './plots.js';
+import { linearCorners } from './plots.js';
 import { readSweep } from './sweep-read.js';
 
 const inputs: RunPlotInputs = {

@@ -7,8 +7,9 @@ import { Worker } from 'node:worker_threads';
 import { DataError, EnvironmentError, ExitCode } from '../common/errors.js';
 import type { ConfusionMatrix } from '../plots/confusion.js';
 import type { WarmupKind } from '../plots/warmup.js';
-import { drawRequest, type PlotReply, type PlotRequest } from './plot-worker.js';
-import { runPlotInputs, type WrittenPlots } from './plots.js';
+import { drawRequest, type PlotRequest, type WrittenPlots } from './draw-plots.js';
+import type { PlotReply } from './plot-worker.js';
+import { runPlotInputs } from './plots.js';
 import { readSweep } from './sweep-read.js';
 
 export interface Plotter {
