@@ -9,6 +9,8 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { pedAnova } from '../dist/src/plots/importance.js';
+import { readSweep } from '../dist/src/run/sweep-read.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -49,13 +51,19 @@ function sweepTrials(sweepDir) {
   return { params, trials: lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i], v]))) };
 }
 
-function runSweep(item, variant, file) {
+/** Each searched parameter's share of PED-ANOVA importance (the numbers of importance.svg). */
+async function importance(sweepDir) {
+  const sweep = await readSweep(sweepDir);
+  return Object.fromEntries(pedAnova(sweep.params, sweep.trials, sweep.mode).map((i) => [i.id, Number(i.share.toFixed(3))]));
+}
+
+async function runSweep(item, variant, file) {
   const t = Date.now();
   const done = lastJson(dlx(['sweep', join(lecture, file), '--runs-dir', join(out, 'sweeps'), '--json']));
   const { params, trials } = sweepTrials(done.sweepDir);
   const distinct = Object.fromEntries(params.map((p) => [p, new Set(trials.map((tr) => tr[p])).size]));
   const best = done.best && trials[done.best.trial];
-  const row = { item: item.name, variant, sweepDir: done.sweepDir, trials: done.trials, best_value: done.best?.value, best_params: best && Object.fromEntries(params.map((p) => [p, Number(best[p])])), distinct_values: distinct, seconds: (Date.now() - t) / 1000 };
+  const row = { item: item.name, variant, sweepDir: done.sweepDir, trials: done.trials, best_value: done.best?.value, best_params: best && Object.fromEntries(params.map((p) => [p, Number(best[p])])), distinct_values: distinct, importance: await importance(done.sweepDir), seconds: (Date.now() - t) / 1000 };
   const ens = done.summary.ensemble;
   if (ens) {
     const accs = ens.val.members.map((m) => m.accuracy);
@@ -67,7 +75,7 @@ function runSweep(item, variant, file) {
     });
     process.stdout.write(`${item.name} ${variant}: members' val acc ${accs.map(pct).join(', ')} %, mean ${pct(row.mean_val_acc)} %, ensemble ${pct(row.ensemble_val_acc)} %; test mean ${pct(row.mean_test_acc)} %, ensemble ${pct(row.ensemble_test_acc)} % (${row.seconds.toFixed(1)} s)\n`);
   } else {
-    process.stdout.write(`${item.name} ${variant}: best ${done.summary.metric} ${done.best?.value} at ${JSON.stringify(row.best_params)}; distinct values ${JSON.stringify(distinct)} (${row.seconds.toFixed(1)} s)\n`);
+    process.stdout.write(`${item.name} ${variant}: best ${done.summary.metric} ${done.best?.value} at ${JSON.stringify(row.best_params)}; distinct values ${JSON.stringify(distinct)}; importance ${JSON.stringify(row.importance)} (${row.seconds.toFixed(1)} s)\n`);
   }
   return row;
 }
@@ -81,7 +89,7 @@ const where = {};
 for (const item of items) {
   if (item.sweeps) {
     for (const [variant, file] of Object.entries(item.sweeps)) {
-      const row = runSweep(item, variant, file);
+      const row = await runSweep(item, variant, file);
       rows.push(row);
       sweeps.push(row.sweepDir);
       where[`${item.name}/${variant}`] = row.sweepDir;
