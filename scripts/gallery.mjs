@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run gallery [-- --out DIR] [-- --docs DIR]: trains every variant of configs/lecture/gallery.yaml
+// npm run gallery [-- [--out DIR] [--docs DIR]]: trains every variant of configs/lecture/gallery.yaml
 // with the built dlx and runs its sweeps, overlays each item's curves (dlx compare --plot) and
 // writes one report of every run and sweep (dlx report). Prints what was measured and writes it
 // to summary.json; --docs copies the key pictures (README "The lecture gallery") into DIR.
