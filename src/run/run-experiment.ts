@@ -20,7 +20,8 @@ import { files, runFolderName, stagingName } from './layout.js';
 import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
-import { timedPlots, type WrittenPlots } from './plots.js';
+import type { WrittenPlots } from './plots.js';
+import { plotRun, startPlotter, type Plotter } from './plotter.js';
 import { dlxVersion } from './version.js';
 import { curveCsv, json } from './writers.js';
 
@@ -74,6 +75,16 @@ export type RunSource = Pick<LoadedSpec, 'file' | 'text' | 'overrides' | 'resolv
 
 /** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
 export async function startRun(loaded: RunSource, options: TrainOptions): Promise<RunResult> {
+  // the plot worker loads and warms vega while the data loads and the model trains
+  const plotter = options.plots ? startPlotter('run') : undefined;
+  try {
+    return await trainNewRun(loaded, options, plotter);
+  } finally {
+    plotter?.close();
+  }
+}
+
+async function trainNewRun(loaded: RunSource, options: TrainOptions, plotter: Plotter | undefined): Promise<RunResult> {
   const spec = loaded.resolved;
   const built = await build(spec, loaded.file, { backend: options.backend, threads: options.threads });
   const { model, data } = built;
@@ -137,7 +148,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
       metadata: checkpointMetadata(spec, preprocessing, { backend: name, threads, kernels: variant, specFile: resolve(loaded.file) }),
       signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
     });
-    const plots = options.plots ? await timedPlots(result.runDir, result.confusion) : undefined;
+    const plots = options.plots ? await plotRun(plotter, result.runDir, result.confusion) : undefined;
     return { runDir: result.runDir, spec, metrics: result.metrics, plots };
   } finally {
     await release(folder.dir);

@@ -32,7 +32,7 @@ export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialPro
 import { json } from './writers.js';
 import { ensembleRuns } from './ensemble.js';
 import { evaluateRun } from './evaluate-run.js';
-import { writeSweepPlots } from './sweep-plots.js';
+import { plotSweep, startPlotter, type Plotter, type TimedPlots } from './plotter.js';
 
 export interface SweepEvents {
   trialStart?(trial: number, values: Record<string, number | string>): void;
@@ -65,6 +65,8 @@ export interface SweepOutcome {
   counts: Record<string, number>;
   /** best.json as written: test metrics and the ensemble when asked. */
   summary: Record<string, unknown>;
+  /** The sweep's plots/ and how long the end of the sweep waited for them. */
+  plots: TimedPlots;
 }
 
 interface Trial {
@@ -170,7 +172,18 @@ function bestOf(values: number[], mode: 'min' | 'max'): { value: number; epoch: 
   return best;
 }
 
-async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: SweepOptions & { workers: number; threads: number }, resumed: boolean): Promise<SweepOutcome> {
+type CoordinateOptions = SweepOptions & { workers: number; threads: number };
+
+async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean): Promise<SweepOutcome> {
+  const plots: { plotter?: Plotter } = {};
+  try {
+    return await coordinateTrials(sweep, sweepDir, meta, journal, options, resumed, plots);
+  } finally {
+    plots.plotter?.close();
+  }
+}
+
+async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean, plots: { plotter?: Plotter }): Promise<SweepOutcome> {
   const { objective, settings } = sweep;
   const W = options.workers;
   const orient = (v: number) => (objective.mode === 'min' ? v : -v);
@@ -339,6 +352,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
         while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
       }
       if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
+      // the last trials are running: the plot worker loads and warms vega on the cores they leave idle
+      if (!plots.plotter && !options.signal?.aborted && retry.length === 0 && !canAsk(trials.length)) plots.plotter = startPlotter('sweep');
       await changed();
     }
   } finally {
@@ -371,7 +386,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
   // the sweep's pictures: objective per trial, parallel coordinates, importance, fold spread
-  await writeSweepPlots(sweepDir);
+  const drawn = await plotSweep(plots.plotter, sweepDir);
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
-  return { sweepDir, trials: trials.length, best, counts, summary: bestJson };
+  return { sweepDir, trials: trials.length, best, counts, summary: bestJson, plots: drawn };
 }
