@@ -66,6 +66,39 @@ async function dlxSearch(method, fn, seed, trials) {
   return best;
 }
 
+/**
+ * The Mann–Whitney U test (normal approximation with the tie correction), two-sided: whether
+ * the best values of two samplers over the same seeds differ by more than chance. Returns the
+ * probability that a value of a is below one of b (0.5: neither is better) and the p-value.
+ */
+export function mannWhitney(a, b) {
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const ranks = new Array(all.length);
+  let ties = 0;
+  for (let i = 0; i < all.length;) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1].v === all[i].v) j++;
+    for (let k = i; k <= j; k++) ranks[k] = (i + j) / 2 + 1;
+    const t = j - i + 1;
+    ties += t ** 3 - t;
+    i = j + 1;
+  }
+  const n1 = a.length, n2 = b.length, n = n1 + n2;
+  const r1 = all.reduce((acc, e, i) => acc + (e.g === 0 ? ranks[i] : 0), 0);
+  const u1 = r1 - (n1 * (n1 + 1)) / 2;
+  const mean = (n1 * n2) / 2;
+  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))));
+  const z = sd === 0 ? 0 : (Math.abs(u1 - mean) - 0.5) / sd;
+  return { pBelow: 1 - u1 / (n1 * n2), p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+}
+
+/** Φ(x), by the Abramowitz–Stegun 7.1.26 erf approximation (|error| < 1.5e-7). */
+function normalCdf(x) {
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
 /** Runs both sides; returns {trials, seeds, rows: [{function, sampler, bests, q1, median, q3}], peer}. */
 export async function sweepSearchBench({ trials = 50, seeds = 25, python = process.env.DLX_PYTHON ?? '/usr/bin/python3' } = {}) {
   const rows = [];
@@ -90,6 +123,14 @@ export function formatSweepSearch(result) {
   for (const r of result.rows) {
     const f = (v) => v.toFixed(4).padStart(8);
     lines.push(`search    ${r.function.padEnd(10)} ${r.sampler.padEnd(14)} ${f(r.median)}  [${f(r.q1)}, ${f(r.q3)}]   (minimum ${functions[r.function].minimum})`);
+  }
+  for (const name of Object.keys(functions)) {
+    const of = (sampler) => result.rows.find((r) => r.function === name && r.sampler === sampler)?.bests;
+    for (const [a, b] of [['dlx tpe', 'optuna tpe'], ['dlx tpe', 'dlx random']]) {
+      if (!of(a) || !of(b)) continue;
+      const t = mannWhitney(of(a), of(b));
+      lines.push(`search    ${name.padEnd(10)} ${a} vs ${b}: P(${a} lower) = ${t.pBelow.toFixed(2)}, Mann–Whitney two-sided p = ${t.p.toFixed(3)}`);
+    }
   }
   if (result.peerError) lines.push(`search    optuna peer not run: ${result.peerError}`);
   return lines;

@@ -176,7 +176,7 @@ if (value('--section') === 'gemm') {
     }
   }
   if (!only || only === 'sweep') {
-    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }), throughput: throughputBench() };
+    result.sweep = { search: await sweepSearchBench({ trials: Number(value('--trials', '50')), seeds: Number(value('--seeds', '25')) }), throughput: await throughputBench() };
   }
   if (only === 'queue') {
     result.queue = await queueBench({ trials: Number(value('--trials', '24')), workerCounts: value('--queue-workers', '1,2,4').split(',').map(Number) });

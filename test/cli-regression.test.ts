@@ -90,3 +90,30 @@ test('a CSV regression target that is not a number, and a classification monitor
   assert.equal(ce.code, 2);
   assert.equal(ce.stderr, "error ce.yaml:1:1: loss: 'cross-entropy' is for classes; a regression target needs 'mse', 'mae', 'huber'\n");
 });
+
+test('cross-validating a regression summarizes MAE, RMSE and R² over the folds, not an accuracy', () => {
+  const cvRuns = join(dir, 'cv-runs');
+  const r = dlx(['train', join(root, 'configs/diabetes-regression.yaml'), '--runs-dir', cvRuns, '--folds', '3', '--set', 'train.epochs=2', '--no-plots']);
+  assert.equal(r.code, 0, r.stderr);
+  const summary = r.stdout.split('\n').find((l) => l.startsWith('3-fold cross-validation'))!;
+  assert.match(summary, /val_loss [\d.]+ ± [\d.]+, val_mae [\d.]+ ± [\d.]+, val_rmse [\d.]+ ± [\d.]+, val_r2 -?[\d.]+ ± [\d.]+$/);
+  assert.doesNotMatch(r.stdout, /NaN|val_acc/);
+  const cvDir = join(cvRuns, 'diabetes-regression', readdirSync(join(cvRuns, 'diabetes-regression'))[0]);
+  const cv = JSON.parse(readFileSync(join(cvDir, 'cv.json'), 'utf8'));
+  assert.equal(cv.val_acc, undefined);
+  assert.equal(cv.val_r2.values.length, 3);
+  const folds = cv.folds.map((f: { best: { val_r2: number } }) => f.best.val_r2);
+  assert.deepEqual(cv.val_r2.values, folds);
+  assert.ok(Math.abs(cv.val_r2.mean - folds.reduce((a: number, b: number) => a + b, 0) / 3) < 1e-12);
+});
+
+test('dlx runs shows a regression run with its R², without accuracy columns', () => {
+  const r = dlx(['runs', runs]);
+  assert.equal(r.code, 0, r.stderr);
+  const [header, , row] = r.stdout.split('\n');
+  assert.match(header, /val_loss@best +val_r2@best +test_loss +test_r2$/);
+  assert.doesNotMatch(header, /acc/);
+  const cells = row.trim().split(/ {2,}/);
+  assert.equal(Number(cells[cells.length - 1]), Number(metrics().test.r2.toFixed(4)));
+  assert.equal(Number(cells[cells.length - 3]), Number(metrics().best.val_r2.toFixed(4)));
+});

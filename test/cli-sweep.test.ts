@@ -330,3 +330,23 @@ test("a trial whose process is killed is retried from its checkpoint, and the sw
   assert.match(retries[0].reason, /killed by SIGKILL/);
   assertSameSweep(sweep, reference);
 });
+
+test('--set reaches the sweep section: sweep.trials=2 runs two trials; a bad --set value is named with its position', () => {
+  const dir = tempDir();
+  const spec = write(dir, 'set', base('set', 1) + `sweep:
+  method: random
+  trials: 20
+  metric: val_loss
+  params:
+    optimizer.lr: {log-uniform: [0.01, 0.5]}
+`);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs'), '--set', 'sweep.trials=2', '--set', 'train.epochs=2']);
+  assert.equal(r.code, 0, r.stderr);
+  const sweep = onlySweep(join(dir, 'runs'), 'set');
+  assert.deepEqual(summary(sweep).slice(1).map((c) => c[0]), ['0', '1']);
+  assert.equal(json(join(sweep, 'trials', '1', 'resolved.json')).train.epochs, 2);
+  const bad = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs2'), '--set', 'sweep.trials=0']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /set\.yaml:\d+:\d+ \(with --set sweep\.trials=0\): sweep\.trials: expected a number ≥ 1, found 0/);
+  assert.ok(!existsSync(join(dir, 'runs2')), 'nothing written');
+});

@@ -12,8 +12,9 @@ export interface AtomicOptions {
 
 let counter = 0;
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicOptions = {}): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+const tempOf = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+
+async function writeSynced(temp: string, path: string, data: string | Uint8Array): Promise<void> {
   try {
     const handle = await open(temp, 'w');
     try {
@@ -22,12 +23,47 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
+  } catch (e) {
+    // a write on a full disk names no path: name the file it was for
+    if (e instanceof Error && 'code' in e && !('path' in e)) Object.assign(e, { path });
+    throw e;
+  }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicOptions = {}): Promise<void> {
+  const temp = tempOf(path);
+  try {
+    await writeSynced(temp, path, data);
     await options.beforeRename?.(temp);
     await rename(temp, path);
   } catch (e) {
     await rm(temp, { force: true });
-    // a write on a full disk names no path: name the file it was for
     if (e instanceof Error && 'code' in e && !('path' in e)) Object.assign(e, { path });
+    throw e;
+  }
+}
+
+/**
+ * Several files, each atomically: their temporaries are written and flushed at once (one wait
+ * for the disk instead of one per file), then renamed in the given order, so a crash leaves the
+ * first files of the list new and the rest old — the order the caller's consistency relies on.
+ */
+export async function writeFilesAtomic(entries: readonly (readonly [path: string, data: string | Uint8Array])[]): Promise<void> {
+  const temps = entries.map(([path]) => tempOf(path));
+  try {
+    const written = await Promise.allSettled(entries.map(([path, data], i) => writeSynced(temps[i], path, data)));
+    const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const [i, [path]] of entries.entries()) {
+      try {
+        await rename(temps[i], path);
+      } catch (e) {
+        if (e instanceof Error && 'code' in e && !('path' in e)) Object.assign(e, { path });
+        throw e;
+      }
+    }
+  } catch (e) {
+    await Promise.all(temps.map((t) => rm(t, { force: true })));
     throw e;
   }
 }

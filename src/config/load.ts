@@ -124,6 +124,10 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
     const pos = locate(doc, path, false, lines);
     return `${file}:${pos.line}:${pos.col}`;
   };
+  // a sweep's own settings take --set too (sweep.trials=50), before the section is taken apart
+  const hasSweep = spec.sweep !== undefined && options.sweep === 'allow';
+  const ofSweep = (o: Override) => hasSweep && o.path[0] === 'sweep';
+  applyOverrides(spec, overrides.filter(ofSweep));
   const sweep = spec.sweep;
   if (sweep !== undefined) {
     if (options.sweep !== 'allow') {
@@ -131,7 +135,7 @@ export function parseSpec(file: string, text: string, overrides: readonly Overri
     }
     delete spec.sweep;
   }
-  applyOverrides(spec, overrides);
+  applyOverrides(spec, overrides.filter((o) => !ofSweep(o)));
   const model = spec.model;
   const layers = model !== null && typeof model === 'object' && 'layers' in model ? model.layers : undefined;
   if (Array.isArray(layers) && layers.length > MAX_LAYERS) {

@@ -16,9 +16,9 @@ export const metricsSchema = z.looseObject({
   status: z.enum(['running', 'finished', 'stopped-early', 'interrupted', 'diverged', 'failed']),
   epochs: z.number().int().min(0),
   final: row.partial().optional(),
-  best: z.object({ epoch: z.number().int(), monitor: z.string(), value: z.number(), val_loss: z.number().nullable(), val_acc: z.number().nullable().optional() }).optional(),
+  best: z.object({ epoch: z.number().int(), monitor: z.string(), value: z.number(), val_loss: z.number().nullable(), val_acc: z.number().nullable().optional(), val_r2: z.number().nullable().optional() }).optional(),
   restoredBest: z.number().int().optional(),
-  test: z.object({ loss: z.number(), accuracy: z.number().optional(), count: z.number() }).optional(),
+  test: z.object({ loss: z.number(), accuracy: z.number().optional(), r2: z.number().optional(), count: z.number() }).optional(),
 });
 export type CheckedMetrics = z.infer<typeof metricsSchema>;
 

@@ -20,11 +20,15 @@ export interface FoldSummary {
   values: number[];
 }
 
+type Best = NonNullable<RunMetrics['best']>;
+/** The validation columns summarized over folds: accuracy for classes, errors and R² for a regression. */
+export type CvColumn = keyof Pick<Best, 'val_loss' | 'val_acc' | 'val_mae' | 'val_rmse' | 'val_r2'>;
+
 export interface CrossValidation {
   dir: string;
   folds: { runDir: string; metrics: RunMetrics }[];
-  val_loss: FoldSummary;
-  val_acc: FoldSummary;
+  /** In column order: val_loss first. */
+  summary: Partial<Record<CvColumn, FoldSummary>>;
 }
 
 /** Mean and population standard deviation (numpy's default). */
@@ -48,12 +52,10 @@ export async function crossValidate(specFile: string, overrides: Override[], k: 
     const r = await startRun({ ...loaded, resolved: v.resolved }, { ...options, runDir: join(dir, `fold-${index}`), context: { crossValidation: dir, fold: index, folds: k } });
     folds.push({ runDir: r.runDir, metrics: r.metrics });
   }
-  const cv: CrossValidation = {
-    dir,
-    folds,
-    val_loss: spread(folds.map((f) => f.metrics.best!.val_loss)),
-    val_acc: spread(folds.map((f) => f.metrics.best!.val_acc ?? NaN)),
-  };
-  await writeFileAtomic(join(dir, 'cv.json'), json({ folds: folds.map((f) => ({ runDir: f.runDir.slice(dir.length + 1), best: f.metrics.best })), val_loss: cv.val_loss, val_acc: cv.val_acc }));
+  const regression = folds[0].metrics.best?.val_r2 !== undefined;
+  const columns: CvColumn[] = regression ? ['val_loss', 'val_mae', 'val_rmse', 'val_r2'] : ['val_loss', 'val_acc'];
+  const summary = Object.fromEntries(columns.map((c) => [c, spread(folds.map((f) => f.metrics.best?.[c] ?? NaN))]));
+  const cv: CrossValidation = { dir, folds, summary };
+  await writeFileAtomic(join(dir, 'cv.json'), json({ folds: folds.map((f) => ({ runDir: f.runDir.slice(dir.length + 1), best: f.metrics.best })), ...summary }));
   return cv;
 }

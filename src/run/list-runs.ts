@@ -25,8 +25,11 @@ export interface RunRow {
   bestMonitor: string | null;
   bestValLoss: number | null;
   bestValAcc: number | null;
+  /** A regression's R² (it has no accuracy). */
+  bestValR2: number | null;
   testLoss: number | null;
   testAcc: number | null;
+  testR2: number | null;
   /** Why a damaged folder is damaged. */
   problems: string[];
 }
@@ -66,8 +69,10 @@ async function runRow(name: string, folder: string, path: string, staging: boole
     bestMonitor: m?.best?.monitor ?? null,
     bestValLoss: m?.best?.val_loss ?? null,
     bestValAcc: m?.best?.val_acc ?? null,
+    bestValR2: m?.best?.val_r2 ?? null,
     testLoss: m?.test?.loss ?? null,
     testAcc: m?.test?.accuracy ?? null,
+    testR2: m?.test?.r2 ?? null,
     problems: [],
   };
   if (staging) {

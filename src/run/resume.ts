@@ -15,7 +15,8 @@ import { acquireRunLock } from './lock.js';
 import { readCurve, readEnv, readMetrics, readPreprocessing, readRunSpec, type RunMetrics } from './run-folder.js';
 import { ended, finishRun, trainInFolder } from './session.js';
 import { checkRunData } from './data-check.js';
-import { timedPlots, type WrittenPlots } from './plots.js';
+import type { WrittenPlots } from './plots.js';
+import { plotRun, startPlotter, type Plotter } from './plotter.js';
 import type { FolderState } from './writers.js';
 import { checkpointMetadata } from './checkpoint-source.js';
 
@@ -69,6 +70,27 @@ async function resumeLocked(folder: FolderState, options: Parameters<typeof resu
   const checkpoint = folder.promoted ? await readCheckpoint(path) : await stat(path).then(() => readCheckpoint(path), () => undefined);
   const state = checkpoint?.state ?? freshState();
   if (ended(metrics, state)) return { runDir, metrics, alreadyDone: true, fromEpoch: state.epoch };
+  // the plot worker warms vega while the run trains on (plotter.ts)
+  const plotter = options.plots ? startPlotter('run') : undefined;
+  try {
+    return await resumeTraining(folder, options, { spec, env, metrics, checkpoint, state, path }, plotter);
+  } finally {
+    plotter?.close();
+  }
+}
+
+interface ResumePoint {
+  spec: Awaited<ReturnType<typeof readRunSpec>>;
+  env: Awaited<ReturnType<typeof readEnv>>;
+  metrics: RunMetrics;
+  checkpoint: Awaited<ReturnType<typeof readCheckpoint>> | undefined;
+  state: ReturnType<typeof freshState>;
+  path: string;
+}
+
+async function resumeTraining(folder: FolderState, options: Parameters<typeof resumeRun>[1], point: ResumePoint, plotter: Plotter | undefined): Promise<ResumeResult> {
+  const { dir, runDir } = folder;
+  const { spec, env, metrics, checkpoint, state, path } = point;
   const backend = options.backend ?? env.backend;
   if (backend !== env.backend) {
     throw new DataError(`${runDir}: the run trained on the ${env.backend} backend; resuming on ${backend} would not continue it exactly`);
@@ -89,10 +111,10 @@ async function resumeLocked(folder: FolderState, options: Parameters<typeof resu
   if (state.stopped) {
     // killed after the last epoch: only the end of the run is left to do
     await finishRun({ folder, model: built.model, optimizer: built.optimizer, rngs: built.rngs, metadata, curve, metrics }, spec, built, state);
-    const plots = options.plots ? await timedPlots(runDir) : undefined;
+    const plots = options.plots ? await plotRun(plotter, runDir) : undefined;
     return { runDir, metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
   }
   const result = await trainInFolder({ spec, built, state, curve, metrics, folder, metadata, signal: options.signal, events: options.events, confusion: options.plots });
-  const plots = options.plots ? await timedPlots(runDir, result.confusion) : undefined;
+  const plots = options.plots ? await plotRun(plotter, runDir, result.confusion) : undefined;
   return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
 }

@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../common/atomic.js';
+import { writeFilesAtomic } from '../common/atomic.js';
 import { SpecError } from '../common/errors.js';
-import { loadSpec, type LoadedSpec } from '../config/load.js';
+import type { LoadedSpec } from '../config/load.js';
 import type { Override } from '../config/overrides.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import type { SummaryRow } from '../nn/model.js';
@@ -20,7 +20,8 @@ import { files, runFolderName, stagingName } from './layout.js';
 import { acquireRunLock } from './lock.js';
 import type { Preprocessing, RunMetrics } from './run-folder.js';
 import { trainInFolder } from './session.js';
-import { timedPlots, type WrittenPlots } from './plots.js';
+import type { WrittenPlots } from './plots.js';
+import { plotRun, startPlotter, type Plotter } from './plotter.js';
 import { dlxVersion } from './version.js';
 import { curveCsv, json } from './writers.js';
 
@@ -39,6 +40,8 @@ export interface TrainOptions {
   events?: TrainEvents;
   /** Sees the data's fingerprint before training; reproduce refuses changed data here. */
   checkData?(fingerprint: DataFingerprint): void;
+  /** The commit recorded in env.json, when the caller knows it (a sweep asks git once, not per trial). */
+  gitCommit?: string | null;
   /** Write plots/ at the end (dlx train does unless --no-plots; reproduce does not). */
   plots?: boolean;
 }
@@ -51,7 +54,8 @@ export interface RunResult {
   plots?: WrittenPlots & { ms: number };
 }
 
-function gitCommit(): string | null {
+/** The commit of the working folder's repository, when there is one. */
+export function gitCommit(): string | null {
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
   } catch {
@@ -60,6 +64,9 @@ function gitCommit(): string | null {
 }
 
 export async function runExperiment(specFile: string, overrides: Override[], options: TrainOptions): Promise<RunResult> {
+  // loaded here, not at the top: a sweep's trial process starts runs from resolved specs and
+  // need not load the YAML parser
+  const { loadSpec } = await import('../config/load.js');
   return startRun(await loadSpec(specFile, overrides), options);
 }
 
@@ -68,6 +75,16 @@ export type RunSource = Pick<LoadedSpec, 'file' | 'text' | 'overrides' | 'resolv
 
 /** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
 export async function startRun(loaded: RunSource, options: TrainOptions): Promise<RunResult> {
+  // the plot worker loads and warms vega while the data loads and the model trains
+  const plotter = options.plots ? startPlotter('run') : undefined;
+  try {
+    return await trainNewRun(loaded, options, plotter);
+  } finally {
+    plotter?.close();
+  }
+}
+
+async function trainNewRun(loaded: RunSource, options: TrainOptions, plotter: Plotter | undefined): Promise<RunResult> {
   const spec = loaded.resolved;
   const built = await build(spec, loaded.file, { backend: options.backend, threads: options.threads });
   const { model, data } = built;
@@ -91,10 +108,8 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
   let preprocessing: Preprocessing;
   try {
     release = await acquireRunLock(staging, 'dlx train');
-    await writeFileAtomic(join(staging, files.spec), loaded.text);
-    await writeFileAtomic(join(staging, files.resolved), json(spec));
-    await writeFileAtomic(join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value]))));
-    await writeFileAtomic(join(staging, files.env), json({
+    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
+    const env = {
       dlxVersion,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -104,16 +119,21 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
       argv: options.argv,
       cwd: process.cwd(),
       specFile: resolve(loaded.file),
-      gitCommit: gitCommit(),
+      gitCommit: options.gitCommit === undefined ? gitCommit() : options.gitCommit,
       dataSource: data.source,
       startedAt: start.toISOString(),
       ...options.context,
-    }));
-    preprocessing = { rawShape: data.rawShape, divideBy: data.divideBy, sampleShape: data.sampleShape, classes: data.classes, ...data.preprocessing };
-    await writeFileAtomic(join(staging, files.preprocessing), json(preprocessing));
-    await writeFileAtomic(join(staging, files.data), json(fingerprint));
-    await writeFileAtomic(join(staging, files.curve), curveCsv([]));
-    await writeFileAtomic(join(staging, files.metrics), json(metrics));
+    };
+    await writeFilesAtomic([
+      [join(staging, files.spec), loaded.text],
+      [join(staging, files.resolved), json(spec)],
+      [join(staging, files.overrides), json(Object.fromEntries(loaded.overrides.map((o) => [o.path.join('.'), o.value])))],
+      [join(staging, files.env), json(env)],
+      [join(staging, files.preprocessing), json(preprocessing)],
+      [join(staging, files.data), json(fingerprint)],
+      [join(staging, files.curve), curveCsv([])],
+      [join(staging, files.metrics), json(metrics)],
+    ]);
   } catch (e) {
     await rm(firstCreated ?? staging, { recursive: true, force: true });
     throw e;
@@ -128,7 +148,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
       metadata: checkpointMetadata(spec, preprocessing, { backend: name, threads, kernels: variant, specFile: resolve(loaded.file) }),
       signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
     });
-    const plots = options.plots ? await timedPlots(result.runDir, result.confusion) : undefined;
+    const plots = options.plots ? await plotRun(plotter, result.runDir, result.confusion) : undefined;
     return { runDir: result.runDir, spec, metrics: result.metrics, plots };
   } finally {
     await release(folder.dir);

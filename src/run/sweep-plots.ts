@@ -1,25 +1,15 @@
 // A sweep's plots/: objective per trial, parallel coordinates, the objective against each
 // searched value, parameter importance, and the fold spread when the sweep uses folds.
-// `writeSweepPlots(sweepDir)` is what `dlx sweep` calls at its end, and `dlx plot SWEEP`.
+// `writeSweepPlots(sweepDir)` is what `dlx plot SWEEP` calls; `dlx sweep` draws through its
+// plot worker (plotter.ts) from the same readSweep data.
 import type { Plot } from '../plots/html.js';
-import { writePlotFiles, type WrittenPlots } from './plots.js';
+import { drawSweepPlots, writePlotFiles, type WrittenPlots } from './draw-plots.js';
 import { readSweep } from './sweep-read.js';
 
 export const sweepPlots = ['objective', 'parallel', 'params', 'importance', 'folds'] as const;
 
 export async function renderSweepPlots(sweepDir: string): Promise<Plot[]> {
-  const { toSvg } = await import('../plots/render.js');
-  const { foldsSpec, importanceSpec, objectiveSpec, paramsSpec, parallelSpec } = await import('../plots/sweep.js');
-  const { pedAnova } = await import('../plots/importance.js');
-  const sweep = await readSweep(sweepDir);
-  const plots: Plot[] = [{ name: 'objective', svg: await toSvg(objectiveSpec(sweep)) }];
-  if (sweep.params.length > 0) {
-    plots.push({ name: 'parallel', svg: await toSvg(parallelSpec(sweep)) });
-    plots.push({ name: 'params', svg: await toSvg(paramsSpec(sweep)) });
-    plots.push({ name: 'importance', svg: await toSvg(importanceSpec(sweep, pedAnova(sweep.params, sweep.trials, sweep.mode))) });
-  }
-  if (sweep.folds !== null && sweep.trials.some((t) => t.foldValues.length > 0)) plots.push({ name: 'folds', svg: await toSvg(foldsSpec(sweep)) });
-  return plots;
+  return drawSweepPlots(await readSweep(sweepDir));
 }
 
 export async function writeSweepPlots(sweepDir: string): Promise<WrittenPlots> {

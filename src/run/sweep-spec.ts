@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { SpecError } from '../common/errors.js';
 import { loadSpec, parseSpec, validateValue, type LoadedSpec, type ParseOptions } from '../config/load.js';
-import type { Override } from '../config/overrides.js';
+import { overrideFor, type Override } from '../config/overrides.js';
 import type { ResolvedSpec } from '../config/spec.js';
 import { continuousParams, gridSize } from '../sweep/grid.js';
 import { problemsOf } from '../config/issues.js';
@@ -100,7 +100,11 @@ export async function loadSweep(file: string, overrides: readonly Override[] = [
     // problems are reported at once; the spec is then validated with each searched path at its
     // first value, and the searched paths' own problems come from the extremes' checks below
     fill(spec, sweep, at) {
-      const where = (path: Path) => at(['sweep', ...path]);
+      // a value from --set is named as such, beside the position of the key it replaced
+      const where = (path: Path) => {
+        const o = overrideFor(['sweep', ...path], overrides);
+        return o ? `${at(['sweep', ...path])} (with --set ${o.text})` : at(['sweep', ...path]);
+      };
       const parsed = sweepSchema.safeParse(sweep);
       if (!parsed.success) {
         for (const p of problemsOf(parsed.error.issues, sweep)) problems.push(`${where(p.path)}: sweep.${p.path.join('.')}: ${p.message}`);

@@ -18,10 +18,11 @@ import { readable, type Assignment } from '../sweep/space.js';
 import { shouldPrune } from '../sweep/pruners.js';
 import type { EpochRecord } from '../train/loop.js';
 import { runFolderName } from './layout.js';
+import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
-import { forkTrial, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
+import { trialForker, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
 /** Starts a trial somewhere and reports back; the coordinator does not care where. */
@@ -31,7 +32,7 @@ export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialPro
 import { json } from './writers.js';
 import { ensembleRuns } from './ensemble.js';
 import { evaluateRun } from './evaluate-run.js';
-import { writeSweepPlots } from './sweep-plots.js';
+import { plotSweep, startPlotter, type Plotter, type TimedPlots } from './plotter.js';
 
 export interface SweepEvents {
   trialStart?(trial: number, values: Record<string, number | string>): void;
@@ -64,6 +65,8 @@ export interface SweepOutcome {
   counts: Record<string, number>;
   /** best.json as written: test metrics and the ensemble when asked. */
   summary: Record<string, unknown>;
+  /** The sweep's plots/ and how long the end of the sweep waited for them. */
+  plots: TimedPlots;
 }
 
 interface Trial {
@@ -169,7 +172,18 @@ function bestOf(values: number[], mode: 'min' | 'max'): { value: number; epoch: 
   return best;
 }
 
-async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: SweepOptions & { workers: number; threads: number }, resumed: boolean): Promise<SweepOutcome> {
+type CoordinateOptions = SweepOptions & { workers: number; threads: number };
+
+async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean): Promise<SweepOutcome> {
+  const plots: { plotter?: Plotter } = {};
+  try {
+    return await coordinateTrials(sweep, sweepDir, meta, journal, options, resumed, plots);
+  } finally {
+    plots.plotter?.close();
+  }
+}
+
+async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean, plots: { plotter?: Plotter }): Promise<SweepOutcome> {
   const { objective, settings } = sweep;
   const W = options.workers;
   const orient = (v: number) => (objective.mode === 'min' ? v : -v);
@@ -275,10 +289,10 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
       folds.push({ fold, runDir: trialDir(sweepDir, t.number, fold), spec: spec.resolved });
     }
     options.events?.trialStart?.(t.number, t.values);
-    const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forkTrial(options.trialEntry, job, handlers));
+    const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forker.launch(job, handlers));
     const proc = launchTrial({
       sweepDir, trial: t.number, folds, specFile: meta.specFile, specText: sweep.loaded.text,
-      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv,
+      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv, gitCommit: commit,
     }, {
       epoch: (fold, rec) => {
         const value = curveRow(rec)[objective.metric];
@@ -329,6 +343,8 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   // trials asked but not ended (interrupted, or running when the coordinator was killed) go first,
   // once the processes of a killed coordinator have stopped (they checkpoint when it goes away)
   const retry: Trial[] = trials.filter((t) => t && !ended(t));
+  const commit = gitCommit();
+  const forker = trialForker(options.trialEntry, () => !options.signal?.aborted && (retry.length > 0 || trials.length < sweep.trials));
   await Promise.all(retry.map((t) => pids.get(t.number)).filter((p) => p !== undefined).map((pid) => stopped(pid)));
   for (const t of retry) t.result = undefined;
   options.signal?.addEventListener('abort', () => {
@@ -336,14 +352,20 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
     notify();
   });
   await writeSummary();
-  for (;;) {
-    if (!options.signal?.aborted) {
-      retry.sort((a, b) => a.number - b.number);
-      while (running.size < W && retry.length > 0) await launch(retry.shift()!);
-      while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
+  try {
+    for (;;) {
+      if (!options.signal?.aborted) {
+        retry.sort((a, b) => a.number - b.number);
+        while (running.size < W && retry.length > 0) await launch(retry.shift()!);
+        while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
+      }
+      if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
+      // the last trials are running: the plot worker loads and warms vega on the cores they leave idle
+      if (!plots.plotter && !options.signal?.aborted && retry.length === 0 && !canAsk(trials.length)) plots.plotter = startPlotter('sweep');
+      await changed();
     }
-    if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
-    await changed();
+  } finally {
+    forker.close();
   }
   await writeSummary();
   if (options.signal?.aborted) {
@@ -372,7 +394,7 @@ async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson,
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
   // the sweep's pictures: objective per trial, parallel coordinates, importance, fold spread
-  await writeSweepPlots(sweepDir);
+  const drawn = await plotSweep(plots.plotter, sweepDir);
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
-  return { sweepDir, trials: trials.length, best, counts, summary: bestJson };
+  return { sweepDir, trials: trials.length, best, counts, summary: bestJson, plots: drawn };
 }

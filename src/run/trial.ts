@@ -29,6 +29,8 @@ export interface TrialJob {
   /** Ask the coordinator after each epoch of the first fold whether to stop (pruning). */
   ask: boolean;
   argv: string[];
+  /** For env.json: asked of git once by the coordinator, not by each trial. */
+  gitCommit?: string | null;
 }
 
 export interface TrialHooks {
@@ -68,7 +70,7 @@ export async function runTrialJob(job: TrialJob, hooks: TrialHooks): Promise<Fol
     } else {
       const r = await startRun(
         { file: job.specFile, text: job.specText, overrides: [], resolved: f.spec },
-        { runsDir: job.sweepDir, runDir: f.runDir, backend: job.backend, threads: job.threads, argv: job.argv, signal: hooks.signal, events, context: { sweep: job.sweepDir, trial: job.trial, ...(f.fold !== undefined && { fold: f.fold }) } },
+        { runsDir: job.sweepDir, runDir: f.runDir, gitCommit: job.gitCommit, backend: job.backend, threads: job.threads, argv: job.argv, signal: hooks.signal, events, context: { sweep: job.sweepDir, trial: job.trial, ...(f.fold !== undefined && { fold: f.fold }) } },
       );
       metrics = r.metrics;
     }

@@ -4,11 +4,11 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { writeFileAtomic } from '../common/atomic.js';
+import { writeFileAtomic, writeFilesAtomic } from '../common/atomic.js';
 import type { Rng } from '../random/rng.js';
 import type { Model } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
-import { saveCheckpoint } from '../train/checkpoint.js';
+import { checkpointBytes, saveCheckpoint } from '../train/checkpoint.js';
 import type { EpochRecord, TrainEvents, TrainingState } from '../train/loop.js';
 import { columnsOf, files } from './layout.js';
 import { curveRow, type RunMetrics } from './run-folder.js';
@@ -68,15 +68,16 @@ export async function writeLast(ctx: WriterContext, state: TrainingState): Promi
 }
 
 export function runWriters(ctx: WriterContext): TrainEvents {
+  const dir = () => ctx.folder.dir;
+  const parts = (state: TrainingState) => ({ model: ctx.model, optimizer: ctx.optimizer, rngs: ctx.rngs, state, metadata: ctx.metadata });
+  // the best checkpoint's bytes wait for the epoch's other files, all flushed to disk at once
+  let best: Uint8Array | undefined;
   return {
-    async best(_record, state) {
-      const { model, optimizer, rngs, metadata } = ctx;
-      await saveCheckpoint(join(ctx.folder.dir, files.bestCheckpoint), { model, optimizer, rngs, state, metadata });
+    best(_record, state) {
+      best = checkpointBytes(parts(state));
     },
     async epochEnd(record, { state }) {
       ctx.curve.push(record);
-      await writeFileAtomic(join(ctx.folder.dir, files.curve), curveCsv(ctx.curve));
-      await writeLast(ctx, state);
       Object.assign(ctx.metrics, {
         // a stopped run becomes finished only once its end (finishRun) is written
         status: 'running',
@@ -84,14 +85,22 @@ export function runWriters(ctx: WriterContext): TrainEvents {
         final: record,
         best: bestSummary(ctx.curve, state),
       });
-      await writeMetrics(ctx);
+      await writeFilesAtomic([
+        ...(best ? [[join(dir(), files.bestCheckpoint), best] as const] : []),
+        [join(dir(), files.curve), curveCsv(ctx.curve)],
+        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
+        [join(dir(), files.metrics), json(ctx.metrics)],
+      ]);
+      best = undefined;
       await promote(ctx.folder);
     },
     async interrupted(state) {
       // a checkpoint in the middle of the epoch, which resume continues from
-      await writeLast(ctx, state);
       ctx.metrics.status = 'interrupted';
-      await writeMetrics(ctx);
+      await writeFilesAtomic([
+        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
+        [join(dir(), files.metrics), json(ctx.metrics)],
+      ]);
       await promote(ctx.folder);
     },
   };

@@ -23,12 +23,17 @@ export interface CheckpointParts {
 }
 
 export async function saveCheckpoint(path: string, parts: CheckpointParts, options?: AtomicOptions): Promise<void> {
+  await writeFileAtomic(path, checkpointBytes(parts), options);
+}
+
+/** A checkpoint's file contents (for writing it together with other files). */
+export function checkpointBytes(parts: CheckpointParts): Uint8Array {
   const tensors = new Map<string, StoredTensor>();
   for (const [name, t] of parts.model.namedState()) tensors.set(`model.${name}`, { shape: [...t.shape], data: t.data });
   for (const [name, data] of parts.optimizer.saveState()) tensors.set(`optimizer.${name}`, { shape: [data.length], data });
   for (const [name, rng] of Object.entries(parts.rngs)) tensors.set(`rng.${name}`, { shape: [4], data: rng.state });
   const metadata = { ...parts.metadata, format: CHECKPOINT_FORMAT, state: JSON.stringify(parts.state) };
-  await writeFileAtomic(path, encodeSafetensors(tensors, metadata), options);
+  return encodeSafetensors(tensors, metadata);
 }
 
 export interface LoadedCheckpoint {

@@ -6,11 +6,17 @@ import { fixed, line, percent, table, type Io } from '../io.js';
 
 function render(rows: RunRow[]): string {
   const withTest = rows.some((r) => r.testLoss !== null);
+  // accuracy columns for classifiers, R² columns for regressions, both when the folder has both
+  const withAcc = rows.some((r) => r.bestValR2 === null);
+  const withR2 = rows.some((r) => r.bestValR2 !== null);
   const best = (r: RunRow) => (r.bestEpoch === null ? '-' : `${r.bestEpoch} (${r.bestMonitor})`);
-  const headers = ['name', 'run', 'started', 'status', 'epochs', 'best epoch (by)', 'val_loss@best', 'val_acc@best', ...(withTest ? ['test_loss', 'test_acc'] : [])];
+  const headers = ['name', 'run', 'started', 'status', 'epochs', 'best epoch (by)', 'val_loss@best',
+    ...(withAcc ? ['val_acc@best'] : []), ...(withR2 ? ['val_r2@best'] : []),
+    ...(withTest ? ['test_loss', ...(withAcc ? ['test_acc'] : []), ...(withR2 ? ['test_r2'] : [])] : [])];
   const cells = rows.map((r) => [
-    r.name, r.folder, r.started?.replace('T', ' ').slice(0, 19) ?? '-', r.status, String(r.epochs ?? '-'), best(r), fixed(r.bestValLoss), percent(r.bestValAcc),
-    ...(withTest ? [fixed(r.testLoss), percent(r.testAcc)] : []),
+    r.name, r.folder, r.started?.replace('T', ' ').slice(0, 19) ?? '-', r.status, String(r.epochs ?? '-'), best(r), fixed(r.bestValLoss),
+    ...(withAcc ? [percent(r.bestValAcc)] : []), ...(withR2 ? [fixed(r.bestValR2)] : []),
+    ...(withTest ? [fixed(r.testLoss), ...(withAcc ? [percent(r.testAcc)] : []), ...(withR2 ? [fixed(r.testR2)] : [])] : []),
   ]);
   const notes = rows.flatMap((r) => [
     ...r.problems.map((p) => `damaged ${r.path}: ${p}`),

@@ -8,6 +8,7 @@ import { collect, type Run } from '../flags.js';
 import { fixed, line, percent, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
+import { printPlots } from './train.js';
 
 export const queueHelp = 'run the trials on dlx workers through Redis: redis://[user:pass@]host:port[/db], rediss:// for TLS';
 export const queueTimeoutHelp = 'with --queue: stop when Redis is unreachable this many seconds (default 300)';
@@ -28,7 +29,7 @@ async function workersFrom(value: string | undefined): Promise<number | undefine
 
 export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, metric: string): void {
   if (mode === 'json') {
-    line(io.out, JSON.stringify({ event: 'done', sweepDir: r.sweepDir, trials: r.trials, counts: r.counts, best: r.best ?? null, summary: r.summary }));
+    line(io.out, JSON.stringify({ event: 'done', sweepDir: r.sweepDir, trials: r.trials, counts: r.counts, best: r.best ?? null, summary: r.summary, plots: r.plots }));
     return;
   }
   line(io.out, io.color.green(`done ${r.sweepDir}`));
@@ -39,6 +40,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   if (test) line(io.out, `best trial on the test split: loss ${fixed(test.loss)} accuracy ${percent(test.accuracy)}`);
   const ens = r.summary.ensemble as { top: number; val: { mean: { loss: number; accuracy: number }; ensemble: { loss: number; accuracy: number } } } | undefined;
   if (ens) line(io.out, `ensemble of the best ${ens.top} (val): loss ${fixed(ens.val.ensemble.loss)} accuracy ${percent(ens.val.ensemble.accuracy)}; the members' mean: loss ${fixed(ens.val.mean.loss)} accuracy ${percent(ens.val.mean.accuracy)}`);
+  printPlots(io, mode, r.plots);
 }
 
 interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }

@@ -56,11 +56,12 @@ async function crossValidateCommand(io: Io, mode: ProgressMode, specFile: string
     onReady: ({ runDir }) => (mode === 'tty' || mode === 'plain') && line(io.out, `fold ${/fold-(\d+)$/.exec(runDir)?.[1]} of ${k}: ${runDir}`),
   });
   if (mode === 'json') {
-    line(io.out, JSON.stringify({ event: 'done', dir: cv.dir, folds: cv.folds.map((f) => f.runDir), val_loss: cv.val_loss, val_acc: cv.val_acc }));
+    line(io.out, JSON.stringify({ event: 'done', dir: cv.dir, folds: cv.folds.map((f) => f.runDir), ...cv.summary }));
     return;
   }
   line(io.out, io.color.green(`done ${cv.dir}`));
-  line(io.out, `${k}-fold cross-validation, best epoch of each fold: val_loss ${fixed(cv.val_loss.mean)} ± ${fixed(cv.val_loss.std)}, val_acc ${percent(cv.val_acc.mean)} ± ${percent(cv.val_acc.std)}`);
+  const shown = Object.entries(cv.summary).map(([c, s]) => (c === 'val_acc' ? `${c} ${percent(s.mean)} ± ${percent(s.std)}` : `${c} ${fixed(s.mean)} ± ${fixed(s.std)}`));
+  line(io.out, `${k}-fold cross-validation, best epoch of each fold: ${shown.join(', ')}`);
 }
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
