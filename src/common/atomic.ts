@@ -14,12 +14,12 @@ let counter = 0;
 
 const tempOf = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
 
-async function writeSynced(temp: string, path: string, data: string | Uint8Array): Promise<void> {
+async function writeSynced(temp: string, path: string, data: string | Uint8Array, sync = true): Promise<void> {
   try {
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(data);
-      if (options.sync !== false) await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -33,7 +33,7 @@ async function writeSynced(temp: string, path: string, data: string | Uint8Array
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicOptions = {}): Promise<void> {
   const temp = tempOf(path);
   try {
-    await writeSynced(temp, path, data);
+    await writeSynced(temp, path, data, options.sync !== false);
     await options.beforeRename?.(temp);
     await rename(temp, path);
   } catch (e) {
