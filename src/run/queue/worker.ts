@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { EpochRecord } from '../../train/loop.js';
-import { forkTrial, type TrialExit } from '../trial-process.js';
+import { trialForker, type TrialExit } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { trialDir } from '../sweep-folder.js';
 import { keys, type QueueAddress } from './connection.js';
@@ -89,6 +89,8 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
   /** Trial processes running now: stopped (after their batch) when the worker is. */
   const running = new Set<{ interrupt(): void }>();
   const putBack: PutBack[] = [];
+  // each trial in a fresh process, the next one forked while this one trains (as a local sweep does)
+  const forker = trialForker(options.trialEntry, () => options.signal?.aborted !== true);
   const stopping = () => options.signal?.aborted === true;
   options.signal?.addEventListener('abort', () => running.forEach((p) => p.interrupt()));
   const workers = new Map<string, { worker: Worker; missing: number }>();
@@ -144,7 +146,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
       };
       if (stopping()) throw new Stopped();
       const blocking = q.ask ? redis.duplicate() : undefined;
-      const proc = forkTrial(options.trialEntry, trialJob, {
+      const proc = forker.launch(trialJob, {
         epoch: (fold, record) => {
           options.events?.trialEpoch?.(queue, q.trial, record);
           void send(queue, String(job.id), token, { type: 'epoch', ...(fold !== undefined && { fold }), record: { ...record } });
@@ -276,6 +278,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
   // stopping: take no new trials; the running ones stop after their batch and go back on the queue
   announcements.disconnect();
   await Promise.all([...workers.values()].map((w) => w.worker.close()));
+  forker.close();
   await Promise.all(cleanups);
   redis.disconnect();
   return putBack;
