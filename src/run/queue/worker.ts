@@ -13,12 +13,12 @@ import { Redis } from 'ioredis';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { EpochRecord } from '../../train/loop.js';
+import { files as runFiles } from '../layout.js';
 import { trialForker, type TrialExit } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { trialDir } from '../sweep-folder.js';
 import { keys, type QueueAddress } from './connection.js';
 import { packRun, sha256Of } from './files.js';
-import { files as runFiles } from '../layout.js';
 import { checkJob, maxResultBytes, type CheckedJob, type TrialResultValue, type WorkerMessage } from './messages.js';
 
 export interface WorkerEvents {
@@ -89,9 +89,9 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
   /** Trial processes running now: stopped (after their batch) when the worker is. */
   const running = new Set<{ interrupt(): void }>();
   const putBack: PutBack[] = [];
-  // each trial in a fresh process, the next one forked while this one trains (as a local sweep does)
-  const forker = trialForker(options.trialEntry, () => options.signal?.aborted !== true);
   const stopping = () => options.signal?.aborted === true;
+  // each trial in a fresh process, the next one forked while this one trains (as a local sweep does)
+  const forker = trialForker(options.trialEntry, () => !stopping());
   options.signal?.addEventListener('abort', () => running.forEach((p) => p.interrupt()));
   const workers = new Map<string, { worker: Worker; missing: number }>();
   options.events?.ready?.({ host, concurrency: options.concurrency, threads: options.threads, queue: options.address.shown });
