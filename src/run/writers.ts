@@ -77,21 +77,21 @@ export function runWriters(ctx: WriterContext): TrainEvents {
       best = checkpointBytes(parts(state));
     },
     async epochEnd(record, { state }) {
-      ctx.curve.push(record);
-      Object.assign(ctx.metrics, {
-        // a stopped run becomes finished only once its end (finishRun) is written
-        status: 'running',
-        epochs: record.epoch,
-        final: record,
-        best: bestSummary(ctx.curve, state),
-      });
-      await writeFilesAtomic([
-        ...(best ? [[join(dir(), files.bestCheckpoint), best] as const] : []),
-        [join(dir(), files.curve), curveCsv(ctx.curve)],
-        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
-        [join(dir(), files.metrics), json(ctx.metrics)],
-      ]);
+      const curve = [...ctx.curve, record];
+      // a stopped run becomes finished only once its end (finishRun) is written
+      const metrics: RunMetrics = { ...ctx.metrics, status: 'running', epochs: record.epoch, final: record, best: bestSummary(curve, state) };
+      const bestBytes = best;
       best = undefined;
+      await writeFilesAtomic([
+        ...(bestBytes ? [[join(dir(), files.bestCheckpoint), bestBytes] as const] : []),
+        [join(dir(), files.curve), curveCsv(curve)],
+        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
+        [join(dir(), files.metrics), json(metrics)],
+      ]);
+      // the run's state in memory moves on only once its files have (a failed write, e.g. a full
+      // disk, leaves both at the last completed epoch)
+      ctx.curve.push(record);
+      Object.assign(ctx.metrics, metrics);
       await promote(ctx.folder);
     },
     async interrupted(state) {
