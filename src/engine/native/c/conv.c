@@ -1,8 +1,13 @@
 /* Convolutions as im2col + packed products (Chellapilla et al. 2006,
- * https://hal.inria.fr/inria-00112631): cols is K × P per sample, sample after sample, as the
- * reference backend leaves it. Threads take fixed runs of whole samples (forward, input
- * gradient) or of the weight gradient's panels (its sum over samples runs in sample order on
- * one thread), so results do not depend on the thread count. 3×3 stride-1 layers with enough
+ * https://hal.inria.fr/inria-00112631). `cols` carries what the backward pass needs: when it
+ * can hold the input (n·K·P ≥ n·C·H·W: every stride-1 layer) it is a copy of x, and the backward
+ * pass rebuilds each sample's columns in a per-thread scratch that stays in cache (a batch's
+ * columns are 9× the input: writing and reading them back cost more than the products); else
+ * it is each sample's K × P columns, as the reference backend leaves them.
+ * Threads take fixed runs of whole samples (forward, input gradient), of the bias gradient's
+ * channels, and of a fixed number of sample groups for the weight gradient (each group's
+ * partial sum in sample order, the groups added in order: the count does not depend on the
+ * threads), so results do not depend on the thread count. 3×3 stride-1 layers with enough
  * channels take Winograd's F(2×2, 3×3) for the forward product and the input gradient (winograd.c). */
 #include "dlx.h"
 
@@ -55,15 +60,21 @@ static void col2im(const float *cols, const conv_geom *g, float *dx) {
 
 typedef struct {
   const float *x, *w, *b, *dy, *cols;
-  float *y, *colsOut, *dx;
+  float *y, *colsOut, *dx, *partial;
   const conv_geom *g;
-  long F, n;
-  int winograd, threads;
+  long F, n, groups;
+  int winograd, keepsInput, threads;
 } conv_t;
 
-static gemm_t forward_product(const conv_t *c, long s) {
+#define WEIGHT_GROUPS 8 /* the weight gradient's partial sums: fixed, whatever the thread count */
+
+static int keeps_input(const conv_geom *g) {
+  return g->inC * g->kh * g->kw * g->outH * g->outW >= g->inC * g->inH * g->inW;
+}
+
+static gemm_t forward_product(const conv_t *c, const float *cols, long s) {
   const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW;
-  gemm_t p = { c->w, K, 1, 0, c->colsOut + s * K * P, P, 1, 0, c->y + s * c->F * P, P, c->F, P, K, 1, 0 };
+  gemm_t p = { c->w, K, 1, 0, cols, P, 1, 0, c->y + s * c->F * P, P, c->F, P, K, 1, 0 };
   return p;
 }
 
@@ -71,53 +82,94 @@ static void add_bias(const conv_t *c, long s) {
   const long P = c->g->outH * c->g->outW;
   for (long f = 0; f < c->F; f++) {
     float *y = c->y + (s * c->F + f) * P;
-    for (long p = 0; p < P; p++) y[p] += c->b[f];
+    const float b = c->b[f];
+    for (long p = 0; p < P; p++) y[p] += b;
   }
+}
+
+/* Sample s's columns: in `cols` when it keeps them, else built in the task's scratch. */
+static const float *columns_of(const conv_t *c, long s, int t) {
+  const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW, in = c->g->inC * c->g->inH * c->g->inW;
+  float *cols = c->keepsInput ? pool_scratch(t, 2, sizeof(float) * K * P) : c->colsOut + s * K * P;
+  if (!cols) { gemm_fail(); return NULL; }
+  im2col(c->x + s * in, c->g, cols);
+  return cols;
 }
 
 static void forward_task(void *ctx, int t, int count) {
   const conv_t *c = ctx;
-  const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW, in = c->g->inC * c->g->inH * c->g->inW;
   long s0, s1;
   share(c->n, t, count, 1, &s0, &s1);
   for (long s = s0; s < s1; s++) {
-    im2col(c->x + s * in, c->g, c->colsOut + s * K * P);
-    if (c->winograd) continue;
-    gemm_t p = forward_product(c, s);
-    gemm_block(&p, 0, c->F, 0, P, t);
+    const float *cols = columns_of(c, s, t);
+    if (!cols) return;
+    gemm_t p = forward_product(c, cols, s);
+    gemm_block(&p, 0, c->F, 0, p.n, t);
     add_bias(c, s);
   }
 }
 
 void k_conv_forward(const float *x, const float *w, const float *b, float *y, float *cols, const conv_geom *g, long F, long n, int threads) {
-  const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW;
-  conv_t c = { .x = x, .w = w, .b = b, .y = y, .colsOut = cols, .g = g, .F = F, .n = n, .winograd = winograd_applies(g, F), .threads = threads };
+  const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW, in = g->inC * g->inH * g->inW;
+  conv_t c = { .x = x, .w = w, .b = b, .y = y, .colsOut = cols, .g = g, .F = F, .n = n, .winograd = winograd_applies(g, F),
+    .keepsInput = keeps_input(g), .threads = threads };
+  if (c.keepsInput) memcpy(cols, x, sizeof(float) * n * in);
+  if (c.winograd) { k_winograd_forward(x, w, b, y, g, F, n, threads); return; }
   int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
-  if (tasks > 1 || threads == 1 || c.winograd) {
+  if (tasks > 1 || threads == 1) {
     pool_run(tasks, forward_task, &c);
   } else { /* too few samples to share: each sample's product shared instead */
     for (long s = 0; s < n; s++) {
-      im2col(x + s * g->inC * g->inH * g->inW, g, cols + s * K * P);
-      gemm_t p = forward_product(&c, s);
+      const float *sc = columns_of(&c, s, 0);
+      if (!sc) return;
+      gemm_t p = forward_product(&c, sc, s);
       gemm(&p, threads);
       add_bias(&c, s);
     }
   }
-  if (c.winograd) k_winograd_forward(x, w, b, y, g, F, n, threads);
 }
 
+/* db[f] = Σ_s Σ_p dy[s][f][p]: each plane summed in float vectors (fixed lanes), the lanes and
+ * the planes added in order in float64. */
 static void bias_task(void *ctx, int t, int count) {
   const conv_t *c = ctx;
-  const long P = c->g->outH * c->g->outW;
+  const long P = c->g->outH * c->g->outW, body = P / VW * VW;
   long f0, f1;
   share(c->F, t, count, 1, &f0, &f1);
   for (long f = f0; f < f1; f++) {
     double sum = 0;
     for (long s = 0; s < c->n; s++) {
       const float *d = c->dy + (s * c->F + f) * P;
-      for (long p = 0; p < P; p++) sum += d[p];
+      vf acc = { 0 };
+      for (long p = 0; p < body; p += VW) acc += vload(d + p);
+      float lanes[VW];
+      memcpy(lanes, &acc, sizeof lanes);
+      double plane = 0;
+      for (int l = 0; l < VW; l++) plane += lanes[l];
+      for (long p = body; p < P; p++) plane += d[p];
+      sum += plane;
     }
     c->y[f] = (float)sum;
+  }
+}
+
+/* One group's partial weight gradient Σ_s dy_s·cols_sᵀ over its samples in order (into dw for group 0). */
+static void weight_group_task(void *ctx, int t, int count) {
+  const conv_t *c = ctx;
+  const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW;
+  long q0, q1;
+  share(c->groups, t, count, 1, &q0, &q1);
+  for (long q = q0; q < q1; q++) {
+    float *out = q == 0 ? c->colsOut : c->partial + (q - 1) * c->F * K;
+    long s0, s1;
+    share(c->n, (int)q, (int)c->groups, 1, &s0, &s1);
+    if (s1 <= s0) { memset(out, 0, sizeof(float) * c->F * K); continue; }
+    for (long s = s0; s < s1; s++) {
+      const float *cols = columns_of(c, s, t);
+      if (!cols) return;
+      gemm_t p = { c->dy + s * c->F * P, P, 1, 0, cols, 1, P, 0, out, K, c->F, K, P, 1, s > s0 };
+      gemm_block(&p, 0, c->F, 0, K, t);
+    }
   }
 }
 
@@ -139,14 +191,26 @@ static void input_grad_task(void *ctx, int t, int count) {
   }
 }
 
-
 void k_conv_backward(const float *cols, const float *w, const float *dy, float *dw, float *db, float *dx,
   const conv_geom *g, long F, long n, int threads) {
   const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW;
-  conv_t c = { .w = w, .dy = dy, .cols = cols, .y = db, .dx = dx, .g = g, .F = F, .n = n, .threads = threads };
+  conv_t c = { .w = w, .dy = dy, .cols = cols, .y = db, .dx = dx, .g = g, .F = F, .n = n, .threads = threads, .keepsInput = keeps_input(g) };
   pool_run(tasks_for(F, (1L << 15) / (n * P + 1) + 1, threads), bias_task, &c);
-  gemm_t pw = { dy, P, 1, F * P, cols, 1, P, K * P, dw, K, F, K, P, n, 0 };
-  gemm(&pw, threads);
+  if (c.keepsInput && n > 0) {
+    c.x = cols;
+    c.colsOut = dw;
+    c.groups = n < WEIGHT_GROUPS ? n : WEIGHT_GROUPS;
+    c.partial = c.groups > 1 ? pool_scratch(0, 5, sizeof(float) * (c.groups - 1) * F * K) : NULL;
+    if (c.groups > 1 && !c.partial) { gemm_fail(); return; }
+    pool_run(tasks_for(c.groups, 1, threads), weight_group_task, &c);
+    for (long q = 1; q < c.groups; q++) {
+      const float *part = c.partial + (q - 1) * F * K;
+      for (long i = 0; i < F * K; i++) dw[i] += part[i];
+    }
+  } else {
+    gemm_t pw = { dy, P, 1, F * P, cols, 1, P, K * P, dw, K, F, K, P, n, 0 };
+    gemm(&pw, threads);
+  }
   if (!dx) return;
   if (winograd_applies(g, F)) { k_winograd_input_grad(w, dy, dx, g, F, n, threads); return; }
   int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);

@@ -57,6 +57,8 @@ typedef struct {
 #define KC 256
 void gemm_block(const gemm_t *g, long i0, long i1, long j0, long j1, int t);
 void gemm(const gemm_t *g, int threads);
+/* One MR×NR tile: C (=, or += when add) Σ_p A[p·MR + i]·B[p·NR + j] over kc packed values (rows < mr, columns < nr written). */
+void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, long mr, long nr, int add);
 int gemm_ok(void); /* 0 when a scratch allocation failed since the last call */
 void gemm_fail(void); /* notes a failed allocation for gemm_ok() */
 void gemm_fail_index(void); /* notes an index outside its plane (max pooling's backward) */

@@ -50,6 +50,10 @@ static void micro(long kc, const float *restrict A, const float *restrict B, flo
   }
 }
 
+void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, long mr, long nr, int add) {
+  micro(kc, A, B, C, ldc, mr, nr, add);
+}
+
 /* Rows [i0, i0+mc) of op(A), k values [p0, p0+kc) of segment s, into MR-row panels (zero padded). */
 static void pack_a(const gemm_t *g, long s, long i0, long mc, long p0, long kc, float *restrict out) {
   const float *a = g->a + s * g->aseg;
