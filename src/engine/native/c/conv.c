@@ -24,7 +24,32 @@ static long end_col(const conv_geom *g, long j) {
   return e < g->outW ? e : g->outW;
 }
 
+/* Stride 1 with the output as wide as the input ('same'): each row of cols is the whole plane
+ * shifted by (i − padTop)·W + j − padLeft, one long copy, then the cells that wrapped around a
+ * row edge or fell outside the plane set to zero. */
+static void im2col_same(const float *x, const conv_geom *g, float *cols) {
+  const long W = g->inW, HW = g->inH * W, P = g->outH * W;
+  long row = 0;
+  for (long c = 0; c < g->inC; c++) for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++, row++) {
+    float *out = cols + row * P;
+    const float *plane = x + c * HW;
+    const long off = (i - g->padTop) * W + j - g->padLeft;
+    long d0 = off < 0 ? -off : 0, d1 = HW - off < P ? HW - off : P;
+    if (d0 > P) d0 = P;
+    if (d1 < d0) d1 = d0;
+    memset(out, 0, d0 * sizeof(float));
+    memcpy(out + d0, plane + d0 + off, (d1 - d0) * sizeof(float));
+    memset(out + d1, 0, (P - d1) * sizeof(float));
+    const long first = first_col(g, j), end = end_col(g, j);
+    for (long oy = 0; oy < g->outH; oy++) {
+      for (long ox = 0; ox < first; ox++) out[oy * W + ox] = 0;
+      for (long ox = end; ox < W; ox++) out[oy * W + ox] = 0;
+    }
+  }
+}
+
 static void im2col(const float *x, const conv_geom *g, float *cols) {
+  if (g->sh == 1 && g->sw == 1 && g->outW == g->inW && g->outH <= g->inH) { im2col_same(x, g, cols); return; }
   const long P = g->outH * g->outW;
   long row = 0;
   for (long c = 0; c < g->inC; c++) for (long i = 0; i < g->kh; i++) for (long j = 0; j < g->kw; j++, row++) {
@@ -36,8 +61,11 @@ static void im2col(const float *x, const conv_geom *g, float *cols) {
       if (y < 0 || y >= g->inH) { memset(run, 0, g->outW * sizeof(float)); continue; }
       const float *in = x + (c * g->inH + y) * g->inW + j - g->padLeft;
       for (long ox = 0; ox < first; ox++) run[ox] = 0;
-      if (g->sw == 1) memcpy(run + first, in + first, (end - first) * sizeof(float));
-      else for (long ox = first; ox < end; ox++) run[ox] = in[ox * g->sw];
+      if (g->sw == 1) {
+        long ox = first; /* short runs (a 14-wide image): vectors, not a memcpy call each */
+        for (; ox + VW <= end; ox += VW) vstore(run + ox, vload(in + ox));
+        for (; ox < end; ox++) run[ox] = in[ox];
+      } else for (long ox = first; ox < end; ox++) run[ox] = in[ox * g->sw];
       for (long ox = end; ox < g->outW; ox++) run[ox] = 0;
     }
   }
@@ -153,6 +181,35 @@ static void bias_task(void *ctx, int t, int count) {
   }
 }
 
+/* Columns [pc, pc+kc) of the K × P rows into NR-wide panels, p-major (the product's packed B
+ * for Σ_p dy[f][p]·cols[k][p]): VW×VW blocks transposed in registers, rows past K zero. */
+static void pack_columns(const float *rows, long K, long P, long pc, long kc, float *restrict out) {
+  const long body = kc / VW * VW, panels = (K + NR - 1) / NR;
+  for (long k0 = 0; k0 < panels * NR; k0 += VW) {
+    float *panel = out + (k0 / NR) * kc * NR + k0 % NR;
+    for (long p0 = 0; p0 < body; p0 += VW) {
+      vf r[VW];
+      for (int i = 0; i < VW; i++) r[i] = k0 + i < K ? vload(rows + (k0 + i) * P + pc + p0) : (vf){ 0 };
+      vtranspose(r);
+      for (int i = 0; i < VW; i++) vstore(panel + (p0 + i) * NR, r[i]);
+    }
+    for (long p = body; p < kc; p++) for (int i = 0; i < VW; i++) panel[p * NR + i] = k0 + i < K ? rows[(k0 + i) * P + pc + p] : 0;
+  }
+}
+
+/* dy's F × P rows [pc, pc+kc) into MR-tall panels, p-major (the product's packed A). */
+static void pack_gradient(const float *dy, long F, long P, long pc, long kc, float *restrict out) {
+  for (long f0 = 0; f0 < F; f0 += MR) {
+    float *panel = out + (f0 / MR) * kc * MR;
+    const long rows = F - f0 < MR ? F - f0 : MR;
+    for (long p = 0; p < kc; p++) {
+      long i = 0;
+      for (; i < rows; i++) panel[p * MR + i] = dy[(f0 + i) * P + pc + p];
+      for (; i < MR; i++) panel[p * MR + i] = 0;
+    }
+  }
+}
+
 /* One group's partial weight gradient Σ_s dy_s·cols_sᵀ over its samples in order (into dw for group 0). */
 static void weight_group_task(void *ctx, int t, int count) {
   const conv_t *c = ctx;
@@ -164,11 +221,22 @@ static void weight_group_task(void *ctx, int t, int count) {
     long s0, s1;
     share(c->n, (int)q, (int)c->groups, 1, &s0, &s1);
     if (s1 <= s0) { memset(out, 0, sizeof(float) * c->F * K); continue; }
+    const long FP = (c->F + MR - 1) / MR, KP = (K + NR - 1) / NR, kcMax = P < KC ? P : KC;
+    float *bp = pool_scratch(t, 0, sizeof(float) * KP * NR * kcMax), *ap = pool_scratch(t, 1, sizeof(float) * FP * MR * kcMax);
+    if (!bp || !ap) { gemm_fail(); return; }
     for (long s = s0; s < s1; s++) {
       const float *cols = columns_of(c, s, t);
       if (!cols) return;
-      gemm_t p = { c->dy + s * c->F * P, P, 1, 0, cols, 1, P, 0, out, K, c->F, K, P, 1, s > s0 };
-      gemm_block(&p, 0, c->F, 0, K, t);
+      /* Σ_p in blocks of KC, each a sequential chain in the micro-kernel, as gemm.c sums */
+      for (long pc = 0; pc < P; pc += KC) {
+        const long kc = P - pc < KC ? P - pc : KC;
+        pack_columns(cols, K, P, pc, kc, bp);
+        pack_gradient(c->dy + s * c->F * P, c->F, P, pc, kc, ap);
+        for (long jp = 0; jp < KP; jp++) for (long ip = 0; ip < FP; ip++) {
+          const long mr = c->F - ip * MR < MR ? c->F - ip * MR : MR, nr = K - jp * NR < NR ? K - jp * NR : NR;
+          gemm_micro(kc, ap + ip * kc * MR, bp + jp * kc * NR, out + ip * MR * K + jp * NR, K, mr, nr, s > s0 || pc > 0);
+        }
+      }
     }
   }
 }

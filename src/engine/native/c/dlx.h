@@ -31,6 +31,32 @@ typedef float vf __attribute__((vector_size(VW * 4)));
 static inline vf vload(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
 static inline void vstore(float *p, vf v) { memcpy(p, &v, sizeof v); }
 
+/* The transpose of a VW×VW block held in VW vectors (row i → column i), in log2(VW) rounds of
+ * interleaves: round after round, row 2i and 2i+1 become the low and high zips of rows i and i + VW/2. */
+#if defined(__clang__) || __GNUC__ >= 12
+#define SHUF(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+typedef int vi_t __attribute__((vector_size(VW * 4)));
+#define SHUF(a, b, ...) __builtin_shuffle(a, b, (vi_t){ __VA_ARGS__ })
+#endif
+#if VW == 16
+#define ZIP_LO(a, b) SHUF(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP_HI(a, b) SHUF(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#elif VW == 8
+#define ZIP_LO(a, b) SHUF(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define ZIP_HI(a, b) SHUF(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+#else
+#define ZIP_LO(a, b) SHUF(a, b, 0, 4, 1, 5)
+#define ZIP_HI(a, b) SHUF(a, b, 2, 6, 3, 7)
+#endif
+static inline void vtranspose(vf r[VW]) {
+  for (int round = 1; round < VW; round *= 2) {
+    vf out[VW];
+    for (int i = 0; i < VW / 2; i++) { out[2 * i] = ZIP_LO(r[i], r[i + VW / 2]); out[2 * i + 1] = ZIP_HI(r[i], r[i + VW / 2]); }
+    for (int i = 0; i < VW; i++) r[i] = out[i];
+  }
+}
+
 /* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
