@@ -48,35 +48,39 @@ typedef struct {
   long tw, tiles, perSample, chunks;
 } wino_t;
 
-/* V[ξ][k / NR][c][k % NR] = (Bᵀ·d·B)[ξ] of the 4×4 input patch d of the chunk's tile k (zero past the last tile). */
-static void input_transform(const wino_t *q, long t0, long tb, float *V) {
-  const long HW = q->H * q->W, JP = TB / NR;
+/* V[ξ][k / NR][c][k % NR] = (Bᵀ·d·B)[ξ] of the 4×4 input patch d of the chunk's tile k (zero past
+ * the last tile). The chunk's samples are first copied with their zero padding around them
+ * (`pad`), so that every patch is 16 plain loads. */
+static void input_transform(const wino_t *q, long t0, long tb, float *V, float *pad) {
+  const long HW = q->H * q->W, JP = TB / NR, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2, PHW = PH * PW;
+  const long sFirst = t0 / q->perSample, sLast = (t0 + tb - 1) / q->perSample;
+  memset(pad, 0, sizeof(float) * (sLast - sFirst + 1) * q->C * PHW);
+  for (long s = sFirst; s <= sLast; s++) for (long c = 0; c < q->C; c++) {
+    const float *in = q->x + (s * q->C + c) * HW;
+    float *out = pad + ((s - sFirst) * q->C + c) * PHW;
+    for (long y = 0; y < q->H; y++) {
+      const long py = y + q->padTop;
+      if (py >= PH) break;
+      const long n = q->W < PW - q->padLeft ? q->W : PW - q->padLeft;
+      memcpy(out + py * PW + q->padLeft, in + y * q->W, sizeof(float) * n);
+    }
+  }
   long base[TB];
-  unsigned char inside[TB];
   for (long k = 0; k < tb; k++) {
     const long t = t0 + k, s = t / q->perSample, r = t % q->perSample;
-    const long y0 = 2 * (r / q->tw) - q->padTop, x0 = 2 * (r % q->tw) - q->padLeft;
-    base[k] = s * q->C * HW + y0 * q->W + x0;
-    inside[k] = y0 >= 0 && y0 + 4 <= q->H && x0 >= 0 && x0 + 4 <= q->W;
+    base[k] = (s - sFirst) * q->C * PHW + 2 * (r / q->tw) * PW + 2 * (r % q->tw);
   }
+  for (long k = tb; k < TB; k++) base[k] = -1;
+  const long stride = JP * q->C * NR; /* from one ξ to the next */
   for (long c = 0; c < q->C; c++) {
-    for (long k0 = 0; k0 < TB; k0 += VW) {
+    const float *plane = pad + c * PHW;
+    for (long k0 = 0; k0 < tb; k0 += VW) {
       float d[16][VW] __attribute__((aligned(64)));
       for (long l = 0; l < VW; l++) {
-        const long k = k0 + l;
-        if (k >= tb) { for (int e = 0; e < 16; e++) d[e][l] = 0; continue; }
-        const long at = base[k] + c * HW;
-        if (inside[k]) {
-          const float *p = q->x + at;
-          for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) d[i * 4 + j][l] = p[i * q->W + j];
-        } else { /* a tile on the border: only the cells inside the image are read */
-          const long t = t0 + k, r = t % q->perSample;
-          const long y0 = 2 * (r / q->tw) - q->padTop, x0 = 2 * (r % q->tw) - q->padLeft;
-          for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) {
-            const long yy = y0 + i, xx = x0 + j;
-            d[i * 4 + j][l] = yy >= 0 && yy < q->H && xx >= 0 && xx < q->W ? q->x[at + i * q->W + j] : 0;
-          }
-        }
+        const long at = base[k0 + l];
+        if (at < 0) { for (int e = 0; e < 16; e++) d[e][l] = 0; continue; }
+        const float *p = plane + at;
+        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) d[i * 4 + j][l] = p[i * PW + j];
       }
       vf r[4][4];
       for (int j = 0; j < 4; j++) {
@@ -84,11 +88,15 @@ static void input_transform(const wino_t *q, long t0, long tb, float *V) {
         r[0][j] = d0 - d2; r[1][j] = d1 + d2; r[2][j] = d2 - d1; r[3][j] = d1 - d3;
       }
       float *out = V + ((k0 / NR) * q->C + c) * NR + k0 % NR;
-      const long stride = JP * q->C * NR; /* from one ξ to the next */
       for (int i = 0; i < 4; i++) {
         const vf v[4] = { r[i][0] - r[i][2], r[i][1] + r[i][2], r[i][2] - r[i][1], r[i][1] - r[i][3] };
         for (int j = 0; j < 4; j++) *(vf *)(out + (i * 4 + j) * stride) = v[j];
       }
+    }
+    /* the groups past the last tile: zero columns for the products */
+    for (long k0 = (tb + VW - 1) / VW * VW; k0 < (tb + NR - 1) / NR * NR; k0 += VW) {
+      float *out = V + ((k0 / NR) * q->C + c) * NR + k0 % NR;
+      for (int xi = 0; xi < 16; xi++) *(vf *)(out + xi * stride) = (vf){ 0 };
     }
   }
 }
@@ -131,10 +139,10 @@ static void output_transform(const wino_t *q, long t0, long tb, const float *M) 
   }
 }
 
-static void wino_chunk(const wino_t *q, long chunk, float *V, float *M) {
+static void wino_chunk(const wino_t *q, long chunk, float *V, float *M, float *pad) {
   const long t0 = chunk * TB, tb = q->tiles - t0 < TB ? q->tiles - t0 : TB;
   const long FP = (q->F + MR - 1) / MR, JP = TB / NR;
-  input_transform(q, t0, tb, V);
+  input_transform(q, t0, tb, V, pad);
   const long jpUsed = (tb + NR - 1) / NR;
   for (int xi = 0; xi < 16; xi++) {
     const float *U = q->U + (long)xi * FP * q->C * MR, *Vx = V + (long)xi * JP * q->C * NR;
@@ -157,8 +165,11 @@ static void wino_task(void *ctx, int t, int count) {
   if (c1 <= c0) return;
   float *V = pool_scratch(t, 3, sizeof(float) * 16 * q->C * TB);
   float *M = pool_scratch(t, 4, sizeof(float) * 16 * q->F * TB);
-  if (!V || !M) { gemm_fail(); return; }
-  for (long c = c0; c < c1; c++) wino_chunk(q, c, V, M);
+  /* the padded samples a chunk touches: at most TB / perSample + 2 */
+  const long samples = TB / q->perSample + 2, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2;
+  float *pad = pool_scratch(t, 2, sizeof(float) * samples * q->C * PH * PW);
+  if (!V || !M || !pad) { gemm_fail(); return; }
+  for (long c = c0; c < c1; c++) wino_chunk(q, c, V, M, pad);
 }
 
 static void wino_run(wino_t *q, const float *w, int flip, int threads) {
