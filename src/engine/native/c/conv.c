@@ -210,31 +210,41 @@ static void pack_gradient(const float *dy, long F, long P, long pc, long kc, flo
   }
 }
 
-/* One group's partial weight gradient Σ_s dy_s·cols_sᵀ over its samples in order (into dw for group 0). */
+/* The weight gradient's product either way round, whichever pads its operands less into panels:
+ * dW (F × K) = dy·colsᵀ, or its transpose colsᵀ… (K × F) = cols·dyᵀ (a 1-channel input's K = 9
+ * would fill a third of an NR-wide panel). */
+static int weight_transposed(long F, long K) {
+  const long direct = (F + MR - 1) / MR * MR * ((K + NR - 1) / NR * NR), flipped = (K + MR - 1) / MR * MR * ((F + NR - 1) / NR * NR);
+  return flipped < direct;
+}
+
+/* One group's partial weight gradient Σ_s dy_s·cols_sᵀ over its samples in order (F × K, or K × F when transposed). */
 static void weight_group_task(void *ctx, int t, int count) {
   const conv_t *c = ctx;
   const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW;
+  const int flip = weight_transposed(c->F, K);
+  const long M = flip ? K : c->F, N = flip ? c->F : K; /* the product's rows and columns */
   long q0, q1;
   share(c->groups, t, count, 1, &q0, &q1);
   for (long q = q0; q < q1; q++) {
-    float *out = q == 0 ? c->colsOut : c->partial + (q - 1) * c->F * K;
+    float *out = c->partial + q * c->F * K;
     long s0, s1;
     share(c->n, (int)q, (int)c->groups, 1, &s0, &s1);
     if (s1 <= s0) { memset(out, 0, sizeof(float) * c->F * K); continue; }
-    const long FP = (c->F + MR - 1) / MR, KP = (K + NR - 1) / NR, kcMax = P < KC ? P : KC;
-    float *bp = pool_scratch(t, 0, sizeof(float) * KP * NR * kcMax), *ap = pool_scratch(t, 1, sizeof(float) * FP * MR * kcMax);
+    const long IP = (M + MR - 1) / MR, JP = (N + NR - 1) / NR, kcMax = P < KC ? P : KC;
+    float *bp = pool_scratch(t, 0, sizeof(float) * JP * NR * kcMax), *ap = pool_scratch(t, 1, sizeof(float) * IP * MR * kcMax);
     if (!bp || !ap) { gemm_fail(); return; }
     for (long s = s0; s < s1; s++) {
-      const float *cols = columns_of(c, s, t);
+      const float *cols = columns_of(c, s, t), *dy = c->dy + s * c->F * P;
       if (!cols) return;
       /* Σ_p in blocks of KC, each a sequential chain in the micro-kernel, as gemm.c sums */
       for (long pc = 0; pc < P; pc += KC) {
         const long kc = P - pc < KC ? P - pc : KC;
-        pack_columns(cols, K, P, pc, kc, bp);
-        pack_gradient(c->dy + s * c->F * P, c->F, P, pc, kc, ap);
-        for (long jp = 0; jp < KP; jp++) for (long ip = 0; ip < FP; ip++) {
-          const long mr = c->F - ip * MR < MR ? c->F - ip * MR : MR, nr = K - jp * NR < NR ? K - jp * NR : NR;
-          gemm_micro(kc, ap + ip * kc * MR, bp + jp * kc * NR, out + ip * MR * K + jp * NR, K, mr, nr, s > s0 || pc > 0);
+        pack_columns(flip ? dy : cols, N, P, pc, kc, bp);
+        pack_gradient(flip ? cols : dy, M, P, pc, kc, ap);
+        for (long jp = 0; jp < JP; jp++) for (long ip = 0; ip < IP; ip++) {
+          const long mr = M - ip * MR < MR ? M - ip * MR : MR, nr = N - jp * NR < NR ? N - jp * NR : NR;
+          gemm_micro(kc, ap + ip * kc * MR, bp + jp * kc * NR, out + ip * MR * N + jp * NR, N, mr, nr, s > s0 || pc > 0);
         }
       }
     }
@@ -266,14 +276,16 @@ void k_conv_backward(const float *cols, const float *w, const float *dy, float *
   pool_run(tasks_for(F, (1L << 15) / (n * P + 1) + 1, threads), bias_task, &c);
   if (c.keepsInput && n > 0) {
     c.x = cols;
-    c.colsOut = dw;
     c.groups = n < WEIGHT_GROUPS ? n : WEIGHT_GROUPS;
-    c.partial = c.groups > 1 ? pool_scratch(0, 5, sizeof(float) * (c.groups - 1) * F * K) : NULL;
-    if (c.groups > 1 && !c.partial) { gemm_fail(); return; }
+    c.partial = pool_scratch(0, 5, sizeof(float) * c.groups * F * K);
+    if (!c.partial) { gemm_fail(); return; }
     pool_run(tasks_for(c.groups, 1, threads), weight_group_task, &c);
-    for (long q = 1; q < c.groups; q++) {
-      const float *part = c.partial + (q - 1) * F * K;
-      for (long i = 0; i < F * K; i++) dw[i] += part[i];
+    /* the groups in order */
+    const int flip = weight_transposed(F, K);
+    for (long f = 0; f < F; f++) for (long k = 0; k < K; k++) {
+      float sum = 0;
+      for (long q = 0; q < c.groups; q++) sum += c.partial[q * F * K + (flip ? k * F + f : f * K + k)];
+      dw[f * K + k] = sum;
     }
   } else {
     gemm_t pw = { dy, P, 1, F * P, cols, 1, P, K * P, dw, K, F, K, P, n, 0 };
