@@ -197,9 +197,32 @@ static void pack_columns(const float *rows, long K, long P, long pc, long kc, fl
   }
 }
 
-/* dy's F × P rows [pc, pc+kc) into MR-tall panels, p-major (the product's packed A). */
+/* dy's F × P rows [pc, pc+kc) into MR-tall panels, p-major (the product's packed A); VW rows at
+ * a time transposed in registers where MR divides VW (AVX-512), rows past F zero. */
 static void pack_gradient(const float *dy, long F, long P, long pc, long kc, float *restrict out) {
-  for (long f0 = 0; f0 < F; f0 += MR) {
+  long f0 = 0;
+#if VW % MR == 0
+  const long body = kc / VW * VW, FP = (F + MR - 1) / MR;
+  for (; f0 + MR <= F; f0 += VW) {
+    for (long p0 = 0; p0 < body; p0 += VW) {
+      vf r[VW];
+      for (int i = 0; i < VW; i++) r[i] = f0 + i < F ? vload(dy + (f0 + i) * P + pc + p0) : (vf){ 0 };
+      vtranspose(r);
+      for (long m = 0; m < VW / MR && f0 / MR + m < FP; m++) {
+        float *panel = out + (f0 / MR + m) * kc * MR;
+        for (int i = 0; i < VW; i++) memcpy(panel + (p0 + i) * MR, (const float *)&r[i] + m * MR, sizeof(float) * MR);
+      }
+    }
+    for (long m = 0; m < VW / MR && f0 / MR + m < FP; m++) {
+      float *panel = out + (f0 / MR + m) * kc * MR;
+      for (long p = body; p < kc; p++) for (long i = 0; i < MR; i++) {
+        const long f = f0 + m * MR + i;
+        panel[p * MR + i] = f < F ? dy[f * P + pc + p] : 0;
+      }
+    }
+  }
+#endif
+  for (; f0 < F; f0 += MR) {
     float *panel = out + (f0 / MR) * kc * MR;
     const long rows = F - f0 < MR ? F - f0 : MR;
     for (long p = 0; p < kc; p++) {
