@@ -83,37 +83,7 @@ static void max_planes(const pool_t *q, long p0, long p1) {
   }
 }
 
-static void max_back_planes_any(const pool_t *q, long p0, long p1);
-
-/* 2×2 windows at stride 2 that tile the plane exactly: every cell lies in one window, so each
- * window writes its four cells once (dy at its argmax, zeros elsewhere), with no clearing pass.
- * A plane with an argmax outside its window (not one maxpool wrote) is redone the general way. */
-static void max_back_planes_2x2(const pool_t *q, long p0, long p1) {
-  const pool_geom *g = q->g;
-  const long W = g->W, HW = g->H * W, outs = g->outH * g->outW;
-  for (long plane = p0; plane < p1; plane++) {
-    int elsewhere = 0;
-    for (long oy = 0; oy < g->outH; oy++) for (long ox = 0; ox < g->outW; ox++) {
-      const long o = plane * outs + oy * g->outW + ox, corner = plane * HW + 2 * oy * W + 2 * ox, at = q->ai[o];
-      const float d = q->x[o];
-      float *r0 = q->y + corner, *r1 = r0 + W;
-      r0[0] = at == corner ? d : 0;
-      r0[1] = at == corner + 1 ? d : 0;
-      r1[0] = at == corner + W ? d : 0;
-      r1[1] = at == corner + W + 1 ? d : 0;
-      elsewhere |= at != corner && at != corner + 1 && at != corner + W && at != corner + W + 1;
-    }
-    if (elsewhere) max_back_planes_any(q, plane, plane + 1);
-  }
-}
-
 static void max_back_planes(const pool_t *q, long p0, long p1) {
-  const pool_geom *g = q->g;
-  if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 && g->H == 2 * g->outH && g->W == 2 * g->outW) max_back_planes_2x2(q, p0, p1);
-  else max_back_planes_any(q, p0, p1);
-}
-
-static void max_back_planes_any(const pool_t *q, long p0, long p1) {
   const pool_geom *g = q->g;
   long ins = g->H * g->W, outs = g->outH * g->outW;
   memset(q->y + p0 * ins, 0, (size_t)((p1 - p0) * ins) * sizeof(float));
