@@ -14,6 +14,12 @@
 /* tiles per chunk: a multiple of NR (and so of VW) near 64, bounding the scratch to 16·(C + F)·TB values */
 #define TB (((64 + NR - 1) / NR) * NR)
 
+/* From one ξ's V (C × TB) or M (F × TB) to the next: a cache line more than their size, so that
+ * the 16 streams a transform reads or writes at once do not all map to the same cache sets
+ * (C·TB floats is a multiple of 4 KiB). */
+static inline long v_stride(long C) { return C * TB + 16; }
+static inline long m_stride(long F) { return F * TB + 16; }
+
 int winograd_applies(const conv_geom *g, long F) {
   return g->kh == 3 && g->kw == 3 && g->sh == 1 && g->sw == 1 && g->inC >= 8 && F >= 8
     && g->padTop >= 0 && g->padTop <= 2 && g->padLeft >= 0 && g->padLeft <= 2;
@@ -52,7 +58,7 @@ typedef struct {
  * the last tile). The chunk's samples are first copied with their zero padding around them
  * (`pad`), so that every patch is 16 plain loads. */
 static void input_transform(const wino_t *q, long t0, long tb, float *V, float *pad) {
-  const long HW = q->H * q->W, JP = TB / NR, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2, PHW = PH * PW;
+  const long HW = q->H * q->W, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2, PHW = PH * PW;
   const long sFirst = t0 / q->perSample, sLast = (t0 + tb - 1) / q->perSample;
   memset(pad, 0, sizeof(float) * (sLast - sFirst + 1) * q->C * PHW);
   for (long s = sFirst; s <= sLast; s++) for (long c = 0; c < q->C; c++) {
@@ -71,7 +77,7 @@ static void input_transform(const wino_t *q, long t0, long tb, float *V, float *
     base[k] = (s - sFirst) * q->C * PHW + 2 * (r / q->tw) * PW + 2 * (r % q->tw);
   }
   for (long k = tb; k < TB; k++) base[k] = -1;
-  const long stride = JP * q->C * NR; /* from one ξ to the next */
+  const long stride = v_stride(q->C); /* from one ξ to the next */
   for (long c = 0; c < q->C; c++) {
     const float *plane = pad + c * PHW;
     for (long k0 = 0; k0 < tb; k0 += VW) {
@@ -117,7 +123,7 @@ static void output_transform(const wino_t *q, long t0, long tb, const float *M) 
     float *y = q->y + f * P;
     for (long k0 = 0; k0 < tb; k0 += VW) {
       vf m[16];
-      for (int xi = 0; xi < 16; xi++) m[xi] = *(const vf *)(M + (xi * q->F + f) * TB + k0);
+      for (int xi = 0; xi < 16; xi++) m[xi] = *(const vf *)(M + xi * m_stride(q->F) + f * TB + k0);
       vf r[2][4];
       for (int j = 0; j < 4; j++) { r[0][j] = m[j] + m[4 + j] + m[8 + j]; r[1][j] = m[4 + j] - m[8 + j] - m[12 + j]; }
       float o[4][VW] __attribute__((aligned(64)));
@@ -141,12 +147,12 @@ static void output_transform(const wino_t *q, long t0, long tb, const float *M) 
 
 static void wino_chunk(const wino_t *q, long chunk, float *V, float *M, float *pad) {
   const long t0 = chunk * TB, tb = q->tiles - t0 < TB ? q->tiles - t0 : TB;
-  const long FP = (q->F + MR - 1) / MR, JP = TB / NR;
+  const long FP = (q->F + MR - 1) / MR;
   input_transform(q, t0, tb, V, pad);
   const long jpUsed = (tb + NR - 1) / NR;
   for (int xi = 0; xi < 16; xi++) {
-    const float *U = q->U + (long)xi * FP * q->C * MR, *Vx = V + (long)xi * JP * q->C * NR;
-    float *Mx = M + (long)xi * q->F * TB;
+    const float *U = q->U + (long)xi * FP * q->C * MR, *Vx = V + xi * v_stride(q->C);
+    float *Mx = M + xi * m_stride(q->F);
     for (long jp = 0; jp < jpUsed; jp++) for (long ip = 0; ip < FP; ip++) {
       const long mr = q->F - ip * MR < MR ? q->F - ip * MR : MR;
       for (long pc = 0; pc < q->C; pc += KC) {
@@ -163,8 +169,8 @@ static void wino_task(void *ctx, int t, int count) {
   long c0, c1;
   share(q->chunks, t, count, 1, &c0, &c1);
   if (c1 <= c0) return;
-  float *V = pool_scratch(t, 3, sizeof(float) * 16 * q->C * TB);
-  float *M = pool_scratch(t, 4, sizeof(float) * 16 * q->F * TB);
+  float *V = pool_scratch(t, 3, sizeof(float) * 16 * v_stride(q->C));
+  float *M = pool_scratch(t, 4, sizeof(float) * 16 * m_stride(q->F));
   /* the padded samples a chunk touches: at most TB / perSample + 2 */
   const long samples = TB / q->perSample + 2, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2;
   float *pad = pool_scratch(t, 2, sizeof(float) * samples * q->C * PH * PW);
