@@ -141,7 +141,7 @@ void k_conv_forward(const float *x, const float *w, const float *b, float *y, fl
   const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW, in = g->inC * g->inH * g->inW;
   conv_t c = { .x = x, .w = w, .b = b, .y = y, .colsOut = cols, .g = g, .F = F, .n = n, .winograd = winograd_applies(g, F),
     .keepsInput = keeps_input(g), .threads = threads };
-  if (c.keepsInput) memcpy(cols, x, sizeof(float) * n * in);
+  if (c.keepsInput && n * in > 0) memcpy(cols, x, sizeof(float) * n * in);
   if (c.winograd) { k_winograd_forward(x, w, b, y, g, F, n, threads); return; }
   int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
   if (tasks > 1 || threads == 1) {
