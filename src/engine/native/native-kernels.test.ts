@@ -186,7 +186,7 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   assert.throws(() => nativeBackend(0), /threads = 0/);
 });
 
-test('every build this CPU runs (AVX-512 and AVX2 here) gives the same product bits: they depend on KC alone', { skip }, () => {
+test('every build this CPU runs (AVX-512 and AVX2 here) gives the same bits: products (they depend on KC alone), convolutions, pooling', { skip }, () => {
   const builds = ISAS.flatMap((isa) => {
     configureNative({ ...settings, isa });
     const l = nativeAddon();
@@ -202,6 +202,22 @@ test('every build this CPU runs (AVX-512 and AVX2 here) gives the same product b
       return bits(out);
     });
     for (const [i, out] of outs.entries()) assert.deepEqual(out, outs[0], `${builds[i].variant} as ${builds[0].variant}, transA=${transA} transB=${transB}`);
+  }
+  // convolutions too (Winograd with its transforms, im2col, the weight gradient's groups, the bias sums), and pooling
+  for (const [inC, F, H, W, n] of [[16, 12, 14, 14, 11], [1, 8, 9, 10, 13]]) {
+    const g = { inC, inH: H, inW: W, kh: 3, kw: 3, sh: 1, sw: 1, outH: H, outW: W, padTop: 1, padLeft: 1 };
+    const [K, P] = [inC * 9, H * W];
+    const [x, w, b, dy] = [randoms(n * inC * H * W), randoms(F * K), randoms(F), randoms(n * F * P)];
+    const outs = builds.map((backend) => {
+      const [y, cols, dw, db, dx] = [new Float32Array(n * F * P), new Float32Array(n * K * P), new Float32Array(F * K), new Float32Array(F), new Float32Array(x.length)];
+      backend.conv2dForward(x, w, b, y, cols, g, n);
+      backend.conv2dBackward(cols, w, dy, dw, db, dx, g, n);
+      const pg = { planes: n * F, H, W, kh: 2, kw: 2, sh: 2, sw: 2, outH: H >> 1, outW: W >> 1 };
+      const [pooled, at] = [new Float32Array(n * F * pg.outH * pg.outW), new Int32Array(n * F * pg.outH * pg.outW)];
+      backend.maxpool(y, pooled, at, pg);
+      return [y, dw, db, dx, pooled].map(bits);
+    });
+    for (const [i, out] of outs.entries()) assert.deepEqual(out, outs[0], `${builds[i].variant} as ${builds[0].variant}: conv ${inC}→${F} ${H}×${W}`);
   }
 });
 

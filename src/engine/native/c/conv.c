@@ -118,7 +118,7 @@ static void add_bias(const conv_t *c, long s) {
 /* Sample s's columns: in `cols` when it keeps them, else built in the task's scratch. */
 static const float *columns_of(const conv_t *c, long s, int t) {
   const long K = c->g->inC * c->g->kh * c->g->kw, P = c->g->outH * c->g->outW, in = c->g->inC * c->g->inH * c->g->inW;
-  float *cols = c->keepsInput ? pool_scratch(t, 2, sizeof(float) * K * P) : c->colsOut + s * K * P;
+  float *cols = c->keepsInput ? pool_scratch(2, sizeof(float) * K * P) : c->colsOut + s * K * P;
   if (!cols) { gemm_fail(); return NULL; }
   im2col(c->x + s * in, c->g, cols);
   return cols;
@@ -143,9 +143,9 @@ void k_conv_forward(const float *x, const float *w, const float *b, float *y, fl
     .keepsInput = keeps_input(g), .threads = threads };
   if (c.keepsInput && n * in > 0) memcpy(cols, x, sizeof(float) * n * in);
   if (c.winograd) { k_winograd_forward(x, w, b, y, g, F, n, threads); return; }
-  int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
+  int tasks = tasks_fine(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
   if (tasks > 1 || threads == 1) {
-    pool_run(tasks, forward_task, &c);
+    pool_split(tasks, threads, forward_task, &c);
   } else { /* too few samples to share: each sample's product shared instead */
     for (long s = 0; s < n; s++) {
       const float *sc = columns_of(&c, s, 0);
@@ -157,23 +157,22 @@ void k_conv_forward(const float *x, const float *w, const float *b, float *y, fl
   }
 }
 
-/* db[f] = Σ_s Σ_p dy[s][f][p]: each plane summed in float vectors (fixed lanes), the lanes and
- * the planes added in order in float64. */
+/* db[f] = Σ_s Σ_p dy[s][f][p]: each plane summed in 16 float lanes (16 on every instruction
+ * set, so the AVX2 build gives the AVX-512 bits), the lanes and the planes added in order in float64. */
+#define BIAS_LANES 16
 static void bias_task(void *ctx, int t, int count) {
   const conv_t *c = ctx;
-  const long P = c->g->outH * c->g->outW, body = P / VW * VW;
+  const long P = c->g->outH * c->g->outW, body = P / BIAS_LANES * BIAS_LANES;
   long f0, f1;
   share(c->F, t, count, 1, &f0, &f1);
   for (long f = f0; f < f1; f++) {
     double sum = 0;
     for (long s = 0; s < c->n; s++) {
       const float *d = c->dy + (s * c->F + f) * P;
-      vf acc = { 0 };
-      for (long p = 0; p < body; p += VW) acc += vload(d + p);
-      float lanes[VW];
-      memcpy(lanes, &acc, sizeof lanes);
+      float acc[BIAS_LANES] = { 0 };
+      for (long p = 0; p < body; p += BIAS_LANES) for (int l = 0; l < BIAS_LANES; l++) acc[l] += d[p + l];
       double plane = 0;
-      for (int l = 0; l < VW; l++) plane += lanes[l];
+      for (int l = 0; l < BIAS_LANES; l++) plane += acc[l];
       for (long p = body; p < P; p++) plane += d[p];
       sum += plane;
     }
@@ -255,7 +254,7 @@ static void weight_group_task(void *ctx, int t, int count) {
     share(c->n, (int)q, (int)c->groups, 1, &s0, &s1);
     if (s1 <= s0) { memset(out, 0, sizeof(float) * c->F * K); continue; }
     const long IP = (M + MR - 1) / MR, JP = (N + NR - 1) / NR, kcMax = P < KC ? P : KC;
-    float *bp = pool_scratch(t, 0, sizeof(float) * JP * NR * kcMax), *ap = pool_scratch(t, 1, sizeof(float) * IP * MR * kcMax);
+    float *bp = pool_scratch(0, sizeof(float) * JP * NR * kcMax), *ap = pool_scratch(1, sizeof(float) * IP * MR * kcMax);
     if (!bp || !ap) { gemm_fail(); return; }
     for (long s = s0; s < s1; s++) {
       const float *cols = columns_of(c, s, t), *dy = c->dy + s * c->F * P;
@@ -281,7 +280,7 @@ static void input_grad_task(void *ctx, int t, int count) {
   long s0, s1;
   share(c->n, t, count, 1, &s0, &s1);
   if (s1 <= s0) return;
-  float *dcols = pool_scratch(t, 2, sizeof(float) * K * P);
+  float *dcols = pool_scratch(2, sizeof(float) * K * P);
   if (!dcols) { gemm_fail(); return; }
   for (long s = s0; s < s1; s++) {
     gemm_t p = { c->w, 1, K, 0, c->dy + s * c->F * P, P, 1, 0, dcols, P, K, P, c->F, 1, 0 };
@@ -296,13 +295,13 @@ void k_conv_backward(const float *cols, const float *w, const float *dy, float *
   const conv_geom *g, long F, long n, int threads) {
   const long K = g->inC * g->kh * g->kw, P = g->outH * g->outW;
   conv_t c = { .w = w, .dy = dy, .cols = cols, .y = db, .dx = dx, .g = g, .F = F, .n = n, .threads = threads, .keepsInput = keeps_input(g) };
-  pool_run(tasks_for(F, (1L << 15) / (n * P + 1) + 1, threads), bias_task, &c);
+  pool_split(tasks_fine(F, (1L << 15) / (n * P + 1) + 1, threads), threads, bias_task, &c);
   if (c.keepsInput && n > 0) {
     c.x = cols;
     c.groups = n < WEIGHT_GROUPS ? n : WEIGHT_GROUPS;
-    c.partial = pool_scratch(0, 5, sizeof(float) * c.groups * F * K);
+    c.partial = pool_scratch(5, sizeof(float) * c.groups * F * K);
     if (!c.partial) { gemm_fail(); return; }
-    pool_run(tasks_for(c.groups, 1, threads), weight_group_task, &c);
+    pool_split(threads > 1 ? (int)c.groups : 1, threads, weight_group_task, &c);
     /* the groups in order */
     const int flip = weight_transposed(F, K);
     for (long f = 0; f < F; f++) for (long k = 0; k < K; k++) {
@@ -316,6 +315,5 @@ void k_conv_backward(const float *cols, const float *w, const float *dy, float *
   }
   if (!dx) return;
   if (winograd_applies(g, F)) { k_winograd_input_grad(w, dy, dx, g, F, n, threads); return; }
-  int tasks = tasks_for(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads);
-  pool_run(tasks, input_grad_task, &c);
+  pool_split(tasks_fine(n, MIN_FLOPS_PER_THREAD / (2 * F * K * P + 1) + 1, threads), threads, input_grad_task, &c);
 }

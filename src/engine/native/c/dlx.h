@@ -60,8 +60,13 @@ static inline void vtranspose(vf r[VW]) {
 /* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
-/* A per-thread scratch area of at least `bytes`, 64-byte aligned (NULL when out of memory). */
-float *pool_scratch(int t, int slot, size_t bytes);
+/* `count` tasks on at most `threads` threads (count may exceed threads). */
+void pool_split(int count, int threads, task_fn fn, void *ctx);
+/* How many tasks to cut `total` items into for `threads` threads, at least `minPer` items each:
+ * several per thread when there are 2 or more, for balance on a busy machine. */
+int tasks_fine(long total, long minPer, int threads);
+/* The running thread's scratch area `slot` (0…5) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
+float *pool_scratch(int slot, size_t bytes);
 /* [from, to) of task t when `total` items are shared by `count` tasks in runs of `quantum`. */
 void share(long total, int t, int count, long quantum, long *from, long *to);
 /* How many tasks `total` items make at `minPer` each, at most `threads`. */

@@ -118,8 +118,8 @@ void gemm_block(const gemm_t *g, long i0, long i1, long j0, long j1, int t) {
   }
   long ncMax = j1 - j0 < NC ? j1 - j0 : NC;
   long mcMax = i1 - i0 < MC ? i1 - i0 : MC;
-  float *bp = pool_scratch(t, 0, sizeof(float) * KC * ((ncMax + NR - 1) / NR * NR));
-  float *ap = pool_scratch(t, 1, sizeof(float) * KC * ((mcMax + MR - 1) / MR * MR));
+  float *bp = pool_scratch(0, sizeof(float) * KC * ((ncMax + NR - 1) / NR * NR));
+  float *ap = pool_scratch(1, sizeof(float) * KC * ((mcMax + MR - 1) / MR * MR));
   if (!bp || !ap) { atomic_store(&failed, 1); return; }
   for (long jc = j0; jc < j1; jc += NC) {
     long nc = j1 - jc < NC ? j1 - jc : NC;

@@ -138,7 +138,7 @@ static void pool_task(void *ctx, int t, int count) {
 
 static void run(pool_t *q, int threads) {
   long per = q->g->H * q->g->W + 1;
-  pool_run(tasks_for(q->g->planes, MIN_VALUES_PER_THREAD / per + 1, threads), pool_task, q);
+  pool_split(tasks_fine(q->g->planes, MIN_VALUES_PER_THREAD / per + 1, threads), threads, pool_task, q);
 }
 
 void k_maxpool(const float *x, float *y, int32_t *argmax, const pool_geom *g, int threads) {

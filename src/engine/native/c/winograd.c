@@ -169,11 +169,11 @@ static void wino_task(void *ctx, int t, int count) {
   long c0, c1;
   share(q->chunks, t, count, 1, &c0, &c1);
   if (c1 <= c0) return;
-  float *V = pool_scratch(t, 3, sizeof(float) * 16 * v_stride(q->C));
-  float *M = pool_scratch(t, 4, sizeof(float) * 16 * m_stride(q->F));
+  float *V = pool_scratch(3, sizeof(float) * 16 * v_stride(q->C));
+  float *M = pool_scratch(4, sizeof(float) * 16 * m_stride(q->F));
   /* the padded samples a chunk touches: at most TB / perSample + 2 */
   const long samples = TB / q->perSample + 2, PH = 2 * ((q->outH + 1) / 2) + 2, PW = 2 * q->tw + 2;
-  float *pad = pool_scratch(t, 2, sizeof(float) * samples * q->C * PH * PW);
+  float *pad = pool_scratch(2, sizeof(float) * samples * q->C * PH * PW);
   if (!V || !M || !pad) { gemm_fail(); return; }
   for (long c = c0; c < c1; c++) wino_chunk(q, c, V, M, pad);
 }
@@ -185,12 +185,12 @@ static void wino_run(wino_t *q, const float *w, int flip, int threads) {
   q->chunks = (q->tiles + TB - 1) / TB;
   if (q->chunks == 0) return;
   const long FP = (q->F + MR - 1) / MR;
-  float *U = pool_scratch(0, 5, sizeof(float) * 16 * FP * MR * q->C);
+  float *U = pool_scratch(5, sizeof(float) * 16 * FP * MR * q->C);
   if (!U) { gemm_fail(); return; }
   filter_transform(w, U, q->F, q->C, flip);
   q->U = U;
   const long flops = 2L * 16 * q->F * q->C * TB;
-  pool_run(tasks_for(q->chunks, (1L << 20) / (flops + 1) + 1, threads), wino_task, q);
+  pool_split(tasks_fine(q->chunks, (1L << 20) / (flops + 1) + 1, threads), threads, wino_task, q);
 }
 
 void k_winograd_forward(const float *x, const float *w, const float *b, float *y, const conv_geom *g, long F, long n, int threads) {
