@@ -86,8 +86,10 @@ export interface Backend {
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**
-   * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. Each
-   * sample's im2col columns (K × P, sample after sample) are left in `cols` for the backward pass.
+   * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. `cols`
+   * (n·K·P values) keeps what this backend's backward pass needs: each sample's im2col columns
+   * (K × P, sample after sample) on the reference backend; Winograd tiles (wasm) or a copy of x
+   * (native) where those serve.
    */
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void;
   /** The convolution's weight and bias gradients, and its input gradient when dx is given, from the forward pass's `cols`. */

@@ -35,6 +35,17 @@ export interface Layer {
   backward(dy: Tensor): Tensor;
   /** backward without d loss/d input, for the first layer, whose input needs no gradient. */
   backwardParamsOnly?(dy: Tensor): void;
+  /**
+   * Offered by Model.build when a relu comes right before this layer: true when the layer
+   * applies the relu itself from now on (max pooling: max and relu commute), and the relu
+   * passes its input through. Saves the relu's passes over the larger tensor before the pooling.
+   */
+  takeRelu?(): boolean;
+}
+
+/** A layer that hands its input on unchanged (a relu whose work the next layer took over). */
+export function passThrough(layer: Layer): Layer {
+  return { type: layer.type, outputShape: layer.outputShape, params: [], forward: (x) => x, backward: (dy) => dy };
 }
 
 export interface LayerContext {

@@ -3,7 +3,7 @@
 import type { Backend } from '../engine/backend.js';
 import type { Rng } from '../random/rng.js';
 import { MemoryLimitError, Tensor, shapeText } from '../engine/tensor.js';
-import { LayerShapeError, type Layer, type Param } from './layer.js';
+import { LayerShapeError, passThrough, type Layer, type Param } from './layer.js';
 import { findLayer, type LayerConfig } from './layers/index.js';
 import { findLoss, type LossConfig } from './losses/index.js';
 import type { Loss, LossValue } from './losses/loss.js';
@@ -55,6 +55,10 @@ export class Model {
         if (e instanceof MemoryLimitError) throw new ModelError(`model.layers.${i} (${config.type}): too big for the memory: ${e.message}; make the layer smaller`);
         throw e;
       }
+    }
+    // relu then max pooling: the pooling applies the relu to its (4× smaller) output
+    for (let i = 0; i + 1 < layers.length; i++) {
+      if (layers[i].type === 'relu' && layers[i + 1].takeRelu?.()) layers[i] = passThrough(layers[i]);
     }
     const lossComponent = findLoss(loss.type);
     if (spec.output !== undefined && !lossComponent.outputs.includes(spec.output)) {

@@ -70,6 +70,8 @@ test('convolutions (im2col and Winograd F(2×2, 3×3)) agree with the reference,
     // inC, F, inH, inW, kh, kw, stride, pad, n: strided, odd, 1×1 kernels, Winograd (3×3, ≥ 8 channels) same and valid
     [2, 4, 9, 7, 3, 2, 2, 1, 3], [1, 1, 1, 1, 1, 1, 1, 0, 1], [3, 5, 12, 12, 3, 3, 1, 1, 0], [8, 9, 7, 11, 3, 3, 1, 1, 3],
     [9, 8, 10, 6, 3, 3, 1, 0, 2], [12, 8, 1, 17, 3, 3, 1, 1, 1], [16, 13, 13, 13, 3, 3, 1, 1, 11], [8, 8, 5, 5, 3, 3, 1, 1, 0],
+    // im2col over more samples than the weight gradient's 8 groups; 1×1 stride 2 (columns smaller than x: kept as columns)
+    [2, 3, 10, 9, 3, 3, 1, 1, 13], [3, 4, 8, 8, 1, 1, 2, 0, 3],
   ];
   for (const [inC, F, inH, inW, kh, kw, stride, pad, n] of geometries) {
     const [outH, outW] = [Math.floor((inH + 2 * pad - kh) / stride) + 1, Math.floor((inW + 2 * pad - kw) / stride) + 1];
@@ -86,7 +88,10 @@ test('convolutions (im2col and Winograd F(2×2, 3×3)) agree with the reference,
     };
     const [want, got1, got2] = [run(referenceBackend), run(one), run(two)];
     const where = `${inC}→${F} ${inH}×${inW} ${kh}×${kw}/${stride} pad ${pad} n=${n}`;
-    for (const key of ['y', 'cols', 'dw', 'db', 'dx', 'dw2', 'db2'] as const) {
+    // cols holds what the backward pass needs: a copy of x where it fits (conv.c), else the reference's columns
+    const keepsInput = K * P >= inC * inH * inW;
+    if (keepsInput) assert.deepEqual(bits(got1.cols.subarray(0, x.length)), bits(x), `${where}: cols keeps x`);
+    for (const key of ['y', ...(keepsInput ? [] : ['cols'] as const), 'dw', 'db', 'dx', 'dw2', 'db2'] as const) {
       assertClose(got1[key], [...want[key]], 1e-4, 1e-4, `${where} ${key}`);
       assert.deepEqual(bits(got2[key]), bits(got1[key]), `${where} ${key}: 2 threads as 1`);
     }
@@ -181,7 +186,7 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   assert.throws(() => nativeBackend(0), /threads = 0/);
 });
 
-test('every build this CPU runs (AVX-512 and AVX2 here) gives the same product bits: they depend on KC alone', { skip }, () => {
+test('every build this CPU runs (AVX-512 and AVX2 here) gives the same bits: products (they depend on KC alone), convolutions, pooling', { skip }, () => {
   const builds = ISAS.flatMap((isa) => {
     configureNative({ ...settings, isa });
     const l = nativeAddon();
@@ -197,6 +202,22 @@ test('every build this CPU runs (AVX-512 and AVX2 here) gives the same product b
       return bits(out);
     });
     for (const [i, out] of outs.entries()) assert.deepEqual(out, outs[0], `${builds[i].variant} as ${builds[0].variant}, transA=${transA} transB=${transB}`);
+  }
+  // convolutions too (Winograd with its transforms, im2col, the weight gradient's groups, the bias sums), and pooling
+  for (const [inC, F, H, W, n] of [[16, 12, 14, 14, 11], [1, 8, 9, 10, 13]]) {
+    const g = { inC, inH: H, inW: W, kh: 3, kw: 3, sh: 1, sw: 1, outH: H, outW: W, padTop: 1, padLeft: 1 };
+    const [K, P] = [inC * 9, H * W];
+    const [x, w, b, dy] = [randoms(n * inC * H * W), randoms(F * K), randoms(F), randoms(n * F * P)];
+    const outs = builds.map((backend) => {
+      const [y, cols, dw, db, dx] = [new Float32Array(n * F * P), new Float32Array(n * K * P), new Float32Array(F * K), new Float32Array(F), new Float32Array(x.length)];
+      backend.conv2dForward(x, w, b, y, cols, g, n);
+      backend.conv2dBackward(cols, w, dy, dw, db, dx, g, n);
+      const pg = { planes: n * F, H, W, kh: 2, kw: 2, sh: 2, sw: 2, outH: H >> 1, outW: W >> 1 };
+      const [pooled, at] = [new Float32Array(n * F * pg.outH * pg.outW), new Int32Array(n * F * pg.outH * pg.outW)];
+      backend.maxpool(y, pooled, at, pg);
+      return [y, dw, db, dx, pooled].map(bits);
+    });
+    for (const [i, out] of outs.entries()) assert.deepEqual(out, outs[0], `${builds[i].variant} as ${builds[0].variant}: conv ${inC}→${F} ${H}×${W}`);
   }
 });
 

@@ -103,3 +103,30 @@ test('im2col and col2im match their definition on strided, padded, odd geometrie
     assertClose(dx, expectedDx, 1e-5, 1e-5, `${shape} col2im`);
   }
 });
+
+test('a relu right before max pooling, taken over by the pooling, gives the relu-then-pool values and gradients', async () => {
+  const rng = Rng.stream(3, 'fusion');
+  const [n, shape] = [3, [2, 4, 6]];
+  // small integers: ties, zeros and windows with no positive value
+  const x = Float32Array.from({ length: n * 48 }, () => Math.round((rng.uniform() - 0.6) * 4));
+  const dy = Float32Array.from({ length: n * 12 }, () => rng.uniform() - 0.5);
+  const g = { planes: n * 2, H: 4, W: 6, kh: 2, kw: 2, sh: 2, sw: 2, outH: 2, outW: 3 };
+  const [relu, y, at, dPooled, dx] = [new Float32Array(x.length), new Float32Array(n * 12), new Int32Array(n * 12), new Float32Array(x.length), new Float32Array(x.length)];
+  referenceBackend.leakyRelu(x, relu, 0);
+  referenceBackend.maxpool(relu, y, at, g);
+  referenceBackend.maxpoolBackward(dy, at, dPooled, g);
+  referenceBackend.leakyReluBackward(x, dPooled, dx, 0);
+  const plain = (a: Float32Array) => [...a].map((v) => v + 0); // −0 and 0 alike
+  for (const [label, backend] of await goldenBackends()) {
+    const layers = [{ type: 'relu' }, { type: 'maxpool2d', size: 2 }, { type: 'flatten' }].map((l) => layerSchema.parse(l));
+    const model = Model.build({ layers, output: 'softmax' }, { type: 'cross-entropy' }, shape, 12, backend, Rng.stream(0, 'i'), Rng.stream(0, 'd'));
+    const input = new Tensor([n, ...shape], x);
+    assert.equal(model.layers[0].forward(input, true), input, `${label}: the relu passes its input through`);
+    let h = input;
+    for (const layer of model.layers) h = layer.forward(h, true);
+    let grad = new Tensor([n, 12], dy);
+    for (let i = model.layers.length - 1; i >= 0; i--) grad = model.layers[i].backward(grad);
+    assert.deepEqual(plain(h.data), plain(y), `${label}: values`);
+    assert.deepEqual(plain(grad.data), plain(dx), `${label}: gradients`);
+  }
+});

@@ -24,11 +24,19 @@ function pooling<T extends 'maxpool2d' | 'avgpool2d'>(type: T, summary: string):
       let input: Tensor | undefined;
       let out: Tensor | undefined;
       let dx: Tensor | undefined;
+      // a relu taken over from the layer before (max pooling only): the maximum of the raw
+      // inputs, then the relu on it; the gradient through the relu first, then to the maxima.
+      // Values and gradients are the relu-then-pool ones (max(relu(x)) = relu(max(x)); a window
+      // with no positive value gets gradient 0 either way), save for NaN inputs.
+      let relu = false;
+      let pooled: Tensor | undefined;
+      let dPooled: Tensor | undefined;
       const geometry = (n: number) => ({ planes: n * C, H, W, kh, kw, sh, sw, outH, outW });
       return {
         type,
         outputShape: [C, outH, outW],
         params: [],
+        ...(type === 'maxpool2d' && { takeRelu: () => (relu = true) }),
         forward(x) {
           const y = (out = Tensor.reuse(out, [x.rows, C, outH, outW], backend));
           if (type === 'avgpool2d') backend.avgpool(x.data, y.data, geometry(x.rows));
@@ -38,7 +46,11 @@ function pooling<T extends 'maxpool2d' | 'avgpool2d'>(type: T, summary: string):
               argmaxMemory = backend.alloc(y.size);
               argmax = new Int32Array(argmaxMemory.buffer, argmaxMemory.byteOffset, y.size);
             }
-            backend.maxpool(x.data, y.data, argmax, geometry(x.rows));
+            if (relu) {
+              pooled = Tensor.reuse(pooled, y.shape, backend);
+              backend.maxpool(x.data, pooled.data, argmax, geometry(x.rows));
+              backend.leakyRelu(pooled.data, y.data, 0);
+            } else backend.maxpool(x.data, y.data, argmax, geometry(x.rows));
           }
           input = x;
           return y;
@@ -47,7 +59,11 @@ function pooling<T extends 'maxpool2d' | 'avgpool2d'>(type: T, summary: string):
           if (!input) throw new Error(`${type}.backward before forward`);
           dx = Tensor.reuse(dx, input.shape, backend);
           if (type === 'avgpool2d') backend.avgpoolBackward(dy.data, dx.data, geometry(input.rows));
-          else backend.maxpoolBackward(dy.data, argmax, dx.data, geometry(input.rows));
+          else if (relu) {
+            dPooled = Tensor.reuse(dPooled, dy.shape, backend);
+            backend.leakyReluBackward(pooled!.data, dy.data, dPooled.data, 0);
+            backend.maxpoolBackward(dPooled.data, argmax, dx.data, geometry(input.rows));
+          } else backend.maxpoolBackward(dy.data, argmax, dx.data, geometry(input.rows));
           return dx;
         },
       };

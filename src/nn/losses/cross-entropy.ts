@@ -31,17 +31,21 @@ export const crossEntropy = {
     compute(logits, labels) {
       const batch = logits.rows;
       const classes = logits.cols;
-      const grad = softmax(logits);
+      const grad = new Tensor(logits.shape);
+      const z = logits.data;
+      const e = new Float64Array(classes);
       let total = 0;
+      // softmax() and log softmax from one e^(z−max) per value (the same values softmax() computes)
       for (let r = 0; r < batch; r++) {
         const o = r * classes;
         const label = labels[r];
-        // log softmax directly from the logits: log p = z − max − log Σ e^(z−max)
         let max = -Infinity;
-        for (let c = 0; c < classes; c++) max = Math.max(max, logits.data[o + c]);
+        for (let c = 0; c < classes; c++) max = Math.max(max, z[o + c]);
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum += Math.exp(logits.data[o + c] - max);
-        total -= logits.data[o + label] - max - Math.log(sum);
+        for (let c = 0; c < classes; c++) sum += (e[c] = Math.exp(z[o + c] - max));
+        for (let c = 0; c < classes; c++) grad.data[o + c] = e[c] / sum;
+        // log p = z − max − log Σ e^(z−max)
+        total -= z[o + label] - max - Math.log(sum);
         grad.data[o + label] -= 1;
       }
       for (let i = 0; i < grad.size; i++) grad.data[i] /= batch;

@@ -31,11 +31,42 @@ typedef float vf __attribute__((vector_size(VW * 4)));
 static inline vf vload(const float *p) { vf v; memcpy(&v, p, sizeof v); return v; }
 static inline void vstore(float *p, vf v) { memcpy(p, &v, sizeof v); }
 
+/* The transpose of a VW×VW block held in VW vectors (row i → column i), in log2(VW) rounds of
+ * interleaves: round after round, row 2i and 2i+1 become the low and high zips of rows i and i + VW/2. */
+#if defined(__clang__) || __GNUC__ >= 12
+#define SHUF(a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+typedef int vi_t __attribute__((vector_size(VW * 4)));
+#define SHUF(a, b, ...) __builtin_shuffle(a, b, (vi_t){ __VA_ARGS__ })
+#endif
+#if VW == 16
+#define ZIP_LO(a, b) SHUF(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+#define ZIP_HI(a, b) SHUF(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+#elif VW == 8
+#define ZIP_LO(a, b) SHUF(a, b, 0, 8, 1, 9, 2, 10, 3, 11)
+#define ZIP_HI(a, b) SHUF(a, b, 4, 12, 5, 13, 6, 14, 7, 15)
+#else
+#define ZIP_LO(a, b) SHUF(a, b, 0, 4, 1, 5)
+#define ZIP_HI(a, b) SHUF(a, b, 2, 6, 3, 7)
+#endif
+static inline void vtranspose(vf r[VW]) {
+  for (int round = 1; round < VW; round *= 2) {
+    vf out[VW];
+    for (int i = 0; i < VW / 2; i++) { out[2 * i] = ZIP_LO(r[i], r[i + VW / 2]); out[2 * i + 1] = ZIP_HI(r[i], r[i + VW / 2]); }
+    for (int i = 0; i < VW; i++) r[i] = out[i];
+  }
+}
+
 /* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
-/* A per-thread scratch area of at least `bytes`, 64-byte aligned (NULL when out of memory). */
-float *pool_scratch(int t, int slot, size_t bytes);
+/* `count` tasks on at most `threads` threads (count may exceed threads). */
+void pool_split(int count, int threads, task_fn fn, void *ctx);
+/* How many tasks to cut `total` items into for `threads` threads, at least `minPer` items each:
+ * several per thread when there are 2 or more, for balance on a busy machine. */
+int tasks_fine(long total, long minPer, int threads);
+/* The running thread's scratch area `slot` (0…5) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
+float *pool_scratch(int slot, size_t bytes);
 /* [from, to) of task t when `total` items are shared by `count` tasks in runs of `quantum`. */
 void share(long total, int t, int count, long quantum, long *from, long *to);
 /* How many tasks `total` items make at `minPer` each, at most `threads`. */
@@ -57,6 +88,8 @@ typedef struct {
 #define KC 256
 void gemm_block(const gemm_t *g, long i0, long i1, long j0, long j1, int t);
 void gemm(const gemm_t *g, int threads);
+/* One MR×NR tile: C (=, or += when add) Σ_p A[p·MR + i]·B[p·NR + j] over kc packed values (rows < mr, columns < nr written). */
+void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, long mr, long nr, int add);
 int gemm_ok(void); /* 0 when a scratch allocation failed since the last call */
 void gemm_fail(void); /* notes a failed allocation for gemm_ok() */
 void gemm_fail_index(void); /* notes an index outside its plane (max pooling's backward) */

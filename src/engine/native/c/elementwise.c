@@ -27,7 +27,7 @@ static void run_task(void *ctx, int t, int count) {
 /* fn over [0, total) in runs of `quantum`, on as many threads as the work pays for. */
 static void each(const ew_t *e, range_fn fn, long total, long quantum, long minPer, int threads) {
   run_t r = { e, fn, total, quantum };
-  pool_run(tasks_for(total, minPer, threads), run_task, &r);
+  pool_split(tasks_fine(total, minPer, threads), threads, run_task, &r);
 }
 
 static void add_rows(const ew_t *e, long r0, long r1) {
@@ -167,5 +167,5 @@ static void adam_task(void *ctx, int t, int count) {
 void k_adam(float *w, const float *g, float *m, float *v, long n, double stepSize, double correction2,
   double beta1, double beta2, double eps, int threads) {
   adam_t a = { w, m, v, g, stepSize, correction2, beta1, beta2, eps, n };
-  pool_run(tasks_for(n, MIN_VALUES_PER_THREAD, threads), adam_task, &a);
+  pool_split(tasks_fine(n, MIN_VALUES_PER_THREAD, threads), threads, adam_task, &a);
 }

@@ -50,6 +50,10 @@ static void micro(long kc, const float *restrict A, const float *restrict B, flo
   }
 }
 
+void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, long mr, long nr, int add) {
+  micro(kc, A, B, C, ldc, mr, nr, add);
+}
+
 /* Rows [i0, i0+mc) of op(A), k values [p0, p0+kc) of segment s, into MR-row panels (zero padded). */
 static void pack_a(const gemm_t *g, long s, long i0, long mc, long p0, long kc, float *restrict out) {
   const float *a = g->a + s * g->aseg;
@@ -114,8 +118,8 @@ void gemm_block(const gemm_t *g, long i0, long i1, long j0, long j1, int t) {
   }
   long ncMax = j1 - j0 < NC ? j1 - j0 : NC;
   long mcMax = i1 - i0 < MC ? i1 - i0 : MC;
-  float *bp = pool_scratch(t, 0, sizeof(float) * KC * ((ncMax + NR - 1) / NR * NR));
-  float *ap = pool_scratch(t, 1, sizeof(float) * KC * ((mcMax + MR - 1) / MR * MR));
+  float *bp = pool_scratch(0, sizeof(float) * KC * ((ncMax + NR - 1) / NR * NR));
+  float *ap = pool_scratch(1, sizeof(float) * KC * ((mcMax + MR - 1) / MR * MR));
   if (!bp || !ap) { atomic_store(&failed, 1); return; }
   for (long jc = j0; jc < j1; jc += NC) {
     long nc = j1 - jc < NC ? j1 - jc : NC;

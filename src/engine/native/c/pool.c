@@ -35,7 +35,11 @@ static struct {
   _Atomic(task_fn) fn;
   _Atomic(void *) ctx;
   atomic_int count;
-} P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0 };
+  atomic_int limit; /* threads the job may use: workers numbered from `limit` on sit it out */
+} P = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0, 0, NULL, NULL, 0, 0 };
+
+/* The running thread's number: 0 for callers, 1… for workers; scratch areas belong to it. */
+static __thread int self = 0;
 
 static long now_ns(void) {
   struct timespec ts;
@@ -63,7 +67,8 @@ static inline uint32_t published(uint32_t seen) {
 }
 
 static void *worker(void *arg) {
-  uint32_t seen = (uint32_t)(uintptr_t)arg;
+  uint32_t seen = (uint32_t)((uintptr_t)arg >> 8);
+  self = (int)((uintptr_t)arg & 0xff);
   for (;;) {
     long since = now_ns();
     uint32_t gen;
@@ -81,21 +86,29 @@ static void *worker(void *arg) {
     seen = gen;
     /* fields read here belong to `gen` whenever a task of `gen` is still there to take: the
      * caller writes the next job's fields only after every task of this one has finished */
-    take_tasks(gen, atomic_load_explicit(&P.fn, memory_order_relaxed), atomic_load_explicit(&P.ctx, memory_order_relaxed),
-      atomic_load_explicit(&P.count, memory_order_relaxed));
+    if (self < atomic_load_explicit(&P.limit, memory_order_relaxed))
+      take_tasks(gen, atomic_load_explicit(&P.fn, memory_order_relaxed), atomic_load_explicit(&P.ctx, memory_order_relaxed),
+        atomic_load_explicit(&P.count, memory_order_relaxed));
   }
   return NULL;
 }
 
 void pool_run(int count, task_fn fn, void *ctx) {
-  if (count > MAX_THREADS) count = MAX_THREADS;
-  if (count <= 1) { fn(ctx, 0, 1); return; }
-  while (P.workers < count - 1) {
+  pool_split(count, count, fn, ctx);
+}
+
+/* More tasks than threads: whoever is running takes the next one, so a thread the machine
+ * deschedules holds up one small task, not a fixed share of the job. */
+void pool_split(int count, int threads, task_fn fn, void *ctx) {
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (threads > count) threads = count;
+  if (threads <= 1) { for (int t = 0; t < count; t++) fn(ctx, t, count); return; }
+  while (P.workers < threads - 1) {
     pthread_t th;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int failed = pthread_create(&th, &attr, worker, (void *)(uintptr_t)P.gen);
+    int failed = pthread_create(&th, &attr, worker, (void *)(((uintptr_t)P.gen << 8) | (uintptr_t)(P.workers + 1)));
     pthread_attr_destroy(&attr);
     if (failed) break; /* fewer threads: the caller takes the tasks left */
     P.workers++;
@@ -105,6 +118,7 @@ void pool_run(int count, task_fn fn, void *ctx) {
   atomic_store_explicit(&P.fn, fn, memory_order_relaxed);
   atomic_store_explicit(&P.ctx, ctx, memory_order_relaxed);
   atomic_store_explicit(&P.count, count, memory_order_relaxed);
+  atomic_store_explicit(&P.limit, threads, memory_order_relaxed);
   atomic_store_explicit(&P.finished, 0, memory_order_relaxed);
   P.gen += 2;
   atomic_store_explicit(&P.job, (uint64_t)P.gen << 32, memory_order_release);
@@ -117,8 +131,9 @@ void pool_run(int count, task_fn fn, void *ctx) {
 
 static struct { float *p; size_t bytes; } scratch[MAX_THREADS][6];
 
-/* Scratch areas belong to a task index (each task runs once per job, on whichever thread). */
-float *pool_scratch(int t, int slot, size_t bytes) {
+/* Scratch areas belong to the running thread (its tasks run one after another). */
+float *pool_scratch(int slot, size_t bytes) {
+  const int t = self;
   if (scratch[t][slot].bytes < bytes) {
     free(scratch[t][slot].p);
     size_t size = (bytes + 4095) & ~(size_t)4095;
@@ -142,4 +157,9 @@ int tasks_for(long total, long minPer, int threads) {
   if (t > threads) t = threads;
   if (t > MAX_THREADS) t = MAX_THREADS;
   return t < 1 ? 1 : (int)t;
+}
+
+int tasks_fine(long total, long minPer, int threads) {
+  if (threads <= 1) return 1;
+  return tasks_for(total, minPer, threads * 8 < MAX_THREADS ? threads * 8 : MAX_THREADS);
 }

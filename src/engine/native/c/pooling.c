@@ -7,8 +7,67 @@
 
 typedef struct { const float *x; float *y; const int32_t *ai; int32_t *ao; const pool_geom *g; int avg, back; } pool_t;
 
+#if VW == 16
+#define EVENS(a, b) SHUF(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
+#define ODDS(a, b) SHUF(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31)
+#elif VW == 8
+#define EVENS(a, b) SHUF(a, b, 0, 2, 4, 6, 8, 10, 12, 14)
+#define ODDS(a, b) SHUF(a, b, 1, 3, 5, 7, 9, 11, 13, 15)
+#else
+#define EVENS(a, b) SHUF(a, b, 0, 2, 4, 6)
+#define ODDS(a, b) SHUF(a, b, 1, 3, 5, 7)
+#endif
+typedef int32_t vi __attribute__((vector_size(VW * 4)));
+
+static inline vf pick(vi m, vf x, vf y) { return (vf)(((vi)x & m) | ((vi)y & ~m)); }
+static inline vi pick_i(vi m, vi x, vi y) { return (x & m) | (y & ~m); }
+
+/* 2×2 windows at stride 2 (the common case), VW windows of a row at a time. A window (a b / c d)
+ * is its rows' maxima combined: h0 = b > a ? b : a, h1 = d > c or c is NaN ? d : c, then
+ * h1 > h0 ? h1 : h0, which is exactly the one-by-one scan below (first maximum, NaN as it treats
+ * it). A vector reads 2·VW values of a row, past its end into the next (never past x); the
+ * outputs are stored lane by lane. */
+static void max_planes_2x2(const pool_t *q, long p0, long p1) {
+  const pool_geom *g = q->g;
+  const long W = g->W, HW = g->H * W, end = g->planes * HW;
+  vi lanes2;
+  for (int l = 0; l < VW; l++) lanes2[l] = 2 * l;
+  const vi zero = { 0 }, one = zero + 1, down = zero + (int32_t)W, downRight = zero + (int32_t)W + 1;
+  for (long plane = p0; plane < p1; plane++) {
+    float *y = q->y + plane * g->outH * g->outW;
+    int32_t *ao = q->ao + plane * g->outH * g->outW;
+    for (long oy = 0; oy < g->outH; oy++) {
+      const long row = plane * HW + 2 * oy * W;
+      const float *r0 = q->x + row, *r1 = r0 + W;
+      long ox = 0;
+      for (; ox < g->outW && row + W + 2 * ox + 2 * VW <= end; ox += VW) {
+        const vf l0 = vload(r0 + 2 * ox), h0v = vload(r0 + 2 * ox + VW), l1 = vload(r1 + 2 * ox), h1v = vload(r1 + 2 * ox + VW);
+        const vf a = EVENS(l0, h0v), b = ODDS(l0, h0v), c = EVENS(l1, h1v), d = ODDS(l1, h1v);
+        const vi m0 = (vi)(b > a), m1 = (vi)((d > c) | (c != c));
+        const vf top = pick(m0, b, a), bottom = pick(m1, d, c);
+        const vi mb = (vi)(bottom > top);
+        const vf best = pick(mb, bottom, top);
+        const vi at = pick_i(mb, pick_i(m1, downRight, down), pick_i(m0, one, zero)) + lanes2 + (int32_t)(row + 2 * ox);
+        const long n = g->outW - ox < VW ? g->outW - ox : VW;
+        for (long l = 0; l < n; l++) { y[oy * g->outW + ox + l] = best[l]; ao[oy * g->outW + ox + l] = at[l]; }
+      }
+      for (; ox < g->outW; ox++) { /* the last values of x */
+        const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+        float best = a;
+        int32_t at = 0;
+        if (b > best) { best = b; at = 1; }
+        if (c > best) { best = c; at = (int32_t)W; }
+        if (d > best) { best = d; at = (int32_t)W + 1; }
+        y[oy * g->outW + ox] = best;
+        ao[oy * g->outW + ox] = (int32_t)(row + 2 * ox) + at;
+      }
+    }
+  }
+}
+
 static void max_planes(const pool_t *q, long p0, long p1) {
   const pool_geom *g = q->g;
+  if (g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2) { max_planes_2x2(q, p0, p1); return; }
   for (long plane = p0; plane < p1; plane++) {
     long o = plane * g->outH * g->outW;
     for (long oy = 0; oy < g->outH; oy++) for (long ox = 0; ox < g->outW; ox++, o++) {
@@ -79,7 +138,7 @@ static void pool_task(void *ctx, int t, int count) {
 
 static void run(pool_t *q, int threads) {
   long per = q->g->H * q->g->W + 1;
-  pool_run(tasks_for(q->g->planes, MIN_VALUES_PER_THREAD / per + 1, threads), pool_task, q);
+  pool_split(tasks_fine(q->g->planes, MIN_VALUES_PER_THREAD / per + 1, threads), threads, pool_task, q);
 }
 
 void k_maxpool(const float *x, float *y, int32_t *argmax, const pool_geom *g, int threads) {
