@@ -1,6 +1,7 @@
 // Sweep throughput (a part of `npm run bench -- --only sweep`): the 12-trial digits sweep of
 // configs/sweep-random.yaml run serially on 1 thread, as 1 worker × 2 threads and as 2 workers ×
-// 1 thread; wall time, trials per minute and speed-up over the serial sweep. The sweep's --json
+// 1 thread, in reused processes (the default) and with a fresh process per trial; wall time,
+// trials per minute and speed-up over the serial sweep of the same kind. The sweep's --json
 // events are timed as they arrive, which splits the serial sweep's wall time into
 // - the sweep's fixed cost: start-up before the first trial, and the end after the last one
 //   (the best trial's test split, the sweep's plots, best.json);
@@ -16,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
-async function sweepOnce(workers, threads) {
+async function sweepOnce(workers, threads, processes) {
   const runs = mkdtempSync(join(tmpdir(), 'dlx-bench-sweep-'));
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--set', `sweep.processes=${processes}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const times = { start: [], end: [] };
@@ -43,7 +44,7 @@ async function sweepOnce(workers, threads) {
     const first = Math.min(...times.start);
     const last = Math.max(...times.end);
     return {
-      workers, threads, trials: trials.length, wallSeconds: wall, trialsPerMinute: (60 * trials.length) / wall, trainSeconds,
+      workers, threads, processes, trials: trials.length, wallSeconds: wall, trialsPerMinute: (60 * trials.length) / wall, trainSeconds,
       fixedSeconds: wall - (last - first) / 1000, trialsSeconds: (last - first) / 1000,
     };
   } finally {
@@ -51,10 +52,11 @@ async function sweepOnce(workers, threads) {
   }
 }
 
-export async function throughputBench() {
-  const serial = await sweepOnce(1, 1);
-  const rows = [serial, await sweepOnce(1, 2), await sweepOnce(2, 1)].map((r) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds }));
+async function kind(processes) {
+  const serial = await sweepOnce(1, 1, processes);
+  const rows = [serial, await sweepOnce(1, 2, processes), await sweepOnce(2, 1, processes)].map((r) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds }));
   return {
+    processes,
     rows,
     overheadPerTrialSeconds: (serial.trialsSeconds - serial.trainSeconds) / serial.trials,
     trainPerTrialSeconds: serial.trainSeconds / serial.trials,
@@ -62,11 +64,15 @@ export async function throughputBench() {
   };
 }
 
-export function formatThroughput(t) {
-  return [
-    ...t.rows.map((r) => `sweep     digits, 12 trials, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
-    `sweep     serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
-  ];
+export async function throughputBench() {
+  return { reuse: await kind('reuse'), fresh: await kind('fresh') };
+}
+
+export function formatThroughput(all) {
+  return [all.reuse, all.fresh].flatMap((t) => [
+    ...t.rows.map((r) => `sweep     digits, 12 trials, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
+    `sweep     ${t.processes} processes, serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
+  ]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

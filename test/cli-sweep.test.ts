@@ -80,7 +80,10 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
   assert.equal(journal.filter((e) => e.event === 'epoch').length, 16);
 });
 
-test('a random sweep with a pruner on 2 workers gives the same trials, values, pruning decisions and results as on 1', () => {
+const launches = (sweepDir: string) => readFileSync(join(sweepDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'launch');
+const checkpoints = (run: string) => readdirSync(join(run, 'checkpoints')).sort().map((f) => readFileSync(join(run, 'checkpoints', f)));
+
+test('a random sweep with a pruner on 2 workers (reused processes) gives the same trials, values, pruning decisions and results as on 1 (a fresh process per trial)', () => {
   const dir = tempDir();
   const spec = write(dir, 'rand', base('rand', 3) + `sweep:
   method: random
@@ -92,13 +95,19 @@ test('a random sweep with a pruner on 2 workers gives the same trials, values, p
     optimizer.lr: {log-uniform: [0.001, 0.5]}
     train.batchSize: {choice: [8, 32]}
 `);
-  const one = dlx(['sweep', spec, '--runs-dir', join(dir, 'one'), '--workers', '1']);
+  const one = dlx(['sweep', spec, '--runs-dir', join(dir, 'one'), '--workers', '1', '--set', 'sweep.processes=fresh']);
   assert.equal(one.code, 0, one.stderr);
   const two = dlx(['sweep', spec, '--runs-dir', join(dir, 'two'), '--workers', '2', '--json']);
   assert.equal(two.code, 0, two.stderr);
   const [a, b] = [onlySweep(join(dir, 'one'), 'rand'), onlySweep(join(dir, 'two'), 'rand')];
   assert.deepEqual(summary(a), summary(b));
-  for (const t of ['0', '1', '2', '3']) assert.deepEqual(curveWithoutTimes(join(a, 'trials', t)), curveWithoutTimes(join(b, 'trials', t)));
+  for (const t of ['0', '1', '2', '3']) {
+    assert.deepEqual(curveWithoutTimes(join(a, 'trials', t)), curveWithoutTimes(join(b, 'trials', t)));
+    assert.deepEqual(checkpoints(join(a, 'trials', t)), checkpoints(join(b, 'trials', t)));
+  }
+  // a process per trial, against two processes that took the four trials between them
+  assert.equal(new Set(launches(a).map((e) => e.pid)).size, 4);
+  assert.equal(new Set(launches(b).map((e) => e.pid)).size, 2);
   const lrs = summary(a).slice(1).map((c) => Number(c[2]));
   assert.equal(new Set(lrs).size, 4, 'four different draws');
   // --json: one object per line, trial events and a final done

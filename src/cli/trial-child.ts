@@ -1,45 +1,54 @@
-// The process of one sweep trial (forked by the coordinator, src/run/trial-process.ts): takes
-// its job over IPC, trains, reports each epoch, waits for pruning decisions, and stops resumably
-// on SIGINT or when the coordinator goes away (its channel closes, e.g. it was killed).
+// The process of sweep trials (forked by the coordinator, src/run/trial-process.ts): takes a
+// job over IPC, trains, reports each epoch, waits for pruning decisions, and stops resumably on
+// SIGINT or when the coordinator goes away (its channel closes, e.g. it was killed). After a
+// trial that ended well it waits for the next job (a reused process) until its channel closes;
+// after an error it exits with the error's code.
 import { DlxError, ExitCode } from '../common/errors.js';
 import type { FromTrial, ToTrial } from '../run/trial-protocol.js';
 import { runTrialJob } from '../run/trial.js';
 import { configureNative } from '../engine/native/addon.js';
+import { releaseTrialMemory } from '../engine/backends.js';
 
 configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
-const controller = new AbortController();
 const send = (m: FromTrial) => new Promise<void>((resolve) => {
   if (!process.connected) return resolve();
   process.send!(m, undefined, undefined, () => resolve());
 });
-let decision: ((prune: boolean) => void) | undefined;
+/** The trial running now: its stop signal and the pruning decision it awaits. */
+let current: { controller: AbortController; decision?: (prune: boolean) => void } | undefined;
 
 process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-  controller.abort();
+  if (!current || current.controller.signal.aborted) process.exit(ExitCode.interrupted);
+  current.controller.abort();
 });
 process.on('disconnect', () => {
-  controller.abort();
-  decision?.(false);
+  // idle: nothing to save (the kernels' threads would keep the process alive)
+  if (!current) process.exit(0);
+  current.controller.abort();
+  current.decision?.(false);
 });
 process.on('message', (m: ToTrial) => {
   if (m.type === 'decision') {
-    decision?.(m.prune);
-    decision = undefined;
+    current?.decision?.(m.prune);
+    if (current) current.decision = undefined;
     return;
   }
+  const trial: NonNullable<typeof current> = { controller: new AbortController() };
+  current = trial;
   runTrialJob(m.job, {
-    signal: controller.signal,
+    signal: trial.controller.signal,
     epoch: (fold, record) => void send({ type: 'epoch', fold, record }),
     decide: (record) => new Promise<boolean>((resolve) => {
       if (!process.connected) return resolve(false);
-      decision = resolve;
+      trial.decision = resolve;
       void send({ type: 'decide', record });
     }),
   }).then(
     async (folds) => {
+      await releaseTrialMemory();
+      current = undefined;
       await send({ type: 'done', folds });
-      process.exit(0);
+      if (!process.connected || trial.controller.signal.aborted) process.exit(0);
     },
     async (e: unknown) => {
       const exitCode = e instanceof DlxError ? e.exitCode : ExitCode.bug;

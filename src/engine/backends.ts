@@ -6,7 +6,7 @@ import type { Backend } from './backend.js';
 import { nativeAddon } from './native/addon.js';
 import { nativeBackend } from './native/native-backend.js';
 import { referenceBackend } from './reference.js';
-import { wasmBackend } from './wasm/wasm-backend.js';
+import { startedWasmBackends, wasmBackend } from './wasm/wasm-backend.js';
 
 export const backendNames = ['native', 'wasm', 'reference'];
 
@@ -22,4 +22,13 @@ export async function loadBackend(name: string, threads: number): Promise<Backen
   if (name === 'reference') return referenceBackend;
   if (name === 'wasm') return wasmBackend(threads);
   return undefined;
+}
+
+/**
+ * After a trial, in a process that runs another next: the WebAssembly memory the trial's tensors
+ * held is given back (it lives outside the garbage collector; native and reference buffers are
+ * ordinary arrays that it frees).
+ */
+export async function releaseTrialMemory(): Promise<void> {
+  for (const b of await Promise.all(startedWasmBackends())) b.releaseAll();
 }

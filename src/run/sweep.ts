@@ -22,7 +22,7 @@ import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
-import { trialForker, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
+import { trialPool, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
 /** Starts a trial somewhere and reports back; the coordinator does not care where. */
@@ -344,7 +344,10 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   // once the processes of a killed coordinator have stopped (they checkpoint when it goes away)
   const retry: Trial[] = trials.filter((t) => t && !ended(t));
   const commit = gitCommit();
-  const forker = trialForker(options.trialEntry, () => !options.signal?.aborted && (retry.length > 0 || trials.length < sweep.trials));
+  const forker = trialPool(options.trialEntry, {
+    reuse: settings.processes === 'reuse',
+    moreToCome: () => !options.signal?.aborted && (retry.length > 0 || trials.length < sweep.trials),
+  });
   await Promise.all(retry.map((t) => pids.get(t.number)).filter((p) => p !== undefined).map((pid) => stopped(pid)));
   for (const t of retry) t.result = undefined;
   options.signal?.addEventListener('abort', () => {

@@ -1,5 +1,12 @@
-// A sweep trial in its own child process: forked with an IPC channel, in its own process group
-// (so a terminal's Ctrl-C reaches only the coordinator, which forwards it once).
+// Sweep trials in child processes: forked with an IPC channel, in their own process group (so a
+// terminal's Ctrl-C reaches only the coordinator, which forwards it once).
+//
+// A trial's process is either fresh (one process per trial, the next forked ahead while the
+// current trials train) or reused: after a trial ends well, its process waits for the next one,
+// as Ray Tune's reuse_actors does. Starting Node with dlx's modules costs about 0.4 s of CPU,
+// more than a small trial trains; nothing a trial computes depends on the process's past (each
+// run builds its own model, data, random streams and buffers; a test checks that reused and fresh
+// processes give the same bytes). A process that reported an error or crashed is never reused.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { EpochRecord } from '../train/loop.js';
 import type { FoldOutcome, TrialJob } from './trial.js';
@@ -26,11 +33,14 @@ export interface TrialProcess {
 /** The last lines a crashed process wrote to stderr, for the journal. */
 const tail = (text: string) => text.trim().split('\n').slice(-3).join(' | ').slice(0, 500);
 
-/** A forked trial process before it has a job, its stderr kept from the start. */
+type Exited = { code: number | null; signal: NodeJS.Signals | null } | { error: Error };
+
+/** A forked trial process, its stderr kept from the start, and the trial it runs now, if any. */
 interface Child {
   process: ChildProcess;
   stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }>;
+  exited: Promise<Exited>;
+  job?: { handlers: TrialHandlers; outcome?: TrialExit; settle(exit: TrialExit): void };
 }
 
 function spawnChild(entry: string): Child {
@@ -39,75 +49,124 @@ function spawnChild(entry: string): Child {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: Error }>((resolve) => {
+  const exited = new Promise<Exited>((resolve) => {
     child.on('error', (error) => resolve({ error }));
     child.on('exit', (code, signal) => resolve({ code, signal }));
   });
-  return { process: child, stderr: () => stderr, exited };
-}
-
-const alive = (c: Child) => c.process.connected && c.process.exitCode === null && c.process.signalCode === null;
-
-function startJob(c: Child, job: TrialJob, handlers: TrialHandlers): TrialProcess {
-  const child = c.process;
-  let outcome: TrialExit | undefined;
+  const c: Child = { process: child, stderr: () => stderr, exited };
   const send = (m: ToTrial) => {
     if (child.connected) child.send(m);
   };
   child.on('message', (m: FromTrial) => {
-    if (m.type === 'epoch') handlers.epoch(m.fold, m.record);
-    else if (m.type === 'decide') void handlers.decide(m.record).then((prune) => send({ type: 'decision', prune }));
-    else if (m.type === 'done') outcome = { kind: 'done', folds: m.folds };
-    else outcome = { kind: 'error', exitCode: m.exitCode, message: m.message };
+    const job = c.job;
+    if (!job) return;
+    if (m.type === 'epoch') job.handlers.epoch(m.fold, m.record);
+    else if (m.type === 'decide') void job.handlers.decide(m.record).then((prune) => send({ type: 'decision', prune }));
+    else if (m.type === 'done') job.outcome = { kind: 'done', folds: m.folds };
+    else job.outcome = { kind: 'error', exitCode: m.exitCode, message: m.message };
+    if (m.type !== 'done') return;
+    // a reused process stays: its trial is over once it has said so; a fresh one is let go
+    if (reusable.has(child)) job.settle(job.outcome!);
+    else if (child.connected) child.disconnect();
   });
-  const done = c.exited.then((e): TrialExit => {
-    if ('error' in e) return { kind: 'crashed', reason: e.error.message };
-    const stderr = c.stderr();
-    return outcome ?? { kind: 'crashed', reason: `the trial's process ${e.signal ? `was killed by ${e.signal}` : `exited with ${e.code}`}${stderr ? `: ${tail(stderr)}` : ''}` };
+  void exited.then((e) => {
+    const job = c.job;
+    if (!job) return;
+    if ('error' in e) return job.settle({ kind: 'crashed', reason: e.error.message });
+    const err = c.stderr();
+    job.settle(job.outcome ?? { kind: 'crashed', reason: `the trial's process ${e.signal ? `was killed by ${e.signal}` : `exited with ${e.code}`}${err ? `: ${tail(err)}` : ''}` });
   });
-  send({ type: 'job', job });
+  return c;
+}
+
+/** Processes that go back to their pool after a trial that ended well. */
+const reusable = new WeakSet<ChildProcess>();
+
+const alive = (c: Child) => c.process.connected && c.process.exitCode === null && c.process.signalCode === null;
+
+function startJob(c: Child, job: TrialJob, handlers: TrialHandlers, ended: (exit: TrialExit) => void): TrialProcess {
+  const child = c.process;
+  const done = new Promise<TrialExit>((resolve) => {
+    c.job = {
+      handlers,
+      settle: (exit) => {
+        if (c.job?.handlers !== handlers) return;
+        c.job = undefined;
+        ended(exit);
+        resolve(exit);
+      },
+    };
+  });
+  if (child.connected) child.send({ type: 'job', job } satisfies ToTrial);
   return {
     pid: child.pid,
     done,
     interrupt: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      if (c.job?.handlers === handlers && child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
     },
   };
 }
 
 /** One fresh process for one trial. */
 export function forkTrial(entry: string, job: TrialJob, handlers: TrialHandlers): TrialProcess {
-  return startJob(spawnChild(entry), job, handlers);
+  return startJob(spawnChild(entry), job, handlers, () => {});
 }
 
-export interface TrialForker {
+export interface TrialPool {
   launch(job: TrialJob, handlers: TrialHandlers): TrialProcess;
-  /** Stops the spare process, if any. */
+  /** Stops the idle processes (a running trial's process exits when it ends). */
   close(): void;
 }
 
+export interface TrialPoolOptions {
+  /** Run the next trial in a process whose trial ended well (default), or one process per trial. */
+  reuse: boolean;
+  /** Whether more trials will come (fresh processes: fork the next one ahead). */
+  moreToCome(): boolean;
+}
+
 /**
- * Each trial still gets a fresh process of its own, but the next one is forked while the current
- * trials train, so its start-up (Node, the modules, the kernels) is paid off the critical path:
- * at most one spare waits, idle, for its job. A spare that died meanwhile is replaced.
+ * Trials in processes: reused ones when `reuse` (an idle process takes the next trial; new ones
+ * are forked only while none is idle, so at most as many as trials run at once), else a fresh
+ * process per trial, the next forked while the current trials train so its start-up is paid off
+ * the critical path (at most one spare waits, idle, for its job; one that died is replaced).
  */
-export function trialForker(entry: string, moreToCome: () => boolean): TrialForker {
+export function trialPool(entry: string, options: TrialPoolOptions): TrialPool {
+  const idle: Child[] = [];
   let spare: Child | undefined;
   let closed = false;
+  const stop = (c: Child, loading: boolean) => {
+    // an idle process exits when its channel closes; a spare may still be loading: killed
+    if (c.process.connected) c.process.disconnect();
+    if (loading) c.process.kill();
+  };
+  const take = (): Child => {
+    while (idle.length > 0) {
+      const c = idle.shift()!;
+      if (alive(c)) return c;
+    }
+    const c = spare && alive(spare) ? spare : spawnChild(entry);
+    if (spare && spare !== c) spare.process.kill();
+    spare = undefined;
+    if (options.reuse) reusable.add(c.process);
+    return c;
+  };
   return {
     launch(job, handlers) {
-      const child = spare && alive(spare) ? spare : spawnChild(entry);
-      if (spare && spare !== child) spare.process.kill();
-      spare = undefined;
-      const p = startJob(child, job, handlers);
-      if (!closed && moreToCome()) spare = spawnChild(entry);
+      const c = take();
+      const p = startJob(c, job, handlers, (exit) => {
+        if (exit.kind === 'done' && options.reuse && alive(c)) {
+          if (closed) stop(c, false);
+          else idle.push(c);
+        }
+      });
+      if (!options.reuse && !closed && options.moreToCome()) spare = spawnChild(entry);
       return p;
     },
     close() {
       closed = true;
-      // an idle spare exits when its channel closes; kill it in case it is still loading
-      if (spare?.process.connected) spare.process.disconnect();
-      spare?.process.kill();
+      for (const c of idle.splice(0)) stop(c, false);
+      if (spare) stop(spare, true);
       spare = undefined;
     },
   };

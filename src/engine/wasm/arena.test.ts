@@ -32,3 +32,16 @@ test('staged operands sit above the resident buffers; resident ones are used whe
   arena.fetch(at[1], out);
   assert.deepEqual([...out], [1, 2, 3]);
 });
+
+test('reset: every resident buffer forgotten, the next one starts at the bottom again', () => {
+  const arena = new Arena(newMemory());
+  const a = arena.alloc(100);
+  arena.alloc(50);
+  arena.free(a); // a hole below the top
+  arena.reset();
+  const b = arena.alloc(30);
+  assert.equal(b.byteOffset, 64);
+  // the hole was forgotten with the rest: the next buffer follows b, not a's old space
+  assert.equal(arena.alloc(1000).byteOffset, 64 + 128);
+  assert.deepEqual(arena.place([4]).at, [64 + 128 + 4032]);
+});

@@ -62,6 +62,16 @@ export class Arena {
     this.holes = merged;
   }
 
+  /**
+   * Forgets every resident buffer: the memory (which never shrinks) is reused from the bottom.
+   * For a process that runs one trial after another, between trials, when no buffer of the one
+   * that ended is used any more.
+   */
+  reset(): void {
+    this.residentEnd = 64;
+    this.holes = [];
+  }
+
   resident(a: Float32Array | Int32Array): boolean {
     return this.ours.has(a.buffer);
   }

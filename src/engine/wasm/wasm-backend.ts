@@ -19,6 +19,8 @@ import { avgpool, avgpoolBackward, maxpool, maxpoolBackward } from './wasm-pooli
 export interface WasmBackend extends Backend {
   readonly variant: KernelVariant;
   stop(): Promise<void>;
+  /** Every resident buffer given back at once (Arena.reset): between two trials of one process. */
+  releaseAll(): void;
 }
 
 class Wasm implements WasmBackend, KernelRunner {
@@ -49,6 +51,10 @@ class Wasm implements WasmBackend, KernelRunner {
 
   free(buffer: Float32Array): void {
     this.arena.free(buffer);
+  }
+
+  releaseAll(): void {
+    this.arena.reset();
   }
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
@@ -201,6 +207,9 @@ class Wasm implements WasmBackend, KernelRunner {
 }
 
 const started = new Map<string, Promise<WasmBackend>>();
+
+/** The WebAssembly backends this process started (for releaseAll between trials). */
+export const startedWasmBackends = (): Promise<WasmBackend>[] => [...started.values()];
 
 /** The WebAssembly backend on `threads` threads (this one and threads − 1 workers), started once per process. */
 export function wasmBackend(threads: number, prefer: KernelVariant = 'relaxed-simd'): Promise<WasmBackend> {

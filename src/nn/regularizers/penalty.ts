@@ -26,9 +26,11 @@ export function penaltyValue(params: readonly PenaltyTarget[], { l1, l2 }: Regul
   let sq = 0;
   for (const p of params) {
     if (!p.penalized) continue;
-    for (const w of p.value) {
-      abs += Math.abs(w);
-      sq += w * w;
+    // an indexed loop: V8 runs a typed array's iterator several times slower (same order, same sums)
+    const v = p.value;
+    for (let i = 0; i < v.length; i++) {
+      abs += Math.abs(v[i]);
+      sq += v[i] * v[i];
     }
   }
   return l1 * abs + l2 * sq;

@@ -14,7 +14,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { EpochRecord } from '../../train/loop.js';
 import { files as runFiles } from '../layout.js';
-import { trialForker, type TrialExit } from '../trial-process.js';
+import { trialPool, type TrialExit } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { trialDir } from '../sweep-folder.js';
 import { keys, type QueueAddress } from './connection.js';
@@ -90,8 +90,8 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
   const running = new Set<{ interrupt(): void }>();
   const putBack: PutBack[] = [];
   const stopping = () => options.signal?.aborted === true;
-  // each trial in a fresh process, the next one forked while this one trains (as a local sweep does)
-  const forker = trialForker(options.trialEntry, () => !stopping());
+  // trials in processes the worker reuses (a local sweep's default): one that ended badly is replaced
+  const forker = trialPool(options.trialEntry, { reuse: true, moreToCome: () => !stopping() });
   options.signal?.addEventListener('abort', () => running.forEach((p) => p.interrupt()));
   const workers = new Map<string, { worker: Worker; missing: number }>();
   options.events?.ready?.({ host, concurrency: options.concurrency, threads: options.threads, queue: options.address.shown });
