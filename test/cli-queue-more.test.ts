@@ -4,6 +4,7 @@
 // trial naming the file; a worker stopped with Ctrl-C mid-trial puts it back and exits 130.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -88,7 +89,9 @@ const coordinator = (args: string[]) => {
   procs.push(c);
   return c;
 };
-const local = (spec: string, workers: number) => {
+const locals = new Map<string, string>();
+const local = (spec: string, workers: number) => locals.get(`${spec}/${workers}`) ?? locals.set(`${spec}/${workers}`, localSweep(spec, workers)).get(`${spec}/${workers}`)!;
+const localSweep = (spec: string, workers: number) => {
   const r = dlx(['sweep', spec, '--runs-dir', join(dir, `local-${workers}`), '--workers', String(workers), '--json']);
   assert.equal(r.code, 0, r.stderr);
   return String(JSON.parse(r.stdout.trim().split('\n').pop()!).sweepDir);
@@ -208,4 +211,39 @@ test('a worker stopped with Ctrl-C mid-trial puts the trial back at once and exi
   assertLikeLocal(sweepDir(c), baseline);
   assert.equal(await stop(b), 130);
   assert.match(b.stderr(), /worker stopped; it had no trial running/);
+});
+
+test('a worker stopped with Ctrl-C twice quits at once, its trial process with it; the trial comes back to another worker once its lock lapses', async () => {
+  const baseline = local(slow, 1);
+  const a = worker(['--lock-seconds', '3']);
+  const c = coordinator(['sweep', slow, '--runs-dir', join(dir, 'q-quit'), '--workers', '1']);
+  await c.waitFor((e) => e.event === 'trial-epoch' && e.trial === 0 && Number(e.epoch) >= 2);
+  // the worker's trial processes are its children (each in a process group of its own)
+  const children = spawnSync('pgrep', ['-P', String(a.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  assert.ok(children.length >= 1, 'a trial process is running');
+  a.child.kill('SIGINT');
+  a.child.kill('SIGINT');
+  assert.equal(await a.exit, 130, a.stderr());
+  // no put-back at the second Ctrl-C: it quits now
+  assert.equal(a.events.find((e) => e.event === 'worker-stop'), undefined);
+  // the trial process saw its channel close: it stops after its batch and exits
+  const gone = async (pid: number) => {
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+  for (const pid of children) assert.ok(await gone(pid), `trial process ${pid} still running 10 s after its worker quit`);
+  const aHost = String(c.events.find((e) => e.event === 'trial-taken' && e.trial === 0)!.host);
+  const b = worker(['--lock-seconds', '3']);
+  const taken = await c.waitFor((e) => e.event === 'trial-taken' && e.trial === 0 && e.host !== aHost);
+  assert.equal(Number(String(taken.host).split(':').pop()), b.child.pid);
+  assert.equal(await c.exit, 0, c.stderr());
+  assertLikeLocal(sweepDir(c), baseline);
+  assert.equal(await stop(b), 130);
 });

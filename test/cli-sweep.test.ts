@@ -2,7 +2,7 @@
 // cross-validation, SIGKILL mid-sweep then resume equal to an uninterrupted sweep, bad sweep specs.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
@@ -317,8 +317,14 @@ test('Ctrl-C stops every trial resumably (exit 130); dlx resume finishes the swe
   assert.match(journal, /"event":"interrupted","trial":1/);
   const metrics = json(join(sweep, 'trials', '1', 'metrics.json'));
   assert.equal(metrics.status, 'interrupted');
+  // what a queue coordinator killed mid-delivery leaves: hidden staging folders, removed on resume
+  for (const d of [join(sweep, 'trials', '.1.delivery'), join(sweep, 'trials', '0', '.fold-1.delivery')]) {
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'curve.csv'), 'half');
+  }
   const resumed = dlx(['resume', sweep, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok(!existsSync(join(sweep, 'trials', '.1.delivery')) && !existsSync(join(sweep, 'trials', '0', '.fold-1.delivery')));
   assertSameSweep(sweep, reference);
 });
 

@@ -1,6 +1,6 @@
 // A sweep folder (DESIGN.md "A run folder"): every name in one place, the append-only journal,
 // and the files rebuilt from it (summary.csv, best.json).
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { DataError } from '../common/errors.js';
@@ -23,6 +23,23 @@ export async function isSweepFolder(dir: string): Promise<boolean> {
 }
 
 /** trials/<n>/, or trials/<n>/fold-<k>/ when cross-validating. */
+/**
+ * Removes the hidden staging folders a queue coordinator writes a delivered trial into before it
+ * takes the trial folder's place (`trials/.<n>.delivery`, `trials/<n>/.fold-<k>.delivery`, from
+ * queue/files.ts): one left by a coordinator killed mid-delivery is never completed (the trial is
+ * delivered again, or trained again locally), whichever way the sweep is resumed.
+ */
+export async function removeStaging(sweepDir: string): Promise<void> {
+  const staging = /^\..+\.delivery$/;
+  const trials = join(sweepDir, 'trials');
+  const entries = await readdir(trials, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    if (staging.test(e.name)) await rm(join(trials, e.name), { recursive: true, force: true });
+    else for (const f of await readdir(join(trials, e.name)).catch(() => [])) if (staging.test(f)) await rm(join(trials, e.name, f), { recursive: true, force: true });
+  }
+}
+
 export function trialDir(sweepDir: string, trial: number, fold?: number): string {
   const dir = join(sweepDir, sweepFiles.trials, String(trial));
   return fold === undefined ? dir : join(dir, `fold-${fold}`);

@@ -21,7 +21,7 @@ import { runFolderName } from './layout.js';
 import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
-import { appendJournal, paramsJson, readJournal, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
+import { appendJournal, paramsJson, readJournal, removeStaging, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
 import { trialPool, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
@@ -195,6 +195,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     else if (e.event === 'epoch' && (e.fold ?? 1) === 1) trials[e.trial].curve[e.epoch - 1] = e.value;
     else if (e.event === 'ended') trials[e.trial].result = e.result;
   }
+  if (resumed) await removeStaging(sweepDir);
   await appendJournal(sweepDir, { event: 'start', at: new Date().toISOString(), workers: W, resumed });
   options.onStart?.({ sweepDir, method: settings.method, trials: sweep.trials, workers: W, threads: options.threads, metric: objective.metric, mode: objective.mode, resumed });
   const running = new Map<number, TrialProcess>();
