@@ -1,8 +1,10 @@
 // The plot worker thread (started by plotter.ts): loads vega and vega-lite and draws the warm-up
 // plots while the caller trains or sweeps, then draws the real plots when asked, from data the
 // caller read (no zod, no checkpoint reading here). A request that arrives during the warm-up
-// stops it after the plot being drawn. The warm-up runs at a lower priority (on Linux the nice
-// value is per thread), so that it takes only CPU the training leaves idle.
+// stops it after the plot being drawn. Loading vega runs at the process's priority: every run
+// that draws needs it, and a short run asks for its plots before a starved load would end. The
+// warm-up plots, which only make the drawing faster, run at a lower priority (on Linux the nice
+// value is per thread), so that they take only CPU the training leaves idle.
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WarmupKind } from '../plots/warmup.js';
@@ -26,9 +28,10 @@ function nice(value: number): void {
   }
 }
 
-async function warmUp(kind: WarmupKind): Promise<void> {
+async function warmUp(kind: WarmupKind, normal: number): Promise<void> {
   const { toSvg } = await import('../plots/render.js');
   const { warmupSpecs } = await import('../plots/warmup.js');
+  if (!asked) nice(Math.max(normal, WARMUP_NICE));
   for (const spec of warmupSpecs(kind)) {
     if (asked) return;
     await toSvg(spec);
@@ -48,8 +51,7 @@ async function answer(request: PlotRequest): Promise<PlotReply> {
 const port = parentPort;
 if (port && workerData?.dlxPlotWorker) {
   const normal = getPriority(0);
-  nice(Math.max(normal, WARMUP_NICE));
-  const warming = warmUp(workerData.dlxPlotWorker as WarmupKind).catch(() => undefined);
+  const warming = warmUp(workerData.dlxPlotWorker as WarmupKind, normal).catch(() => undefined);
   port.on('message', (request: PlotRequest) => {
     asked = true;
     nice(normal);
