@@ -2,8 +2,7 @@
 // DOM, canvas or native module (Satyanarayan et al. 2017, https://doi.org/10.1109/TVCG.2016.2599030).
 // Pure: no files, no clock. Vega numbers clip paths and gradients from process-wide counters,
 // so the ids are renumbered in order of appearance: the same spec gives the same bytes.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** Shared look: plain sans-serif text, no outer padding surprises. */
 export const baseConfig = {
@@ -29,7 +28,9 @@ export function renumberIds(svg: string, prefix = 'i'): string {
 
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
   const withConfig = { ...spec, config: { ...baseConfig, ...spec.config } } as TopLevelSpec;
-  const view = new View(parse(compile(withConfig).spec), { renderer: 'none' });
+  // loaded on first use: html.ts takes renumberIds from here and draws nothing
+  const { loadVegaLite, vega } = await import('./vega-load.js');
+  const view = new vega.View(vega.parse(loadVegaLite().compile(withConfig).spec), { renderer: 'none' });
   try {
     return renumberIds(await view.toSVG());
   } finally {
