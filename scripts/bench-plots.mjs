@@ -4,11 +4,12 @@
 // the two alternating so that the machine's load drifts alike for both. Prints, per workload,
 // the median wall time of the whole command with and without plots, their difference, the
 // median of the paired differences, and the median wait the command itself reports
-// (`plots DIR (4 SVG files, N ms)`), with the load average before and after. A benchmark, not a
+// (`plots DIR (4 SVG files, N ms)`) and the CPU time the plots add (GNU time's user + system of
+// the whole process), with the load average before and after. A benchmark, not a
 // test: the figures depend on the machine and on what else it runs.
 //   node scripts/bench-plots.mjs [--runs N] [--epochs 1,3] [--only digits|csv]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,11 +44,13 @@ function smallCsv(dir) {
   return spec;
 }
 
-/** One `dlx train`: its wall time in ms and the plots' wait it printed (undefined with --no-plots). */
+/** One `dlx train`: its wall time and CPU time (user + system, all threads) in ms, and the plots' wait it printed (undefined with --no-plots). */
 function train(spec, epochCount, runsDir, plots) {
   const argv = [join(root, 'bin/dlx.js'), 'train', spec, '--set', `train.epochs=${epochCount}`, '--runs-dir', runsDir, ...(plots ? [] : ['--no-plots'])];
+  const timeFile = join(dirname(runsDir), 'time.txt');
   const started = performance.now();
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // GNU time reports the child's CPU time, which the machine's load disturbs less than wall time
+  const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -56,7 +59,8 @@ function train(spec, epochCount, runsDir, plots) {
     if (code !== 0) return reject(new Error(`dlx train exited ${code}:\n${out}`));
     const m = /plots .* \(\d+ SVG files, (\d+) ms\)/.exec(out);
     if (plots && !m) return reject(new Error(`no plots line in:\n${out}`));
-    resolve({ wall, wait: m ? Number(m[1]) : undefined });
+    const [user, system] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    resolve({ wall, cpu: 1000 * (user + system), wait: m ? Number(m[1]) : undefined });
   }));
 }
 
@@ -88,9 +92,10 @@ try {
       const a = median(withPlots.map((r) => r.wall));
       const b = median(without.map((r) => r.wall));
       const paired = median(withPlots.map((r, i) => r.wall - without[i].wall));
+      const cpu = median(withPlots.map((r) => r.cpu)) - median(without.map((r) => r.cpu));
       console.log(`${name}, ${e} epoch${e === 1 ? '' : 's'}, ${runs} runs each (load ${before.toFixed(1)} → ${after.toFixed(1)}): `
         + `wall ${ms(a)} with plots, ${ms(b)} without, difference ${ms(a - b)} (paired median ${ms(paired)}); `
-        + `reported plots wait ${ms(median(withPlots.map((r) => r.wait)))} (${withPlots.map((r) => r.wait).join(', ')})`);
+        + `CPU ${ms(cpu)} more with plots; reported plots wait ${ms(median(withPlots.map((r) => r.wait)))} (${withPlots.map((r) => r.wait).join(', ')})`);
       rmSync(join(dir, 'runs'), { recursive: true, force: true });
     }
   }
