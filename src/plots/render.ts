@@ -2,8 +2,7 @@
 // DOM, canvas or native module (Satyanarayan et al. 2017, https://doi.org/10.1109/TVCG.2016.2599030).
 // Pure: no files, no clock. Vega numbers clip paths and gradients from process-wide counters,
 // so the ids are renumbered in order of appearance: the same spec gives the same bytes.
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** Shared look: plain sans-serif text, no outer padding surprises. */
 export const baseConfig = {
@@ -28,9 +27,25 @@ export function renumberIds(svg: string, prefix = 'i'): string {
 }
 
 export async function toSvg(spec: TopLevelSpec): Promise<string> {
+  return (await drawUnless(spec, async () => false)) as string;
+}
+
+/**
+ * Draws like toSvg, but awaits `stop` between the stages (compile, parse, dataflow, SVG) and
+ * gives up, returning undefined, when it says true: the plot worker's warm-up plots end there
+ * when the real plots are asked for, instead of making them wait for a whole plot.
+ */
+export async function drawUnless(spec: TopLevelSpec, stop: () => Promise<boolean>): Promise<string | undefined> {
   const withConfig = { ...spec, config: { ...baseConfig, ...spec.config } } as TopLevelSpec;
-  const view = new View(parse(compile(withConfig).spec), { renderer: 'none' });
+  // loaded on first use: html.ts takes renumberIds from here and draws nothing
+  const { loadVegaLite, vega } = await import('./vega-load.js');
+  const compiled = loadVegaLite().compile(withConfig).spec;
+  if (await stop()) return undefined;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
+    if (await stop()) return undefined;
+    await view.runAsync();
+    if (await stop()) return undefined;
     return renumberIds(await view.toSVG());
   } finally {
     view.finalize();

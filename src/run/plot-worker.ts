@@ -1,8 +1,11 @@
-// The plot worker thread (started by plotter.ts): loads vega and vega-lite and draws the warm-up
-// plots while the caller trains or sweeps, then draws the real plots when asked, from data the
-// caller read (no zod, no checkpoint reading here). A request that arrives during the warm-up
-// stops it after the plot being drawn. The warm-up runs at a lower priority (on Linux the nice
-// value is per thread), so that it takes only CPU the training leaves idle.
+// The plot worker thread (started by plot-thread.ts): loads vega and vega-lite and draws the
+// warm-up plots while the caller trains or sweeps, then draws the real plots when asked, from
+// data the caller read (no zod, no checkpoint reading here). A request that arrives during the
+// warm-up stops it at the end of the stage being drawn (render.ts drawUnless). Loading vega runs
+// at the process's priority: every run that draws needs it, and a short run asks for its plots
+// before a starved load would end. The warm-up plots, which only make the drawing faster, run at
+// a lower priority (on Linux the nice value is per thread), so that they take only CPU the
+// training leaves idle.
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WarmupKind } from '../plots/warmup.js';
@@ -26,12 +29,16 @@ function nice(value: number): void {
   }
 }
 
-async function warmUp(kind: WarmupKind): Promise<void> {
-  const { toSvg } = await import('../plots/render.js');
+/** Lets the message handler run (a request sets `asked`), then says whether to stop warming up. */
+const askedYet = () => new Promise<boolean>((resolve) => setImmediate(() => resolve(asked)));
+
+async function warmUp(kind: WarmupKind, normal: number): Promise<void> {
+  const { drawUnless } = await import('../plots/render.js');
   const { warmupSpecs } = await import('../plots/warmup.js');
+  if (!asked) nice(Math.max(normal, WARMUP_NICE));
   for (const spec of warmupSpecs(kind)) {
     if (asked) return;
-    await toSvg(spec);
+    await drawUnless(spec, askedYet);
   }
 }
 
@@ -48,12 +55,11 @@ async function answer(request: PlotRequest): Promise<PlotReply> {
 const port = parentPort;
 if (port && workerData?.dlxPlotWorker) {
   const normal = getPriority(0);
-  nice(Math.max(normal, WARMUP_NICE));
-  const warming = warmUp(workerData.dlxPlotWorker as WarmupKind).catch(() => undefined);
+  const warming = warmUp(workerData.dlxPlotWorker as WarmupKind, normal).catch(() => undefined);
   port.on('message', (request: PlotRequest) => {
     asked = true;
     nice(normal);
-    // the warm-up's current plot ends first, so that one plot draws at a time
+    // the warm-up's current stage ends first, so that one plot draws at a time
     void warming.then(() => answer(request)).then((reply) => port.postMessage(reply));
   });
 }

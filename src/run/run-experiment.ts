@@ -44,6 +44,8 @@ export interface TrainOptions {
   gitCommit?: string | null;
   /** Write plots/ at the end (dlx train does unless --no-plots; reproduce does not). */
   plots?: boolean;
+  /** The plot worker, when the caller started it earlier (dlx train does, before loading the spec); else one starts here. */
+  plotter?: Plotter;
 }
 
 export interface RunResult {
@@ -76,7 +78,7 @@ export type RunSource = Pick<LoadedSpec, 'file' | 'text' | 'overrides' | 'resolv
 /** A new run of a validated spec (from a file, or a run's resolved.json for reproduce). */
 export async function startRun(loaded: RunSource, options: TrainOptions): Promise<RunResult> {
   // the plot worker loads and warms vega while the data loads and the model trains
-  const plotter = options.plots ? startPlotter('run') : undefined;
+  const plotter = options.plots ? (options.plotter ?? startPlotter('run')) : undefined;
   try {
     return await trainNewRun(loaded, options, plotter);
   } finally {

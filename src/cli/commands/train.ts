@@ -1,6 +1,7 @@
 // dlx train SPEC: one run, one run folder (or k, with --folds). The work's modules are imported
 // on use, so that `dlx --help` does not load them.
 import type { Command } from 'commander';
+import type { Plotter } from '../../run/plot-thread.js';
 import type { RunMetrics } from '../../run/run-folder.js';
 import { collect, threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
@@ -65,6 +66,17 @@ async function crossValidateCommand(io: Io, mode: ProgressMode, specFile: string
 }
 
 export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal): Promise<void> {
+  // the plot worker starts first, before this command's modules and the spec load: loading vega
+  // takes longer than a short run trains (README "Plots and reports")
+  const plotter = flags.plots && flags.folds === undefined ? (await import('../../run/plot-thread.js')).startPlotter('run') : undefined;
+  try {
+    await trainOne(io, specFile, flags, argv, signal, plotter);
+  } finally {
+    plotter?.close();
+  }
+}
+
+async function trainOne(io: Io, specFile: string, flags: TrainFlags, argv: string[], signal: AbortSignal, plotter: Plotter | undefined): Promise<void> {
   const { progressEvents, progressMode } = await import('../progress.js');
   const mode = progressMode(io, flags);
   if (flags.folds !== undefined) return crossValidateCommand(io, mode, specFile, flags, argv, signal);
@@ -79,6 +91,7 @@ export async function trainCommand(io: Io, specFile: string, flags: TrainFlags, 
     backend: flags.backend ?? defaultBackendName(),
     threads: threadsFor(io, flags.threads),
     plots: flags.plots,
+    plotter,
     argv,
     signal,
     events: withTestSignal(io.env, progressEvents(io, mode)),
