@@ -45,6 +45,7 @@ test('fanOut equal to the units connects everything; the pattern defaults to str
   assert.ok(connectionMask(4, 3, { fanOut: 3, pattern: 'structured' }, Rng.stream(1, 'init')).every((v) => v === 1));
   assert.throws(() => connectionMask(4, 3, { fanOut: 4, pattern: 'random' }, Rng.stream(1, 'init')), { message: "sparsity.fanOut 4 is more than the layer's 3 units" });
   assert.deepEqual(sparsitySchema.parse({ fanOut: 2 }), { fanOut: 2, pattern: 'structured' });
+  assert.deepEqual(sparsitySchema.parse({ fanOut: 2, pattern: 'structured' }), { fanOut: 2, pattern: 'structured' });
   assert.deepEqual(sparsitySchema.parse({ fanOut: 2, pattern: 'random' }), { fanOut: 2, pattern: 'random' });
   assert.equal(sparsitySchema.safeParse({ fanOut: 2, pattern: 'banded' }).success, false);
 });
