@@ -1,7 +1,7 @@
 // Every dlx command as data: name, operands, options, help texts, and where its work lives.
 // main.ts builds commander's parser from this table; a command's file (and through it zod,
 // YAML, the engine, the run layer) is imported only when that command runs, so `dlx --help`
-// and `dlx <command> --help` load this file, commander and chalk, nothing else of the work.
+// and `dlx <command> --help` load this file and commander, nothing else of the work.
 import type { Io } from './io.js';
 
 /**
