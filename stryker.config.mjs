@@ -11,15 +11,12 @@ export default {
   "plugins": [
     "@stryker-mutator/tap-runner"
   ],
-  // the measured scope (README, Development): the update rules, schedules, penalties,
-  // initializers, losses, activations and normalizers; the layers and the model run the same way
-  // with `npm run mutate -- --mutate "src/nn/layers/*.ts"` but take hours on two shared cores
+  // the measured scope (docs/mutation.md): the update rules, schedules and shared transforms,
+  // all of src/nn (layers, model, sparsity, penalties, initializers, losses, activations) and
+  // the normalizers
   "mutate": [
     "src/optim/**/*.ts",
-    "src/nn/regularizers/*.ts",
-    "src/nn/initializers/*.ts",
-    "src/nn/losses/*.ts",
-    "src/nn/activations/*.ts",
+    "src/nn/**/*.ts",
     "src/data/normalizers/*.ts",
     "!src/**/*.test.ts"
   ],

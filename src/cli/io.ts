@@ -1,11 +1,11 @@
-// The CLI's connection to the terminal: streams, whether they are terminals, and colour
-// (chalk, off under NO_COLOR or when stdout is not a terminal).
-import { Chalk, type ChalkInstance } from 'chalk';
+// The CLI's connection to the terminal: streams, whether they are terminals, and colour (off
+// under NO_COLOR or when stdout is not a terminal).
+import { colors, type Colors } from './color.js';
 
 export interface Io {
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   err: NodeJS.WritableStream & { isTTY?: boolean };
-  color: ChalkInstance;
+  color: Colors;
   env: NodeJS.ProcessEnv;
 }
 
@@ -25,8 +25,7 @@ export function processIo(): Io {
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  const level = noColor || !process.stdout.isTTY ? 0 : process.env.COLORTERM === 'truecolor' ? 3 : 1;
-  return { out: process.stdout, err: process.stderr, color: new Chalk({ level }), env: process.env };
+  return { out: process.stdout, err: process.stderr, color: colors(!noColor && process.stdout.isTTY === true), env: process.env };
 }
 
 export function line(stream: NodeJS.WritableStream, text = ''): void {

@@ -4,45 +4,30 @@ import { Command, CommanderError } from 'commander';
 import { DlxError, ExitCode, SpecError } from '../common/errors.js';
 import { environmentError } from '../common/fs-errors.js';
 import { dlxVersion } from '../run/version.js';
-import { registerDatasets } from './commands/datasets.js';
-import { registerEval } from './commands/eval.js';
-import { registerCompare } from './commands/compare.js';
-import { registerPredict } from './commands/predict.js';
-import { registerReproduce } from './commands/reproduce.js';
-import { registerResume } from './commands/resume.js';
-import { registerPlot } from './commands/plot.js';
-import { registerReport } from './commands/report.js';
-import { registerRuns } from './commands/runs.js';
-import { registerSchema } from './commands/schema.js';
-import { registerSweep } from './commands/sweep.js';
-import { registerEnsemble } from './commands/ensemble.js';
-import { registerTrain } from './commands/train.js';
-import { registerWorker } from './commands/worker.js';
-import { registerValidate } from './commands/validate.js';
-import type { Run } from './flags.js';
+import { collect, commandTable, type CommandEntry } from './command-table.js';
 import { line, processIo, type Io } from './io.js';
 
+/** Runs a command's work, turning its errors into exit codes. */
+type Run = (action: (signal: AbortSignal) => Promise<void>) => Promise<void>;
+
 /**
- * Every command, one line each. A command file defines its options and help text and imports
- * the modules that do its work only when it runs, so `dlx --help` stays fast.
+ * One commander command from its table entry. The action imports the command's file only when
+ * the command runs: commander parses, the file does the work.
  */
-const commands: readonly ((program: Command, io: Io, run: Run) => void)[] = [
-  registerTrain,
-  registerValidate,
-  registerEval,
-  registerSweep,
-  registerEnsemble,
-  registerWorker,
-  registerResume,
-  registerReproduce,
-  registerCompare,
-  registerPredict,
-  registerPlot,
-  registerReport,
-  registerRuns,
-  registerSchema,
-  registerDatasets,
-];
+function addCommand(parent: Command, entry: CommandEntry, io: Io, run: Run): void {
+  const command = parent.command(entry.name).description(entry.description);
+  for (const o of entry.operands ?? []) command.argument(o.name, o.description, o.default);
+  for (const o of entry.options ?? []) {
+    if (o.required) command.requiredOption(o.flags, o.description, o.default);
+    else if (o.repeatable) command.option(o.flags, o.description, collect);
+    else command.option(o.flags, o.description, o.default);
+  }
+  if (entry.helpAfter) command.addHelpText('after', entry.helpAfter);
+  for (const sub of entry.subcommands ?? []) addCommand(command, sub, io, run);
+  const load = entry.load;
+  // commander calls the action with the operands, the options object and the command itself
+  if (load) command.action((...parsed: unknown[]) => run(async (signal) => (await load())(io, signal, ...parsed.slice(0, -1))));
+}
 
 export function reportError(io: Io, e: unknown): number {
   if (e instanceof SpecError) {
@@ -98,7 +83,7 @@ Exit codes: 0 ok, 1 a bug in dlx, 2 bad spec or arguments, 3 bad or missing data
 
 Example:
   dlx train configs/quickstart.yaml && dlx runs`);
-  for (const register of commands) register(program, io, run);
+  for (const entry of commandTable) addCommand(program, entry, io, run);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,8 +5,6 @@ import { line, type Io } from './io.js';
 import { SpecError } from '../common/errors.js';
 import { parseOverride, type Override } from '../config/overrides.js';
 
-export { collect, threadsHelp } from './flags.js';
-
 export function overridesFrom(sets: string[] | undefined, extra: Record<string, string | undefined> = {}): Override[] {
   const list = (sets ?? []).map(parseOverride);
   for (const [key, value] of Object.entries(extra)) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { Chalk } from 'chalk';
+import { colors } from './color.js';
 import type { Io } from './io.js';
 import { progressEvents, progressMode } from './progress.js';
 
@@ -9,7 +9,7 @@ function fakeIo(isTTY: boolean, colour: boolean) {
   const out = Object.assign(new PassThrough(), { isTTY, columns: 120 });
   let text = '';
   out.on('data', (d) => (text += d.toString()));
-  const io: Io = { out, err: out, color: new Chalk({ level: colour ? 1 : 0 }), env: {} };
+  const io: Io = { out, err: out, color: colors(colour), env: {} };
   return { io, text: () => text };
 }
 

@@ -1,7 +1,5 @@
 // dlx runs [DIR]: a table of run folders; --clean removes abandoned staging folders.
-import type { Command } from 'commander';
 import type { RunRow } from '../../run/list-runs.js';
-import type { Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 
 function render(rows: RunRow[]): string {
@@ -25,7 +23,7 @@ function render(rows: RunRow[]): string {
   return [table(headers, cells), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
-export async function runsCommand(io: Io, dir: string, flags: { json?: boolean; clean?: boolean }): Promise<void> {
+export async function runsCommand(io: Io, _signal: AbortSignal, dir: string, flags: { json?: boolean; clean?: boolean }): Promise<void> {
   const { cleanAbandoned, listRuns } = await import('../../run/list-runs.js');
   const { listSweeps } = await import('../../run/list-sweeps.js');
   if (flags.clean) {
@@ -48,15 +46,4 @@ export async function runsCommand(io: Io, dir: string, flags: { json?: boolean; 
     line(io.out);
   }
   if (rows.length > 0 || sweeps.length === 0) line(io.out, rows.length === 0 ? `no runs in ${dir}` : render(rows));
-}
-
-export function registerRuns(program: Command, io: Io, run: Run): void {
-  program
-    .command('runs')
-    .description('list the runs in a runs directory: status, best epoch, validation and test metrics; damaged folders with their problems')
-    .argument('[dir]', 'the runs directory', 'runs')
-    .option('--json', 'print a JSON array')
-    .option('--clean', 'remove staging folders of runs killed before their first epoch (only those whose process is gone)')
-    .addHelpText('after', '\nExample:\n  dlx runs runs/ --json')
-    .action((dir: string, flags: { json?: boolean; clean?: boolean }) => run(() => runsCommand(io, dir, flags)));
 }

@@ -2,16 +2,11 @@
 // work's modules are imported on use, so that `dlx --help` does not load them.
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
 import type { SweepOutcome } from '../../run/sweep.js';
-import { collect, type Run } from '../flags.js';
 import { fixed, line, percent, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { printPlots } from './train.js';
-
-export const queueHelp = 'run the trials on dlx workers through Redis: redis://[user:pass@]host:port[/db], rediss:// for TLS';
-export const queueTimeoutHelp = 'with --queue: stop when Redis is unreachable this many seconds (default 300)';
 
 /** The script each trial's process runs. */
 export const trialEntry = fileURLToPath(new URL('../trial-child.js', import.meta.url));
@@ -45,45 +40,29 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
 
 interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
 
-export function registerSweep(program: Command, io: Io, run: Run): void {
-  program
-    .command('sweep')
-    .description('search hyperparameters (grid, random, TPE) with folds, pruning and parallel workers; a sweep folder')
-    .argument('<spec>', 'an experiment spec with a sweep: section')
-    .option('--set <key=value>', 'override a spec value (repeatable)', collect)
-    .option('--runs-dir <dir>', 'where sweep folders go', 'runs')
-    .option('--workers <n>', 'trials in parallel, each in its own process (default: sweep.workers, 1)')
-    .option('--threads <n>', 'threads per trial (default: the cores shared among the workers)')
-    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
-    .option('--quiet', 'print only the final summary')
-    .option('--json', 'print one JSON object per trial event and a final one, nothing else')
-    .option('--queue <url>', queueHelp)
-    .option('--queue-timeout <seconds>', queueTimeoutHelp)
-    .addHelpText('after', '\nExample:\n  dlx sweep configs/sweep-random.yaml --workers 2 && dlx runs\n  dlx sweep configs/sweep-random.yaml --workers 8 --queue redis://localhost:6379')
-    .action((spec: string, flags: SweepFlags) => run(async (signal) => {
-      const { startSweep } = await import('../../run/sweep.js');
-      const { defaultBackendName } = await import('../../engine/backends.js');
-      const { threadsFrom } = await import('../options.js');
-      const { progressMode } = await import('../progress.js');
-      const mode = progressMode(io, flags);
-      const workers = await workersFrom(flags.workers);
-      let metric = 'value';
-      const events = sweepProgress(io, mode, () => metric);
-      const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
-      const go = () => startSweep(spec, flags.set ?? [], {
-        runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal,
-        threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
-        events, ...queue?.options,
-        onStart(info) {
-          metric = info.metric;
-          queue?.open(info.sweepDir);
-          if (mode === 'tty' || mode === 'plain') line(io.out, `sweep folder ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'} × ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.mode} ${info.metric}`);
-          if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
-        },
-      });
-      const r = queue ? await queue.around(go) : await go();
-      printSweepOutcome(io, mode, r, metric);
-    }));
+export async function sweepAction(io: Io, signal: AbortSignal, spec: string, flags: SweepFlags): Promise<void> {
+  const { startSweep } = await import('../../run/sweep.js');
+  const { defaultBackendName } = await import('../../engine/backends.js');
+  const { threadsFrom } = await import('../options.js');
+  const { progressMode } = await import('../progress.js');
+  const mode = progressMode(io, flags);
+  const workers = await workersFrom(flags.workers);
+  let metric = 'value';
+  const events = sweepProgress(io, mode, () => metric);
+  const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
+  const go = () => startSweep(spec, flags.set ?? [], {
+    runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal,
+    threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
+    events, ...queue?.options,
+    onStart(info) {
+      metric = info.metric;
+      queue?.open(info.sweepDir);
+      if (mode === 'tty' || mode === 'plain') line(io.out, `sweep folder ${info.sweepDir}: ${info.method}, ${info.trials} trials, ${info.workers} worker${info.workers === 1 ? '' : 's'} × ${info.threads} thread${info.threads === 1 ? '' : 's'}, ${info.mode} ${info.metric}`);
+      if (mode === 'json') line(io.out, JSON.stringify({ event: 'sweep-start', ...info }));
+    },
+  });
+  const r = queue ? await queue.around(go) : await go();
+  printSweepOutcome(io, mode, r, metric);
 }
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */

@@ -1,9 +1,7 @@
 // dlx train SPEC: one run, one run folder (or k, with --folds). The work's modules are imported
 // on use, so that `dlx --help` does not load them.
-import type { Command } from 'commander';
 import type { Plotter } from '../../run/plot-thread.js';
 import type { RunMetrics } from '../../run/run-folder.js';
-import { collect, threadsHelp, type Run } from '../flags.js';
 import { fixed, line, percent, table, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 
@@ -108,21 +106,6 @@ async function trainOne(io: Io, specFile: string, flags: TrainFlags, argv: strin
   printPlots(io, mode, result.plots);
 }
 
-export function registerTrain(program: Command, io: Io, run: Run): void {
-  program
-    .command('train')
-    .description('train one model from a spec and write a run folder')
-    .argument('<spec>', 'the experiment spec (YAML)')
-    .option('--set <key=value>', 'override a spec value (repeatable), e.g. optimizer.lr=0.01', collect)
-    .option('--runs-dir <dir>', 'where run folders go', 'runs')
-    .option('--name <name>', 'the run name (overrides the spec\'s name)')
-    .option('--seed <seed>', 'the seed (overrides the spec\'s seed)')
-    .option('--backend <backend>', 'the compute backend: native, wasm or reference (default: native when built for this CPU, else wasm)')
-    .option('--threads <n>', threadsHelp)
-    .option('--quiet', 'print only the final summary')
-    .option('--json', 'print one JSON object per epoch and a final one, nothing else')
-    .option('--folds <k>', 'k-fold cross-validation: k run folders, each validating on one fold; mean and spread')
-    .option('--no-plots', 'do not draw plots/*.svg at the end')
-    .addHelpText('after', '\nExample:\n  dlx train configs/quickstart.yaml --set optimizer.lr=0.05 --seed 7 --threads 2\n  dlx train configs/quickstart.yaml --folds 5')
-    .action((spec: string, flags: TrainFlags) => run((signal) => trainCommand(io, spec, flags, process.argv.slice(2), signal)));
+export function trainAction(io: Io, signal: AbortSignal, spec: string, flags: TrainFlags): Promise<void> {
+  return trainCommand(io, spec, flags, process.argv.slice(2), signal);
 }

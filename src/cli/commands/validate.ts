@@ -1,11 +1,9 @@
 // dlx validate SPEC…: every problem of every file, and whether the model fits the data; no
 // training.
-import type { Command } from 'commander';
 import { DataError, SpecError } from '../../common/errors.js';
-import { collect, type Run } from '../flags.js';
 import { line, type Io } from '../io.js';
 
-export async function validateCommand(io: Io, specs: string[], flags: { set?: string[] }): Promise<void> {
+export async function validateAction(io: Io, _signal: AbortSignal, specs: string[], flags: { set?: string[] }): Promise<void> {
   const { validateFile } = await import('../../run/sweep-spec.js');
   const { checkShapes } = await import('../../run/check-shapes.js');
   const { overridesFrom } = await import('../options.js');
@@ -26,14 +24,4 @@ export async function validateCommand(io: Io, specs: string[], flags: { set?: st
   // a spec problem is exit 2 even beside a data problem: the spec must be fixed first
   if (problems.length > 0) throw new SpecError([...problems, ...dataProblems]);
   if (dataProblems.length > 0) throw new DataError(dataProblems.join('\nerror '));
-}
-
-export function registerValidate(program: Command, io: Io, run: Run): void {
-  program
-    .command('validate')
-    .description('check specs and print every problem with file:line:column, including a model that does not fit the data; trains nothing')
-    .argument('<specs...>', 'spec files')
-    .option('--set <key=value>', 'override a value in every spec (repeatable)', collect)
-    .addHelpText('after', '\nExample:\n  dlx validate configs/*.yaml')
-    .action((specs: string[], flags: { set?: string[] }) => run(() => validateCommand(io, specs, flags)));
 }

@@ -1,0 +1,56 @@
+// `dlx --help` start-up against node's own: the median of N runs of each, interleaved so that a
+// change in the machine's load hits them alike. Wall time is what a user waits; CPU time (user +
+// system, from bash's `times`) is steadier when other jobs share the cores. The load average is
+// printed beside the figures. Usage: node scripts/bench-startup.mjs [N [OTHER_BIN…]] (after npm
+// run build); each OTHER_BIN (another checkout's bin/dlx.js) is timed alongside, for a before/after.
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const runs = Number(process.argv[2] ?? 20);
+const dlx = fileURLToPath(new URL('../bin/dlx.js', import.meta.url));
+const cases = {
+  'node -e 0': ['-e', '0'],
+  'dlx --help': [dlx, '--help'],
+  'dlx train --help': [dlx, 'train', '--help'],
+  ...Object.fromEntries(process.argv.slice(3).map((bin) => [`${bin} --help`, [bin, '--help']])),
+};
+
+function wallMs(args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${r.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The child's user + system CPU time: bash's `times` reports its children's. */
+function cpuMs(args) {
+  const r = spawnSync('bash', ['-c', '"$@" > /dev/null; times', 'bash', process.execPath, ...args], { encoding: 'utf8' });
+  const children = r.stdout.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s/g);
+  return children.map((t) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(t); return (Number(m) * 60 + Number(s)) * 1000; }).reduce((a, b) => a + b, 0);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const wall = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+const cpu = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+const before = loadavg();
+for (const args of Object.values(cases)) wallMs(args); // warm the file cache
+for (let i = 0; i < runs; i++) {
+  for (const [name, args] of Object.entries(cases)) {
+    wall[name].push(wallMs(args));
+    cpu[name].push(cpuMs(args));
+  }
+}
+const after = loadavg();
+
+const [baseWall, baseCpu] = [median(wall['node -e 0']), median(cpu['node -e 0'])];
+for (const name of Object.keys(cases)) {
+  const [w, c] = [median(wall[name]), median(cpu[name])];
+  const over = (x, base) => (name === 'node -e 0' ? '' : ` (node + ${(x - base).toFixed(0)})`);
+  console.log(`${name.padEnd(Math.max(...Object.keys(cases).map((k) => k.length)))} wall ${w.toFixed(0)} ms${over(w, baseWall)}, CPU ${c.toFixed(0)} ms${over(c, baseCpu)}`);
+}
+console.log(`medians of ${runs} runs each, node ${process.version}; load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after`);
