@@ -1,6 +1,5 @@
-// The few terminal colours dlx writes, as the ANSI codes chalk writes for them at every colour
-// level. Its own ten lines rather than chalk: every `dlx --help` paid for loading chalk's four
-// modules (scripts/bench-startup.mjs), for five styles.
+// Terminal colours, through chalk, loaded only when a command runs (`dlx --help` does not pay
+// for its modules; scripts/bench-startup.mjs): until then, and whenever colour is off, plain text.
 
 export interface Colors {
   bold(text: string): string;
@@ -11,15 +10,11 @@ export interface Colors {
 }
 
 const plain = (text: string) => text;
+export const plainColors: Colors = { bold: plain, red: plain, green: plain, yellow: plain, cyan: plain };
 
-/** Styles text as chalk does: an inner closing code reopens the style, and each line is closed. */
-function style(open: number, close: number): (text: string) => string {
-  const on = `\x1b[${open}m`;
-  const off = `\x1b[${close}m`;
-  return (text) => (text === '' ? '' : on + text.replaceAll(off, off + on).replace(/\r?\n/g, (lf) => off + lf + on) + off);
-}
-
-export function colors(enabled: boolean): Colors {
-  if (!enabled) return { bold: plain, red: plain, green: plain, yellow: plain, cyan: plain };
-  return { bold: style(1, 22), red: style(31, 39), green: style(32, 39), yellow: style(33, 39), cyan: style(36, 39) };
+/** chalk at a colour level: 0 off (NO_COLOR, not a terminal), 1 the 16 basic colours, 3 truecolor. */
+export async function colors(level: 0 | 1 | 3): Promise<Colors> {
+  if (level === 0) return plainColors;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level });
 }

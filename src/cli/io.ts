@@ -1,11 +1,13 @@
 // The CLI's connection to the terminal: streams, whether they are terminals, and colour (off
 // under NO_COLOR or when stdout is not a terminal).
-import { colors, type Colors } from './color.js';
+import { plainColors, type Colors } from './color.js';
 
 export interface Io {
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Plain until a command runs; then chalk at `colorLevel` (main.ts). */
   color: Colors;
+  colorLevel?: 0 | 1 | 3;
   env: NodeJS.ProcessEnv;
 }
 
@@ -25,7 +27,8 @@ export function processIo(): Io {
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
-  return { out: process.stdout, err: process.stderr, color: colors(!noColor && process.stdout.isTTY === true), env: process.env };
+  const colorLevel = noColor || !process.stdout.isTTY ? 0 : process.env.COLORTERM === 'truecolor' ? 3 : 1;
+  return { out: process.stdout, err: process.stderr, color: plainColors, colorLevel, env: process.env };
 }
 
 export function line(stream: NodeJS.WritableStream, text = ''): void {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { colors } from './color.js';
+import { plainColors } from './color.js';
 import { DataError, DivergedError, SpecError } from '../common/errors.js';
 import type { Io } from './io.js';
 import { main, reportError } from './main.js';
@@ -13,7 +13,7 @@ function fakeIo() {
   let stderr = '';
   out.on('data', (d) => (stdout += d));
   err.on('data', (d) => (stderr += d));
-  const io: Io = { out, err, color: colors(false), env: {} };
+  const io: Io = { out, err, color: plainColors, env: {} };
   return { io, stdout: () => stdout, stderr: () => stderr };
 }
 

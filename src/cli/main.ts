@@ -59,6 +59,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     process.on('SIGINT', onSigint);
     try {
       // which native build to use (tests hide it or pick one); read here, where process.* is read
+      if (io.colorLevel) io.color = await (await import('./color.js')).colors(io.colorLevel);
       const { configureNative } = await import('../engine/native/addon.js');
       configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
       await action(controller.signal);

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { colors } from './color.js';
+
+const chalk = await colors(1);
+const plain = await colors(0);
 import type { Io } from './io.js';
 import { progressEvents, progressMode } from './progress.js';
 
@@ -9,7 +12,7 @@ function fakeIo(isTTY: boolean, colour: boolean) {
   const out = Object.assign(new PassThrough(), { isTTY, columns: 120 });
   let text = '';
   out.on('data', (d) => (text += d.toString()));
-  const io: Io = { out, err: out, color: colors(colour), env: {} };
+  const io: Io = { out, err: out, color: colour ? chalk : plain, env: {} };
   return { io, text: () => text };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { colors } from './color.js';
+import { plainColors } from './color.js';
 import type { Io } from './io.js';
 import { sweepProgress } from './sweep-progress.js';
 
@@ -9,7 +9,7 @@ function fakeIo(isTTY: boolean) {
   const out = Object.assign(new PassThrough(), { isTTY, columns: 120 });
   let text = '';
   out.on('data', (d) => (text += d.toString()));
-  const io: Io = { out, err: out, color: colors(false), env: {} };
+  const io: Io = { out, err: out, color: plainColors, env: {} };
   return { io, text: () => text };
 }
 
