@@ -356,6 +356,9 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     notify();
   });
   await writeSummary();
+  // the plot worker loads vega and warms it (at nice 10) while trials train: drawing the sweep's
+  // plots cold at the end would cost about a second, on the critical path
+  plots.plotter = startPlotter('sweep');
   try {
     for (;;) {
       if (!options.signal?.aborted) {
@@ -364,8 +367,6 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
         while (running.size < W && retry.length === 0 && canAsk(trials.length)) await launch(await ask(trials.length));
       }
       if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
-      // the last trials are running: the plot worker loads and warms vega on the cores they leave idle
-      if (!plots.plotter && !options.signal?.aborted && retry.length === 0 && !canAsk(trials.length)) plots.plotter = startPlotter('sweep');
       await changed();
     }
   } finally {
