@@ -96,6 +96,7 @@ void gemm_fail_index(void); /* notes an index outside its plane (max pooling's b
 int index_ok(void); /* 0 when an index was refused since the last call */
 
 /* ---- element-wise (elementwise.c) ---- */
+void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads);
 void k_add_row_vector(float *out, const float *bias, long rows, long cols, int threads);
 void k_sum_rows(const float *x, long rows, long cols, float *out, int threads);
 void k_squash(int kind, const float *x, float *y, long n, float alpha, int threads);

@@ -8,6 +8,7 @@
 
 typedef struct {
   const float *x, *y, *dy;
+  const int32_t *idx;
   float *out, *out2;
   long n, rows, cols;
   float alpha;
@@ -28,6 +29,18 @@ static void run_task(void *ctx, int t, int count) {
 static void each(const ew_t *e, range_fn fn, long total, long quantum, long minPer, int threads) {
   run_t r = { e, fn, total, quantum };
   pool_split(tasks_fine(total, minPer, threads), threads, run_task, &r);
+}
+
+/* A batch's rows, gathered from the dataset in the given order: whole-row copies, the threads
+ * taking fixed runs of rows (a copy's bits do not depend on who makes it). */
+static void gather_range(const ew_t *e, long r0, long r1) {
+  for (long i = r0; i < r1; i++) memcpy(e->out + i * e->cols, e->x + (long)e->idx[i] * e->cols, (size_t)e->cols * sizeof(float));
+}
+
+void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads) {
+  if (width == 0 || count == 0) return;
+  ew_t e = { .x = src, .idx = rows, .out = out, .cols = width };
+  each(&e, gather_range, count, 1, MIN_VALUES_PER_THREAD / width + 1, threads);
 }
 
 static void add_rows(const ew_t *e, long r0, long r1) {
@@ -123,13 +136,22 @@ static inline uint32_t next(uint32_t s[4]) {
   return result;
 }
 
+/* u = (hi·2²⁶ + lo) / 2⁵³ exactly, so u < keep ⇔ hi·2²⁶ + lo < keep·2⁵³ (also exact), compared as
+ * integers against its ceiling; no branch on the draw (a 50 % one mispredicts half the time),
+ * so the loop runs at the speed of the stream's own dependency chain. */
 void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4]) {
   uint32_t s[4] = { state[0], state[1], state[2], state[3] };
   const float scale = (float)(1.0 / keep);
+  const double scaled = keep * 9007199254740992.0;
+  const uint64_t limit = scaled >= 9007199254740992.0 ? (1ULL << 53) : (uint64_t)ceil(scaled);
+  uint32_t scaleBits;
+  memcpy(&scaleBits, &scale, sizeof scaleBits);
   for (long i = 0; i < n; i++) {
-    uint32_t hi = next(s) >> 5, lo = next(s) >> 6;
-    double u = ((double)hi * 67108864.0 + (double)lo) / 9007199254740992.0;
-    float m = u < keep ? scale : 0;
+    uint64_t hi = next(s) >> 5, lo = next(s) >> 6;
+    /* scale's bits or +0's, by an all-ones or all-zeros word (compilers turn a ?: back into a branch) */
+    uint32_t bits = scaleBits & -(uint32_t)(((hi << 26) | lo) < limit);
+    float m;
+    memcpy(&m, &bits, sizeof m);
     mask[i] = m;
     y[i] = x[i] * m;
   }
