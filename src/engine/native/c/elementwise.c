@@ -34,7 +34,14 @@ static void each(const ew_t *e, range_fn fn, long total, long quantum, long minP
 /* A batch's rows, gathered from the dataset in the given order: whole-row copies, the threads
  * taking fixed runs of rows (a copy's bits do not depend on who makes it). */
 static void gather_range(const ew_t *e, long r0, long r1) {
-  for (long i = r0; i < r1; i++) memcpy(e->out + i * e->cols, e->x + (long)e->idx[i] * e->cols, (size_t)e->cols * sizeof(float));
+  const long w = e->cols;
+  /* the rows are scattered over the dataset (DRAM): ask for row i + AHEAD while copying row i */
+  enum { AHEAD = 2 };
+  for (long i = r0; i < r1 && i < r0 + AHEAD; i++) for (long j = 0; j < w; j += 16) __builtin_prefetch(e->x + (long)e->idx[i] * w + j);
+  for (long i = r0; i < r1; i++) {
+    if (i + AHEAD < r1) for (long j = 0; j < w; j += 16) __builtin_prefetch(e->x + (long)e->idx[i + AHEAD] * w + j);
+    memcpy(e->out + i * w, e->x + (long)e->idx[i] * w, (size_t)w * sizeof(float));
+  }
 }
 
 void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads) {
