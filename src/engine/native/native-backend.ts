@@ -131,7 +131,7 @@ class Native implements NativeBackend {
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void {
     holds('dropout', { y: [y, x.length], mask: [mask, x.length] });
     const state = rng.state;
-    this.c.dropout(x, y, mask, x.length, keep, state);
+    this.c.dropout(x, y, mask, x.length, keep, state, this.threads);
     rng.setState(state);
   }
 

@@ -192,9 +192,9 @@ static napi_value bn_backward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value dropout(napi_env env, napi_callback_info info) {
-  BEGIN(6);
-  const float *x = F32(0); float *y = F32(1), *mask = F32(2); long n = LONG(3); double keep = NUM(4); uint32_t *state = U32(5);
-  CALL(k_dropout(x, y, mask, n, keep, state));
+  BEGIN(7);
+  const float *x = F32(0); float *y = F32(1), *mask = F32(2); long n = LONG(3); double keep = NUM(4); uint32_t *state = U32(5); int threads = INT(6);
+  CALL(k_dropout(x, y, mask, n, keep, state, threads));
 }
 
 static napi_value dropout_backward(napi_env env, napi_callback_info info) {

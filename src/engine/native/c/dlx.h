@@ -103,7 +103,7 @@ void k_squash(int kind, const float *x, float *y, long n, float alpha, int threa
 void k_squash_backward(int kind, const float *x, const float *y, const float *dy, float *dx, long n, float alpha, int threads);
 void k_leaky_relu(const float *x, float *y, long n, float alpha, int threads);
 void k_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float alpha, int threads);
-void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4]);
+void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4], int threads);
 void k_dropout_backward(const float *dy, const float *mask, float *dx, long n, int threads);
 void k_adam(float *w, const float *g, float *m, float *v, long n, double stepSize, double correction2,
   double beta1, double beta2, double eps, int threads);

@@ -1,4 +1,5 @@
-/* Element-wise kernels: the dense layers' bias loops, the activations, dropout and Adam. Each
+/* Element-wise kernels: the batch gather, the dense layers' bias loops, the activations, dropout's
+ * backward and Adam (dropout itself: dropout.c). Each
  * thread takes a fixed run of the values (whole cache lines), and each value's arithmetic is
  * the same on any thread, so the results do not depend on the thread count. */
 #include "dlx.h"
@@ -129,40 +130,6 @@ void k_leaky_relu(const float *x, float *y, long n, float alpha, int threads) {
 void k_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float alpha, int threads) {
   ew_t e = { .x = x, .dy = dy, .out = dx, .alpha = alpha };
   each(&e, leaky_back_range, n, 16, MIN_VALUES_PER_THREAD, threads);
-}
-
-/* Inverted dropout (Srivastava et al. 2014, https://jmlr.org/papers/v15/srivastava14a.html) on the
- * run's own stream: xoshiro128** (Blackman & Vigna, https://prng.di.unimi.it/) and 53-bit uniforms
- * exactly as src/random/rng.ts draws them, so the masks are the reference's bit for bit. One
- * stream, so one thread. */
-static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-static inline uint32_t next(uint32_t s[4]) {
-  uint32_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 9;
-  s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 11);
-  return result;
-}
-
-/* u = (hi·2²⁶ + lo) / 2⁵³ exactly, so u < keep ⇔ hi·2²⁶ + lo < keep·2⁵³ (also exact), compared as
- * integers against its ceiling; no branch on the draw (a 50 % one mispredicts half the time),
- * so the loop runs at the speed of the stream's own dependency chain. */
-void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4]) {
-  uint32_t s[4] = { state[0], state[1], state[2], state[3] };
-  const float scale = (float)(1.0 / keep);
-  const double scaled = keep * 9007199254740992.0;
-  const uint64_t limit = scaled >= 9007199254740992.0 ? (1ULL << 53) : (uint64_t)ceil(scaled);
-  uint32_t scaleBits;
-  memcpy(&scaleBits, &scale, sizeof scaleBits);
-  for (long i = 0; i < n; i++) {
-    uint64_t hi = next(s) >> 5, lo = next(s) >> 6;
-    /* scale's bits or +0's, by an all-ones or all-zeros word (compilers turn a ?: back into a branch) */
-    uint32_t bits = scaleBits & -(uint32_t)(((hi << 26) | lo) < limit);
-    float m;
-    memcpy(&m, &bits, sizeof m);
-    mask[i] = m;
-    y[i] = x[i] * m;
-  }
-  memcpy(state, s, sizeof s);
 }
 
 static void mul_range(const ew_t *e, long from, long to) {
