@@ -48,6 +48,11 @@ export interface Backend {
   /** Gives back a buffer from alloc() that nothing uses any more. */
   free(buffer: Float32Array): void;
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, args: MatmulArgs): void;
+  /**
+   * A mini-batch's samples in the epoch's order: out[i·width …] = src[rows[i]·width …] for each
+   * i < rows.length; every row must lie inside src (a RangeError names the first that does not).
+   */
+  gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void;
   /** out[i, j] += bias[j] over rows of length bias.length. */
   addRowVector(out: Float32Array, bias: Float32Array): void;
   /** out[j] = Σ_i x[i, j]: column sums of a rows×bias.length matrix (bias gradients). */

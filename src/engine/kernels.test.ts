@@ -85,6 +85,30 @@ for (const [label, load] of backends) {
     assert.deepEqual([...sums], Array.from({ length: cols }, (_, j) => expected.filter((_, i) => i % cols === j).reduce((a, v) => Math.fround(a + v), 0)));
   });
 
+  test(`gatherRows copies a batch's rows in the given order and refuses a row outside the data: ${label}`, async () => {
+    const backend = await load();
+    // widths that are not a multiple of the SIMD width, repeated and reversed rows, an empty batch
+    for (const [rows, width] of [[7, 5], [300, 784], [1, 1], [4, 0]]) {
+      const src = randoms(rows * width);
+      const order = Int32Array.from({ length: 2 * rows + 1 }, (_, i) => (i * 5 + 3) % rows).reverse();
+      for (const take of [order.length, 1, 0]) {
+        const picked = order.subarray(0, take);
+        const out = randoms(take * width + 3); // past the batch: left alone
+        const tail = [...out.subarray(take * width)];
+        backend.gatherRows(src, width, picked, out);
+        const expected = [...picked].flatMap((r) => [...src.subarray(r * width, (r + 1) * width)]);
+        assert.deepEqual([...out.subarray(0, take * width)], expected, `${rows}×${width}, ${take} rows`);
+        assert.deepEqual([...out.subarray(take * width)], tail, `${rows}×${width}, ${take} rows: nothing past the batch`);
+      }
+    }
+    const src = randoms(12);
+    for (const bad of [3, -1]) {
+      const out = new Float32Array(8);
+      assert.throws(() => backend.gatherRows(src, 4, Int32Array.from([0, bad]), out), new RegExp(`row ${bad} lies outside the 3 rows`));
+      assert.ok(out.every((v) => v === 0), `row ${bad}: nothing copied`);
+    }
+  });
+
   test(`leakyRelu, its backward and maxpool on odd lengths: ${label}`, async () => {
     const backend = await load();
     for (const n of [1, 3, 4, 7, 33]) {

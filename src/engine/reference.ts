@@ -30,6 +30,16 @@ const squashes: Record<Squash, { f: (x: number, alpha: number) => number; df: (x
 let rowBuffer = new Float64Array(0);
 let transposed = new Float32Array(0);
 
+/** gatherRows in TypeScript: one copy per row (the reference and wasm backends; the dataset lives in JS memory). */
+export function gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void {
+  if (out.length < rows.length * width) throw new RangeError(`gatherRows: out has ${out.length} values, expected at least ${rows.length * width}`);
+  if (width === 0) return; // rows of nothing: nothing to copy or check
+  const count = Math.floor(src.length / width);
+  // every row before any copy, as the native kernel does
+  for (const r of rows) if (!(r >= 0 && r < count)) throw new RangeError(`gatherRows: row ${r} lies outside the ${count} rows`);
+  for (let i = 0; i < rows.length; i++) out.set(src.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+}
+
 export const referenceBackend: Backend = {
   name: 'reference',
   threads: 1,
@@ -61,6 +71,8 @@ export const referenceBackend: Backend = {
       else for (let j = 0; j < n; j++) out[o + j] = acc[j];
     }
   },
+
+  gatherRows,
 
   addRowVector(out, bias) {
     const n = bias.length;

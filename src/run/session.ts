@@ -103,7 +103,7 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   try {
     await train({
       model, optimizer, data, schedule: built.schedule, regularization: spec.regularization,
-      config: spec.train, shuffleRng: rngs.shuffle, augment: built.augment, state, signal: args.signal,
+      config: spec.train, shuffleRng: rngs.shuffle, augment: built.augment, backend: built.backend, state, signal: args.signal,
       events: [runWriters(ctx), finish, ...(args.events ? [args.events] : [])],
     });
     return { runDir: folder.runDir, metrics, confusion };

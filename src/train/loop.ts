@@ -6,6 +6,7 @@ import { DivergedError, InterruptedError } from '../common/errors.js';
 import { batches, epochOrder } from '../data/batches.js';
 import type { PreparedData } from '../data/prepare.js';
 import type { Rng } from '../random/rng.js';
+import type { Backend } from '../engine/backend.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
 import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
@@ -115,6 +116,8 @@ export interface TrainArgs {
   data: PreparedData;
   config: TrainConfig;
   shuffleRng: Rng;
+  /** Gathers each batch's rows (the model's backend); TypeScript copies when absent. */
+  backend?: Backend;
   /** Changes each training batch in place (augmentation); never applied to val or test. */
   augment?: (batch: Tensor) => void;
   /** Where training starts (freshState() for a new run); updated as it goes. */
@@ -164,7 +167,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
     let { lossSum, penaltySum, hits, seen, batch } = resumed ?? { lossSum: 0, penaltySum: 0, hits: 0, seen: 0, batch: 0 };
     const gradNormSums = norms ? [...(resumed?.gradNormSums ?? norms.layers.map(() => 0))] : undefined;
     state.partial = undefined;
-    for (const b of batches(data.train, data.sampleShape, order.subarray(batch * config.batchSize), config.batchSize)) {
+    for (const b of batches(data.train, data.sampleShape, order.subarray(batch * config.batchSize), config.batchSize, args.backend)) {
       if (performance.now() - lastYield > 50) {
         await yieldNow();
         lastYield = performance.now();

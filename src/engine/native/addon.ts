@@ -21,6 +21,7 @@ export type PoolArgs = [number, number, number, number, number, number, number, 
 export interface NativeAddon {
   isa: Isa;
   matmul(a: F32, b: F32, out: F32, m: number, k: number, n: number, transA: number, transB: number, accumulate: number, threads: number): void;
+  gatherRows(src: F32, srcRows: number, width: number, rows: Int32Array, count: number, out: F32, threads: number): void;
   addRowVector(out: F32, bias: F32, rows: number, cols: number, threads: number): void;
   sumRows(x: F32, rows: number, cols: number, out: F32, threads: number): void;
   squash(kind: number, x: F32, y: F32, n: number, alpha: number, threads: number): void;
@@ -34,7 +35,7 @@ export interface NativeAddon {
   batchnormStats(x: F32, n: number, C: number, S: number, mean: Float64Array, m2: Float64Array, threads: number): void;
   batchnormApply(x: F32, y: F32, xhat: F32 | null, mean: F32, inv: F32, gamma: F32, beta: F32, n: number, C: number, S: number, threads: number): void;
   batchnormBackward(dy: F32, xhat: F32, dx: F32, gamma: F32, inv: F32, dGamma: F32, dBeta: F32, n: number, C: number, S: number, threads: number): void;
-  dropout(x: F32, y: F32, mask: F32, n: number, keep: number, state: Uint32Array): void;
+  dropout(x: F32, y: F32, mask: F32, n: number, keep: number, state: Uint32Array, threads: number): void;
   dropoutBackward(dy: F32, mask: F32, dx: F32, n: number, threads: number): void;
   adam(w: F32, g: F32, m: F32, v: F32, n: number, stepSize: number, correction2: number, beta1: number, beta2: number, eps: number, threads: number): void;
   conv2dForward(x: F32, w: F32, b: F32, y: F32, cols: F32, ...rest: [...ConvArgs, number, number, number]): void;

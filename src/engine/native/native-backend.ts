@@ -36,6 +36,14 @@ class Native implements NativeBackend {
     this.c.matmul(a, b, out, m, k, n, Number(transA), Number(transB), Number(accumulate), this.threads);
   }
 
+  /** Each row index is checked in C against src's rows before anything is copied (addon.c throws on one outside). */
+  gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void {
+    whole('gatherRows', { width, 'rows·width': rows.length * width });
+    holds('gatherRows', { out: [out, rows.length * width] });
+    if (width === 0) return; // rows of nothing: nothing to copy or check
+    this.c.gatherRows(src, Math.floor(src.length / width), width, rows, rows.length, out, this.threads);
+  }
+
   addRowVector(out: Float32Array, bias: Float32Array): void {
     if (bias.length === 0 || out.length % bias.length !== 0) throw new RangeError(`native addRowVector: ${out.length} values are not rows of ${bias.length}`);
     this.c.addRowVector(out, bias, out.length / bias.length, bias.length, this.threads);
@@ -123,7 +131,7 @@ class Native implements NativeBackend {
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void {
     holds('dropout', { y: [y, x.length], mask: [mask, x.length] });
     const state = rng.state;
-    this.c.dropout(x, y, mask, x.length, keep, state);
+    this.c.dropout(x, y, mask, x.length, keep, state, this.threads);
     rng.setState(state);
   }
 

@@ -148,7 +148,8 @@ test('pooling, batchnorm, activations and Adam: empty and odd sizes, 2 threads b
       assertClose(v, [...want[i]], 1e-6, 1e-6, `pool ${planes}×${H}×${W} [${i}] vs reference`);
     });
   }
-  for (const [n, C, S] of [[0, 3, 5], [1, 1, 1], [7, 13, 1], [16, 11, 1001]]) {
+  // dense input (S = 1) split across 2 threads by channels, whose runs are not a multiple of the SIMD width
+  for (const [n, C, S] of [[0, 3, 5], [1, 1, 1], [7, 13, 1], [64, 1101, 1], [16, 11, 1001]]) {
     const [x, dy, gamma, beta] = [randoms(n * C * S).map((v) => 3 + 2 * v), randoms(n * C * S), randoms(C), randoms(C)];
     const run = (b: Backend) => {
       const [mean64, m2] = [new Float64Array(C), new Float64Array(C)];
@@ -164,6 +165,22 @@ test('pooling, batchnorm, activations and Adam: empty and odd sizes, 2 threads b
       assert.deepEqual(bits(got2[i]), bits(v), `batchnorm ${n}×${C}×${S} [${i}]: 2 threads as 1`);
       assertClose(v, [...want[i]], 1e-4, 1e-5, `batchnorm ${n}×${C}×${S} [${i}] vs reference`);
     });
+  }
+});
+
+test('dropout keeps exactly the reference\'s values at any keep and on 2 threads (the stream jumped ahead per task)', { skip }, () => {
+  const count = 70_001; // 2 threads take several tasks, each starting mid-stream
+  const x = randoms(count);
+  // keep·2⁵³ whole, with a fraction, the smallest and largest keeps, and ones a draw may meet exactly
+  for (const keep of [0.5, 0.6, 1, 1e-12, 1 - 2 ** -53, 0.25 + 2 ** -50, Math.fround(0.9)]) {
+    const run = (b: Backend) => {
+      const stream = Rng.stream(11, 'dropout');
+      const [y, mask] = [new Float32Array(count), new Float32Array(count)];
+      b.dropout(x, y, mask, keep, stream);
+      return [y, mask, new Int32Array(stream.state.buffer)];
+    };
+    const want = run(referenceBackend);
+    for (const threads of [1, 2]) run(nativeBackend(threads)).forEach((v, i) => assert.deepEqual(bits(v), bits(want[i]), `keep ${keep}, ${threads} threads [${i}]`));
   }
 });
 
@@ -183,6 +200,8 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   const ok = { ...pool, outH: 2 };
   const dx = new Float32Array(32);
   assert.throws(() => b.maxpoolBackward(new Float32Array(8), Int32Array.from([0, 1, 2, 3, 4, 5, 6, 99]), dx, ok), /argmax index lies outside its plane/);
+  assert.throws(() => b.gatherRows(new Float32Array(12), 4, Int32Array.from([0, 1]), new Float32Array(7)), /native gatherRows: out has 7 values, expected at least 8/);
+  assert.throws(() => b.gatherRows(new Float32Array(12), 4, Int32Array.from([2, 3]), new Float32Array(8)), /native gatherRows: row 3 lies outside the 3 rows/);
   assert.throws(() => nativeBackend(0), /threads = 0/);
 });
 

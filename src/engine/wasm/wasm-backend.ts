@@ -12,6 +12,7 @@ import { MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
 import { KernelPool } from './pool.js';
 import type { Op, Task } from './slots.js';
 import { batchnormApply, batchnormBackward, batchnormStats } from './wasm-batchnorm.js';
+import { gatherRows } from '../reference.js';
 import type { KernelRunner } from './runner.js';
 import { conv2dBackward, conv2dForward } from './wasm-conv.js';
 import { avgpool, avgpoolBackward, maxpool, maxpoolBackward } from './wasm-pooling.js';
@@ -94,6 +95,11 @@ class Wasm implements WasmBackend, KernelRunner {
   /** Element-wise work over `count` values in runs of whole cache lines, one per thread. */
   private eachRun(count: number, task: (from: number, to: number) => Task): void {
     this.run(split(count, this.threads, MIN_VALUES_PER_THREAD, 16).map(([from, to]) => task(from, to)));
+  }
+
+  /** The dataset lives in JS memory, so the batch is copied there, row by row. */
+  gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void {
+    gatherRows(src, width, rows, out);
   }
 
   addRowVector(out: Float32Array, bias: Float32Array): void {

@@ -7,6 +7,7 @@
 #include <node_api.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include "dlx.h"
 
@@ -81,6 +82,23 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
   int ta = INT(6), tb = INT(7), acc = INT(8), threads = INT(9);
   gemm_t g = { A, ta ? 1 : k, ta ? m : 1, 0, B, tb ? 1 : n, tb ? k : 1, 0, C, n, m, n, k, 1, acc };
   CALL(gemm(&g, threads));
+}
+
+static napi_value gather_rows(napi_env env, napi_callback_info info) {
+  BEGIN(7);
+  const float *src = F32(0); long srcRows = LONG(1), width = LONG(2); const int32_t *rows = I32(3); long count = LONG(4);
+  float *out = F32(5); int threads = INT(6);
+  if (a.bad) return NULL;
+  /* every index before any copy: a bad one is a caller's bug, refused with nothing written */
+  for (long i = 0; i < count; i++) {
+    if (rows[i] < 0 || rows[i] >= srcRows) {
+      char message[128];
+      snprintf(message, sizeof message, "native gatherRows: row %ld lies outside the %ld rows", (long)rows[i], srcRows);
+      napi_throw_range_error(env, NULL, message);
+      return NULL;
+    }
+  }
+  CALL(k_gather_rows(src, width, rows, count, out, threads));
 }
 
 static napi_value add_row_vector(napi_env env, napi_callback_info info) {
@@ -174,9 +192,9 @@ static napi_value bn_backward(napi_env env, napi_callback_info info) {
 }
 
 static napi_value dropout(napi_env env, napi_callback_info info) {
-  BEGIN(6);
-  const float *x = F32(0); float *y = F32(1), *mask = F32(2); long n = LONG(3); double keep = NUM(4); uint32_t *state = U32(5);
-  CALL(k_dropout(x, y, mask, n, keep, state));
+  BEGIN(7);
+  const float *x = F32(0); float *y = F32(1), *mask = F32(2); long n = LONG(3); double keep = NUM(4); uint32_t *state = U32(5); int threads = INT(6);
+  CALL(k_dropout(x, y, mask, n, keep, state, threads));
 }
 
 static napi_value dropout_backward(napi_env env, napi_callback_info info) {
@@ -232,7 +250,7 @@ NAPI_MODULE_INIT() {
     return NULL;
   }
   static const struct { const char *name; napi_callback fn; } fns[] = {
-    { "matmul", matmul }, { "addRowVector", add_row_vector }, { "sumRows", sum_rows }, { "squash", squash },
+    { "matmul", matmul }, { "gatherRows", gather_rows }, { "addRowVector", add_row_vector }, { "sumRows", sum_rows }, { "squash", squash },
     { "squashBackward", squash_backward }, { "leakyRelu", leaky_relu }, { "leakyReluBackward", leaky_relu_backward },
     { "maxpool", maxpool }, { "maxpoolBackward", maxpool_backward }, { "avgpool", avgpool }, { "avgpoolBackward", avgpool_backward },
     { "batchnormStats", bn_stats }, { "batchnormApply", bn_apply }, { "batchnormBackward", bn_backward },

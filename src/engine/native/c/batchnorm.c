@@ -29,30 +29,63 @@ static int dense_stats(const bn_t *b, long c0, long c1) {
   return 1;
 }
 
+/* Dense backward: the same sums in the same order as the planar path (sample after sample), and
+ * the same arithmetic per value, but along each sample's row of channels so that the loops
+ * vectorize (`ivdep`: an output may be its input, at the same index only). */
 static int dense_backward(const bn_t *b, long c0, long c1) {
   const long w = c1 - c0, C = b->C;
-  double *sumDy = calloc(4 * (size_t)w, sizeof(double));
-  if (!sumDy) return 0;
+  double *sumDy = calloc(2 * (size_t)w, sizeof(double));
+  float *scale = malloc(3 * (size_t)w * sizeof(float));
+  if (!sumDy || !scale) { free(sumDy); free(scale); return 0; }
   double *sumDyXhat = sumDy + w;
-  float *scale = (float *)(sumDy + 2 * w); /* 3 per channel: γ·inv, mean dy, mean dy·x̂ */
-  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) {
-    const long at = i * C + c0 + c;
-    sumDy[c] += b->dy[at];
-    sumDyXhat[c] += (double)b->dy[at] * b->xhat[at];
+  float *meanDy = scale + w, *meanDyXhat = scale + 2 * w; /* per channel: γ·inv, mean dy, mean dy·x̂ */
+  for (long i = 0; i < b->n; i++) {
+    const float *dy = b->dy + i * C + c0, *xhat = b->xhat + i * C + c0;
+#pragma GCC ivdep
+    for (long c = 0; c < w; c++) {
+      sumDy[c] += dy[c];
+      sumDyXhat[c] += (double)dy[c] * xhat[c];
+    }
   }
   const double count = (double)b->n;
   for (long c = 0; c < w; c++) {
-    const float sc = b->gamma[c0 + c] * b->inv[c0 + c], meanDy = (float)(sumDy[c] / count), meanDyXhat = (float)(sumDyXhat[c] / count);
+    scale[c] = b->gamma[c0 + c] * b->inv[c0 + c];
+    meanDy[c] = (float)(sumDy[c] / count);
+    meanDyXhat[c] = (float)(sumDyXhat[c] / count);
     b->dgamma[c0 + c] = (float)sumDyXhat[c];
     b->dbeta[c0 + c] = (float)sumDy[c];
-    scale[3 * c] = sc; scale[3 * c + 1] = meanDy; scale[3 * c + 2] = meanDyXhat;
   }
-  for (long i = 0; i < b->n; i++) for (long c = 0; c < w; c++) {
-    const long at = i * C + c0 + c;
-    b->dx[at] = scale[3 * c] * (b->dy[at] - scale[3 * c + 1] - b->xhat[at] * scale[3 * c + 2]);
+  for (long i = 0; i < b->n; i++) {
+    const float *dy = b->dy + i * C + c0, *xhat = b->xhat + i * C + c0;
+    float *dx = b->dx + i * C + c0;
+#pragma GCC ivdep
+    for (long c = 0; c < w; c++) dx[c] = scale[c] * (dy[c] - meanDy[c] - xhat[c] * meanDyXhat[c]);
   }
   free(sumDy);
+  free(scale);
   return 1;
+}
+
+/* Dense normalization: each sample's row of channels, vectorized (the per-value arithmetic of `apply`). */
+static void dense_apply(const bn_t *b, long c0, long c1) {
+  const long w = c1 - c0, C = b->C;
+  const float *mean = b->mean + c0, *inv = b->inv + c0, *gamma = b->gamma + c0, *beta = b->beta + c0;
+  for (long i = 0; i < b->n; i++) {
+    const float *x = b->x + i * C + c0;
+    float *y = b->y + i * C + c0;
+    if (b->xh) {
+      float *xh = b->xh + i * C + c0;
+#pragma GCC ivdep
+      for (long c = 0; c < w; c++) {
+        float h = (x[c] - mean[c]) * inv[c];
+        xh[c] = h;
+        y[c] = gamma[c] * h + beta[c];
+      }
+    } else {
+#pragma GCC ivdep
+      for (long c = 0; c < w; c++) y[c] = gamma[c] * ((x[c] - mean[c]) * inv[c]) + beta[c];
+    }
+  }
 }
 
 static void stats(const bn_t *b, long c0, long c1) {
@@ -74,6 +107,7 @@ static void stats(const bn_t *b, long c0, long c1) {
 }
 
 static void apply(const bn_t *b, long c0, long c1) {
+  if (b->S == 1) { dense_apply(b, c0, c1); return; }
   for (long i = 0; i < b->n; i++) for (long c = c0; c < c1; c++) {
     long at = (i * b->C + c) * b->S;
     const float mu = b->mean[c], inv = b->inv[c], g = b->gamma[c], be = b->beta[c];

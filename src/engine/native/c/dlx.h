@@ -96,13 +96,14 @@ void gemm_fail_index(void); /* notes an index outside its plane (max pooling's b
 int index_ok(void); /* 0 when an index was refused since the last call */
 
 /* ---- element-wise (elementwise.c) ---- */
+void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads);
 void k_add_row_vector(float *out, const float *bias, long rows, long cols, int threads);
 void k_sum_rows(const float *x, long rows, long cols, float *out, int threads);
 void k_squash(int kind, const float *x, float *y, long n, float alpha, int threads);
 void k_squash_backward(int kind, const float *x, const float *y, const float *dy, float *dx, long n, float alpha, int threads);
 void k_leaky_relu(const float *x, float *y, long n, float alpha, int threads);
 void k_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float alpha, int threads);
-void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4]);
+void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4], int threads);
 void k_dropout_backward(const float *dy, const float *mask, float *dx, long n, int threads);
 void k_adam(float *w, const float *g, float *m, float *v, long n, double stepSize, double correction2,
   double beta1, double beta2, double eps, int threads);

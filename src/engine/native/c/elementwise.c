@@ -1,4 +1,5 @@
-/* Element-wise kernels: the dense layers' bias loops, the activations, dropout and Adam. Each
+/* Element-wise kernels: the batch gather, the dense layers' bias loops, the activations, dropout's
+ * backward and Adam (dropout itself: dropout.c). Each
  * thread takes a fixed run of the values (whole cache lines), and each value's arithmetic is
  * the same on any thread, so the results do not depend on the thread count. */
 #include "dlx.h"
@@ -8,6 +9,7 @@
 
 typedef struct {
   const float *x, *y, *dy;
+  const int32_t *idx;
   float *out, *out2;
   long n, rows, cols;
   float alpha;
@@ -28,6 +30,25 @@ static void run_task(void *ctx, int t, int count) {
 static void each(const ew_t *e, range_fn fn, long total, long quantum, long minPer, int threads) {
   run_t r = { e, fn, total, quantum };
   pool_split(tasks_fine(total, minPer, threads), threads, run_task, &r);
+}
+
+/* A batch's rows, gathered from the dataset in the given order: whole-row copies, the threads
+ * taking fixed runs of rows (a copy's bits do not depend on who makes it). */
+static void gather_range(const ew_t *e, long r0, long r1) {
+  const long w = e->cols;
+  /* the rows are scattered over the dataset (DRAM): ask for row i + AHEAD while copying row i */
+  enum { AHEAD = 2 };
+  for (long i = r0; i < r1 && i < r0 + AHEAD; i++) for (long j = 0; j < w; j += 16) __builtin_prefetch(e->x + (long)e->idx[i] * w + j);
+  for (long i = r0; i < r1; i++) {
+    if (i + AHEAD < r1) for (long j = 0; j < w; j += 16) __builtin_prefetch(e->x + (long)e->idx[i + AHEAD] * w + j);
+    memcpy(e->out + i * w, e->x + (long)e->idx[i] * w, (size_t)w * sizeof(float));
+  }
+}
+
+void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads) {
+  if (width == 0 || count == 0) return;
+  ew_t e = { .x = src, .idx = rows, .out = out, .cols = width };
+  each(&e, gather_range, count, 1, MIN_VALUES_PER_THREAD / width + 1, threads);
 }
 
 static void add_rows(const ew_t *e, long r0, long r1) {
@@ -109,31 +130,6 @@ void k_leaky_relu(const float *x, float *y, long n, float alpha, int threads) {
 void k_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float alpha, int threads) {
   ew_t e = { .x = x, .dy = dy, .out = dx, .alpha = alpha };
   each(&e, leaky_back_range, n, 16, MIN_VALUES_PER_THREAD, threads);
-}
-
-/* Inverted dropout (Srivastava et al. 2014, https://jmlr.org/papers/v15/srivastava14a.html) on the
- * run's own stream: xoshiro128** (Blackman & Vigna, https://prng.di.unimi.it/) and 53-bit uniforms
- * exactly as src/random/rng.ts draws them, so the masks are the reference's bit for bit. One
- * stream, so one thread. */
-static inline uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
-
-static inline uint32_t next(uint32_t s[4]) {
-  uint32_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 9;
-  s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 11);
-  return result;
-}
-
-void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4]) {
-  uint32_t s[4] = { state[0], state[1], state[2], state[3] };
-  const float scale = (float)(1.0 / keep);
-  for (long i = 0; i < n; i++) {
-    uint32_t hi = next(s) >> 5, lo = next(s) >> 6;
-    double u = ((double)hi * 67108864.0 + (double)lo) / 9007199254740992.0;
-    float m = u < keep ? scale : 0;
-    mask[i] = m;
-    y[i] = x[i] * m;
-  }
-  memcpy(state, s, sizeof s);
 }
 
 static void mul_range(const ew_t *e, long from, long to) {

@@ -23,31 +23,40 @@ void gemm_fail_index(void) { atomic_store(&badIndex, 1); }
 
 int index_ok(void) { return !atomic_exchange(&badIndex, 0); }
 
-/* acc = Σ_p A[p]·B[p] over kc (sequential fused multiply-adds from zero), then C = acc or C += acc. */
-static void micro(long kc, const float *restrict A, const float *restrict B, float *restrict C, long ldc, long mr, long nr, int add) {
+/* acc = Σ_p A[p]·B[p] over kc (sequential fused multiply-adds from zero), then C = acc or C += acc,
+ * over the first nv vectors of the panel's NR columns: a panel of at most VW columns (n = 200's
+ * last 8, a 10-way output layer) runs on one vector instead of NV. Each element's sum is the same
+ * chain of multiply-adds either way, so the bits do not depend on nv. */
+static inline __attribute__((always_inline)) void micro_nv(const int nv, long kc, const float *restrict A, const float *restrict B,
+  float *restrict C, long ldc, long mr, long nr, int add) {
   vf acc[MR][NV];
-  for (int i = 0; i < MR; i++) for (int v = 0; v < NV; v++) acc[i][v] = (vf){0};
+  for (int i = 0; i < MR; i++) for (int v = 0; v < nv; v++) acc[i][v] = (vf){0};
   for (long p = 0; p < kc; p++) {
     vf b[NV];
-    for (int v = 0; v < NV; v++) b[v] = *(const vf *)(B + p * NR + v * VW);
+    for (int v = 0; v < nv; v++) b[v] = *(const vf *)(B + p * NR + v * VW);
     for (int i = 0; i < MR; i++) {
       float a = A[p * MR + i];
-      for (int v = 0; v < NV; v++) acc[i][v] += a * b[v];
+      for (int v = 0; v < nv; v++) acc[i][v] += a * b[v];
     }
   }
-  if (mr == MR && nr == NR) {
-    for (int i = 0; i < MR; i++) for (int v = 0; v < NV; v++) {
+  if (mr == MR && nr == nv * VW) {
+    for (int i = 0; i < MR; i++) for (int v = 0; v < nv; v++) {
       float *c = C + i * ldc + v * VW;
       vstore(c, add ? vload(c) + acc[i][v] : acc[i][v]);
     }
     return;
   }
-  float tile[MR][NR];
-  memcpy(tile, acc, sizeof tile);
+  float tile[MR][NV * VW];
+  for (int i = 0; i < MR; i++) for (int v = 0; v < nv; v++) vstore(&tile[i][v * VW], acc[i][v]);
   for (long i = 0; i < mr; i++) for (long j = 0; j < nr; j++) {
     float *c = C + i * ldc + j;
     *c = add ? *c + tile[i][j] : tile[i][j];
   }
+}
+
+static void micro(long kc, const float *restrict A, const float *restrict B, float *restrict C, long ldc, long mr, long nr, int add) {
+  if (nr <= VW) micro_nv(1, kc, A, B, C, ldc, mr, nr, add);
+  else micro_nv(NV, kc, A, B, C, ldc, mr, nr, add);
 }
 
 void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, long mr, long nr, int add) {
