@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
-async function sweepOnce(workers, threads, processes) {
+async function sweepOnce(workers, threads, processes, epochs) {
   const runs = mkdtempSync(join(tmpdir(), 'dlx-bench-sweep-'));
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--set', `sweep.processes=${processes}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--set', `sweep.processes=${processes}`, ...(epochs ? ['--set', `train.epochs=${epochs}`] : []), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const times = { start: [], end: [] };
@@ -52,11 +52,12 @@ async function sweepOnce(workers, threads, processes) {
   }
 }
 
-async function kind(processes) {
-  const serial = await sweepOnce(1, 1, processes);
-  const rows = [serial, await sweepOnce(1, 2, processes), await sweepOnce(2, 1, processes)].map((r) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds }));
+async function kind(processes, epochs) {
+  const serial = await sweepOnce(1, 1, processes, epochs);
+  const rows = [serial, await sweepOnce(1, 2, processes, epochs), await sweepOnce(2, 1, processes, epochs)].map((r) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds }));
   return {
     processes,
+    epochs: epochs ?? 10,
     rows,
     overheadPerTrialSeconds: (serial.trialsSeconds - serial.trainSeconds) / serial.trials,
     trainPerTrialSeconds: serial.trainSeconds / serial.trials,
@@ -64,14 +65,18 @@ async function kind(processes) {
   };
 }
 
+/**
+ * The config as shipped (10 epochs a trial) in reused and in fresh processes, and its trials 5×
+ * longer (50 epochs): the sweep's fixed cost and a trial's overhead weigh less as trials grow.
+ */
 export async function throughputBench() {
-  return { reuse: await kind('reuse'), fresh: await kind('fresh') };
+  return { reuse: await kind('reuse'), fresh: await kind('fresh'), longer: await kind('reuse', 50) };
 }
 
 export function formatThroughput(all) {
-  return [all.reuse, all.fresh].flatMap((t) => [
-    ...t.rows.map((r) => `sweep     digits, 12 trials, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
-    `sweep     ${t.processes} processes, serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
+  return [all.reuse, all.fresh, all.longer].flatMap((t) => [
+    ...t.rows.map((r) => `sweep     digits, 12 trials × ${t.epochs} epochs, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
+    `sweep     ${t.epochs} epochs, ${t.processes} processes, serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
   ]);
 }
 
