@@ -221,7 +221,9 @@ test('a worker stopped with Ctrl-C twice quits at once, its trial process with i
   // the worker's trial processes are its children (each in a process group of its own)
   const children = spawnSync('pgrep', ['-P', String(a.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
   assert.ok(children.length >= 1, 'a trial process is running');
+  // the second Ctrl-C once the first has landed (two signals sent at once may arrive as one)
   a.child.kill('SIGINT');
+  while (!a.stderr().includes('interrupt: stopping')) await new Promise((r) => setTimeout(r, 2));
   a.child.kill('SIGINT');
   assert.equal(await a.exit, 130, a.stderr());
   // no put-back at the second Ctrl-C: it quits now
