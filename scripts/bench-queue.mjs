@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const dlx = join(root, 'bin/dlx.js');
 
-const spec = (trials) => `name: queue-bench
+const spec = (trials, epochs = 5) => `name: queue-bench
 seed: 7
 data:
   dataset: digits
@@ -28,7 +28,7 @@ model:
     - relu
     - {type: dense, units: 10}
 optimizer: {type: adam, lr: 0.001}
-train: {epochs: 5, batchSize: 64}
+train: {epochs: ${epochs}, batchSize: 64}
 sweep:
   method: random
   trials: ${trials}
@@ -70,10 +70,10 @@ const median = (xs) => {
 };
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {}) {
+export async function queueBench({ trials = 24, workerCounts = [1, 2, 4], epochs = 5 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dlx-bench-queue-'));
   const file = join(dir, 'sweep.yaml');
-  writeFileSync(file, spec(trials));
+  writeFileSync(file, spec(trials, epochs));
   const port = await freePort();
   const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
@@ -101,7 +101,7 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
       await Promise.all(workers.map((w) => w.exit));
       if (code !== 0) throw new Error(`the sweep on ${n} workers failed: ${c.stderr()}`);
       rows.push({
-        workers: n, trials, seconds, trialsPerMinute: (60 * trials) / seconds,
+        workers: n, trials, epochs, seconds, trialsPerMinute: (60 * trials) / seconds,
         // the machine's 1-minute load average before and after: these figures are only as quiet as it was
         load: [loadBefore, loadavg()[0]],
         queuedMsMedian: median(queued), queuedMsMean: mean(queued), filesMsMedian: median(files), deliveredMsMedian: median(delivered), deliveredMsMean: mean(delivered),
@@ -115,13 +115,13 @@ export async function queueBench({ trials = 24, workerCounts = [1, 2, 4] } = {})
 }
 
 export function formatQueueBench(rows) {
-  return rows.map((r) => `queue     ${r.trials} digits trials on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→files in trials/<n> ${r.filesMsMedian.toFixed(0)} ms median, finish→journal and summary.csv ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean); load average ${r.load.map((l) => l.toFixed(1)).join(' → ')}`);
+  return rows.map((r) => `queue     ${r.trials} digits trials (${r.epochs} epochs) on ${r.workers} worker${r.workers > 1 ? 's' : ' '}: ${r.trialsPerMinute.toFixed(1)} trials/min (${r.seconds.toFixed(1)} s); queue cost per trial: enqueue→start ${r.queuedMsMedian.toFixed(0)} ms median (${r.queuedMsMean.toFixed(0)} mean), finish→files in trials/<n> ${r.filesMsMedian.toFixed(0)} ms median, finish→journal and summary.csv ${r.deliveredMsMedian.toFixed(0)} ms median (${r.deliveredMsMean.toFixed(0)} mean); load average ${r.load.map((l) => l.toFixed(1)).join(' → ')}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-  const rows = await queueBench({ trials: Number(value('--trials', '24')), workerCounts: value('--queue-workers', '1,2,4').split(',').map(Number) });
+  const rows = await queueBench({ trials: Number(value('--trials', '24')), workerCounts: value('--queue-workers', '1,2,4').split(',').map(Number), epochs: Number(value('--epochs', '5')) });
   if (args.includes('--json')) console.log(JSON.stringify(rows));
   else for (const l of formatQueueBench(rows)) console.log(l);
 }
