@@ -110,8 +110,10 @@ test('a queue sweep on three workers equals a local sweep; progress names the wo
   assert.ok(taken.every((e) => typeof e.host === 'string' && typeof e.queuedMs === 'number'));
   assert.ok(!JSON.stringify(c.events).includes(password));
   assertLikeLocal(sweepDir(c.events));
+  // every trial ended on a worker; one may end twice where a loaded machine let its 2 s lock
+  // lapse and another worker took it (delivered twice, recorded once: assertLikeLocal)
   const ends = workers.flatMap((w) => w.events.filter((e) => e.event === 'trial-end'));
-  assert.equal(ends.length, 3);
+  assert.deepEqual([...new Set(ends.map((e) => e.trial))].sort(), [0, 1, 2]);
 });
 
 test('a worker killed mid-trial: another takes its trial, and the sweep ends as if nothing happened', async () => {
