@@ -346,7 +346,7 @@ test("a trial whose process is killed is retried from its checkpoint, and the sw
   assertSameSweep(sweep, reference);
 });
 
-test('--set reaches the sweep section: sweep.trials=2 runs two trials; a bad --set value is named with its position', () => {
+test('--set reaches the sweep section: sweep.trials=2 runs two trials (--no-plots: no plots/); a bad --set value is named with its position', () => {
   const dir = tempDir();
   const spec = write(dir, 'set', base('set', 1) + `sweep:
   method: random
@@ -355,10 +355,13 @@ test('--set reaches the sweep section: sweep.trials=2 runs two trials; a bad --s
   params:
     optimizer.lr: {log-uniform: [0.01, 0.5]}
 `);
-  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs'), '--set', 'sweep.trials=2', '--set', 'train.epochs=2']);
+  const r = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs'), '--set', 'sweep.trials=2', '--set', 'train.epochs=2', '--no-plots']);
   assert.equal(r.code, 0, r.stderr);
   const sweep = onlySweep(join(dir, 'runs'), 'set');
   assert.deepEqual(summary(sweep).slice(1).map((c) => c[0]), ['0', '1']);
+  // --no-plots: the sweep draws no plots/ (and says none)
+  assert.ok(!existsSync(join(sweep, 'plots')));
+  assert.doesNotMatch(r.stdout, /^plots /m);
   assert.equal(json(join(sweep, 'trials', '1', 'resolved.json')).train.epochs, 2);
   const bad = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs2'), '--set', 'sweep.trials=0']);
   assert.equal(bad.code, 2, bad.stderr);

@@ -53,6 +53,8 @@ export interface SweepOptions {
   /** Where trials run (default: a child process of this one, forkTrial); a queue plugs in here. */
   launcher?: TrialLauncher;
   argv: string[];
+  /** Draw the sweep's plots/ at the end (default true; `--no-plots`). Trials draw none. */
+  plots?: boolean;
   signal?: AbortSignal;
   events?: SweepEvents;
   onStart?(info: { sweepDir: string; method: string; trials: number; workers: number; threads: number; metric: string; mode: string; resumed: boolean }): void;
@@ -65,8 +67,8 @@ export interface SweepOutcome {
   counts: Record<string, number>;
   /** best.json as written: test metrics and the ensemble when asked. */
   summary: Record<string, unknown>;
-  /** The sweep's plots/ and how long the end of the sweep waited for them. */
-  plots: TimedPlots;
+  /** The sweep's plots/ and how long the end of the sweep waited for them (none with plots: false). */
+  plots?: TimedPlots;
 }
 
 interface Trial {
@@ -358,7 +360,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   await writeSummary();
   // the plot worker loads vega and warms it (at nice 10) while trials train: drawing the sweep's
   // plots cold at the end would cost about a second, on the critical path
-  plots.plotter = startPlotter('sweep');
+  if (options.plots !== false) plots.plotter = startPlotter('sweep');
   try {
     for (;;) {
       if (!options.signal?.aborted) {
@@ -399,7 +401,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
   // the sweep's pictures: objective per trial, parallel coordinates, importance, fold spread
-  const drawn = await plotSweep(plots.plotter, sweepDir);
+  const drawn = options.plots === false ? undefined : await plotSweep(plots.plotter, sweepDir);
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
   return { sweepDir, trials: trials.length, best, counts, summary: bestJson, plots: drawn };
 }

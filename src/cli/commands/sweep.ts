@@ -38,7 +38,7 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
   printPlots(io, mode, r.plots);
 }
 
-interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean }
+interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean; plots: boolean }
 
 export async function sweepAction(io: Io, signal: AbortSignal, spec: string, flags: SweepFlags): Promise<void> {
   const { startSweep } = await import('../../run/sweep.js');
@@ -51,7 +51,7 @@ export async function sweepAction(io: Io, signal: AbortSignal, spec: string, fla
   const events = sweepProgress(io, mode, () => metric);
   const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
   const go = () => startSweep(spec, flags.set ?? [], {
-    runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal,
+    runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal, plots: flags.plots,
     threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
     events, ...queue?.options,
     onStart(info) {
@@ -66,7 +66,7 @@ export async function sweepAction(io: Io, signal: AbortSignal, spec: string, fla
 }
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */
-export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string; queue?: string; queueTimeout?: string }, signal: AbortSignal): Promise<void> {
+export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string; queue?: string; queueTimeout?: string; plots: boolean }, signal: AbortSignal): Promise<void> {
   const { resumeSweep } = await import('../../run/sweep.js');
   const { threadsFrom } = await import('../options.js');
   const workers = await workersFrom(flags.workers);
@@ -74,7 +74,7 @@ export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: s
   const events = sweepProgress(io, mode, () => metric);
   const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
   const go = () => resumeSweep(sweepDir, {
-    workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal,
+    workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal, plots: flags.plots,
     events, ...queue?.options,
     onStart(info) {
       metric = info.metric;
