@@ -9,24 +9,12 @@ import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { dlx, root, tempDir } from './helpers.js';
+import { mlpSpec } from './specs.js';
 import { dlxProcess, freePort, startRedis, type Proc, type RedisServer } from './queue-helpers.js';
 
 const password = 'pa55-queue-more';
 const dir = tempDir('dlx-queue-more-');
-const base = (name: string, epochs: number) => `name: ${name}
-seed: 11
-data:
-  dataset: iris
-  split: {val: 0.2, stratify: true}
-  normalize: [zscore]
-model:
-  layers:
-    - {type: dense, units: 8, init: he-normal}
-    - relu
-    - {type: dense, units: 3}
-optimizer: {type: sgd, lr: 0.1}
-train: {epochs: ${epochs}, batchSize: 16}
-`;
+const base = (name: string, epochs: number) => mlpSpec({ name, seed: 11, dataset: 'iris', epochs, batchSize: 16, units: 8 });
 const specFile = (name: string, text: string) => {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, text);
@@ -50,20 +38,7 @@ const kfold = specFile('qfold', base('qfold', 8) + `sweep:
     optimizer.lr: {grid: [0.03, 0.3]}
 `);
 // long enough for a Ctrl-C to land mid-trial (digits: each epoch is many batches, a few seconds in all)
-const slow = specFile('qslow', `name: qslow
-seed: 11
-data:
-  dataset: digits
-  split: {val: 0.2, stratify: true}
-  normalize: [minmax]
-model:
-  layers:
-    - {type: dense, units: 32, init: he-normal}
-    - relu
-    - {type: dense, units: 10}
-optimizer: {type: sgd, lr: 0.1}
-train: {epochs: 100, batchSize: 16}
-sweep:
+const slow = specFile('qslow', mlpSpec({ name: 'qslow', seed: 11, dataset: 'digits', epochs: 100, batchSize: 16, units: 32 }) + `sweep:
   method: grid
   metric: val_acc
   params:

@@ -10,25 +10,13 @@ import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { dlx, root, tempDir } from './helpers.js';
+import { mlpSpec } from './specs.js';
 import { dlxProcess, freePort, startRedis, type Proc, type RedisServer } from './queue-helpers.js';
 
 const password = 'pa55-queue-test';
 const dir = tempDir('dlx-queue-');
 const spec = join(dir, 'grid.yaml');
-writeFileSync(spec, `name: qgrid
-seed: 42
-data:
-  dataset: iris
-  split: {val: 0.2, stratify: true}
-  normalize: [zscore]
-model:
-  layers:
-    - {type: dense, units: 16, init: he-normal, bias: 0.1}
-    - relu
-    - {type: dense, units: 3}
-optimizer: {type: sgd, lr: 0.1}
-train: {epochs: 40, batchSize: 8}
-sweep:
+writeFileSync(spec, mlpSpec({ name: 'qgrid', seed: 42, dataset: 'iris', epochs: 40, batchSize: 8, units: 16, bias: 0.1 }) + `sweep:
   method: grid
   metric: val_acc
   # never prunes 3 trials, but every epoch waits for the coordinator's decision through Redis

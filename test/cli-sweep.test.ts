@@ -6,21 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dlx, root, tempDir } from './helpers.js';
+import { mlpSpec } from './specs.js';
 
-const base = (name: string, epochs = 4) => `name: ${name}
-seed: 42
-data:
-  dataset: iris
-  split: {val: 0.2, stratify: true}
-  normalize: [zscore]
-model:
-  layers:
-    - {type: dense, units: 16, init: he-normal, bias: 0.1}
-    - relu
-    - {type: dense, units: 3}
-optimizer: {type: sgd, lr: 0.1}
-train: {epochs: ${epochs}, batchSize: 16}
-`;
+const base = (name: string, epochs = 4) => mlpSpec({ name, seed: 42, dataset: 'iris', epochs, batchSize: 16, units: 16, bias: 0.1 });
 
 function write(dir: string, name: string, text: string): string {
   const path = join(dir, `${name}.yaml`);
