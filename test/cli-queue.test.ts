@@ -166,7 +166,7 @@ test('hostile jobs are refused and recorded; the workers go on', async () => {
   const name = 'dlx.hostile.sweep-1';
   const queue = new Queue(name, { connection });
   const good = JSON.parse(readFileSync(join(local, 'trials/0/resolved.json'), 'utf8'));
-  const job = { v: 1, sweep: name, trial: 0, attempt: 0, folds: [{ spec: good }], backend: 'wasm', ask: false, argv: [], data: [], builtin: [], enqueuedAt: 0 };
+  const job = { v: 1, sweep: name, trial: 0, attempt: 0, folds: [{ spec: good }], backend: 'wasm', ask: false, writeEvery: 1, argv: [], data: [], builtin: [], enqueuedAt: 0 };
   const hostile: Record<string, unknown> = {
     'unknown-key': { ...job, run: 'rm -rf /' },
     'a-path': { ...job, folds: [{ spec: { ...good, data: { ...good.data, dataset: { type: 'csv', path: '/etc/passwd', target: 0 } } } }] },

@@ -216,18 +216,19 @@ test('bad sweep specs: exit 2 with file:line:col for each problem, before any tr
   assert.match(t.stderr, /bad2\.yaml:15:\d+: sweep: this spec describes a sweep: run it with dlx sweep/);
 });
 
-/** A sweep slow enough to be killed mid-trial. */
-const slow = (name: string) => `name: ${name}
+/** A sweep slow enough to be killed mid-trial; its trials write their files after every epoch unless told. */
+const slow = (name: string, writeEvery = 0, epochs = 40) => `name: ${name}
 seed: 3
 data: {dataset: breast-cancer-diagnostic, normalize: [zscore]}
 model:
   layers: [{type: dense, units: 48, init: he-normal}, relu, {type: dense, units: 2}]
 optimizer: {type: adam, lr: 0.001}
-train: {epochs: 40, batchSize: 8}
+train: {epochs: ${epochs}, batchSize: 8}
 sweep:
   method: random
   trials: 3
   metric: val_loss
+  writeEvery: ${writeEvery}
   params:
     optimizer.lr: {log-uniform: [0.0005, 0.005]}
 `;
@@ -246,8 +247,8 @@ function uninterrupted(dir: string, spec: string): string {
 }
 
 /** Starts the sweep; once `trial` has reported `epochs` epochs, `act` (kill the coordinator, or a trial's process). */
-function sweepUntil(spec: string, runs: string, trial: number, epochs: number, act: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', spec, '--runs-dir', runs, '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+function sweepUntil(spec: string, runs: string, trial: number, epochs: number, act: (child: ReturnType<typeof spawn>) => void, extra: string[] = []): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', spec, '--runs-dir', runs, '--json', ...extra], { env: { ...process.env, NO_COLOR: '1' } });
   let out = '';
   let stderr = '';
   let done = false;
@@ -313,6 +314,37 @@ test('Ctrl-C stops every trial resumably (exit 130); dlx resume finishes the swe
   const resumed = dlx(['resume', sweep, '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.ok(!existsSync(join(sweep, 'trials', '.1.delivery')) && !existsSync(join(sweep, 'trials', '0', '.fold-1.delivery')));
+  assertSameSweep(sweep, reference);
+});
+
+test('sweep.writeEvery: a trial killed between writes redoes its epochs to the same bytes; Ctrl-C writes the epochs trained since the last write', async () => {
+  const dir = tempDir();
+  // the trials write their files only after their last epoch, when pruned, or on Ctrl-C; with
+  // epochs enough that a trial five epochs in is still running when the signal lands
+  const spec = write(dir, 'lazy', slow('lazy', 3600, 300));
+  const whole = dlx(['sweep', spec, '--runs-dir', join(dir, 'whole'), '--quiet', '--no-plots']);
+  assert.equal(whole.code, 0, whole.stderr);
+  const reference = onlySweep(join(dir, 'whole'), 'lazy');
+  const crash = join(dir, 'crash');
+  let written = true;
+  const r = await sweepUntil(spec, crash, 1, 5, () => {
+    const sweep = onlySweep(crash, 'lazy');
+    written = existsSync(join(sweep, 'trials', '1', 'checkpoints', 'last.safetensors'));
+    const launch = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'launch' && e.trial === 1).at(-1);
+    process.kill(launch.pid, 'SIGKILL');
+  }, ['--no-plots']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(written, false, 'five epochs in, trial 1 had written no checkpoint');
+  assertSameSweep(onlySweep(crash, 'lazy'), reference);
+  const stopped = join(dir, 'stopped');
+  const s = await sweepUntil(spec, stopped, 1, 5, (child) => child.kill('SIGINT'), ['--no-plots']);
+  assert.equal(s.code, 130, s.stderr);
+  const sweep = onlySweep(stopped, 'lazy');
+  const rows = readFileSync(join(sweep, 'trials', '1', 'curve.csv'), 'utf8').trim().split('\n').length - 1;
+  assert.ok(rows >= 5, `curve.csv of trial 1 has the ${rows} epochs trained before Ctrl-C`);
+  assert.equal(json(join(sweep, 'trials', '1', 'metrics.json')).epochs, rows);
+  const resumed = dlx(['resume', sweep, '--no-plots']);
+  assert.equal(resumed.code, 0, resumed.stderr);
   assertSameSweep(sweep, reference);
 });
 

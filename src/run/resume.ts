@@ -50,7 +50,7 @@ export async function locateRunFolder(target: string): Promise<FolderState> {
   throw new DataError(`${target}: no such run folder`);
 }
 
-export async function resumeRun(target: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents; plots?: boolean }): Promise<ResumeResult> {
+export async function resumeRun(target: string, options: { backend?: string; threads?: number; argv: string[]; signal?: AbortSignal; events?: TrainEvents; plots?: boolean; writeEvery?: number }): Promise<ResumeResult> {
   const folder = await locateRunFolder(target);
   const release = await acquireRunLock(folder.dir, 'dlx resume');
   try {
@@ -114,7 +114,7 @@ async function resumeTraining(folder: FolderState, options: Parameters<typeof re
     const plots = options.plots ? await plotRun(plotter, runDir) : undefined;
     return { runDir, metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
   }
-  const result = await trainInFolder({ spec, built, state, curve, metrics, folder, metadata, signal: options.signal, events: options.events, confusion: options.plots });
+  const result = await trainInFolder({ spec, built, state, curve, metrics, folder, metadata, signal: options.signal, events: options.events, confusion: options.plots, writeEvery: options.writeEvery });
   const plots = options.plots ? await plotRun(plotter, runDir, result.confusion) : undefined;
   return { runDir, metrics: result.metrics, alreadyDone: false, fromEpoch: state.epoch, plots };
 }

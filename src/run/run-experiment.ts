@@ -46,6 +46,8 @@ export interface TrainOptions {
   plots?: boolean;
   /** The plot worker, when the caller started it earlier (dlx train does, before loading the spec); else one starts here. */
   plotter?: Plotter;
+  /** Seconds between writes of the epochs' files (sweep trials); absent: after every epoch. */
+  writeEvery?: number;
 }
 
 export interface RunResult {
@@ -148,7 +150,7 @@ async function trainNewRun(loaded: RunSource, options: TrainOptions, plotter: Pl
     const result = await trainInFolder({
       spec, built, metrics, state: freshState(), curve: [], folder,
       metadata: checkpointMetadata(spec, preprocessing, { backend: name, threads, kernels: variant, specFile: resolve(loaded.file) }),
-      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots,
+      signal: options.signal, events: options.events, cleanup: firstCreated ?? staging, confusion: options.plots, writeEvery: options.writeEvery,
     });
     const plots = options.plots ? await plotRun(plotter, result.runDir, result.confusion) : undefined;
     return { runDir: result.runDir, spec, metrics: result.metrics, plots };

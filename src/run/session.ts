@@ -32,6 +32,8 @@ export interface SessionArgs {
   cleanup?: string;
   /** Keep the final model's confusion matrices (validation, and test when evaluated), for plots. */
   confusion?: boolean;
+  /** Seconds between writes of the epochs' files (WriterContext.writeEvery; sweep trials). */
+  writeEvery?: number;
 }
 
 export interface SessionResult {
@@ -89,7 +91,7 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
   const { spec, built, folder, state, metrics } = args;
   const { model, optimizer, rngs, data } = built;
   let confusion: ConfusionMatrix[] | undefined;
-  const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics };
+  const ctx: WriterContext = { folder, model, optimizer, rngs, metadata: args.metadata, curve: args.curve, metrics, writeEvery: args.writeEvery };
   const finish: TrainEvents = {
     async stop(final) {
       await finishRun(ctx, spec, built, final);
@@ -119,9 +121,9 @@ export async function trainInFolder(args: SessionArgs): Promise<SessionResult> {
       metrics.status = e instanceof DivergedError ? 'diverged' : 'failed';
       // on a full disk this may fail too; the message below matters more
       await writeMetrics(ctx).catch(() => undefined);
-      // a failed write leaves the previous epoch's files: metrics.epochs is the last one written
-      const [epoch, resume] = e instanceof EnvironmentError ? [metrics.epochs, `; once that is fixed, dlx resume ${folder.runDir}`] : [state.epoch, ''];
-      e.message += `\nthe run folder keeps the last completed epoch (${epoch}): ${folder.runDir}${resume}`;
+      // metrics.epochs is the last epoch written (a failed write leaves the previous one's files)
+      const resume = e instanceof EnvironmentError ? `; once that is fixed, dlx resume ${folder.runDir}` : '';
+      e.message += `\nthe run folder keeps the last completed epoch (${metrics.epochs}): ${folder.runDir}${resume}`;
     }
     throw e;
   }

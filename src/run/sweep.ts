@@ -295,7 +295,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     const launchTrial: TrialLauncher = options.launcher ?? ((job, handlers) => forker.launch(job, handlers));
     const proc = launchTrial({
       sweepDir, trial: t.number, folds, specFile: meta.specFile, specText: sweep.loaded.text,
-      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv, gitCommit: commit,
+      backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv, gitCommit: commit, writeEvery: settings.writeEvery,
     }, {
       epoch: (fold, rec) => {
         const value = curveRow(rec)[objective.metric];

@@ -14,7 +14,7 @@ const entry = `process.on('message', (m) => {
   process.send({ type: 'done', folds: [{ runDir: String(process.uptime()), metrics: { status: 'finished', epochs: m.job.trial } }] }, () => process.exit(0));
 });`;
 
-const job = (trial: number): TrialJob => ({ sweepDir: '', trial, folds: [], specFile: '', specText: '', backend: 'reference', threads: 1, ask: false, argv: [] });
+const job = (trial: number): TrialJob => ({ sweepDir: '', trial, folds: [], specFile: '', specText: '', backend: 'reference', threads: 1, ask: false, writeEvery: 0, argv: [] });
 const handlers = { epoch: () => {}, decide: async () => false };
 const aliveFor = async (p: ReturnType<ReturnType<typeof trialPool>['launch']>) => {
   const exit = await p.done;

@@ -29,6 +29,11 @@ export interface TrialJob {
   /** Ask the coordinator after each epoch of the first fold whether to stop (pruning). */
   ask: boolean;
   argv: string[];
+  /**
+   * Seconds between writes of the epochs' files (sweep.writeEvery): per-epoch writes cost more
+   * than the epochs of a small model; any epoch's checkpoint continues the trial exactly.
+   */
+  writeEvery: number;
   /** For env.json: asked of git once by the coordinator, not by each trial. */
   gitCommit?: string | null;
 }
@@ -65,12 +70,12 @@ export async function runTrialJob(job: TrialJob, hooks: TrialHooks): Promise<Fol
     let metrics: RunMetrics;
     if (await exists(join(f.runDir, files.lastCheckpoint))) {
       // a trial interrupted (or its process killed) after its first epoch: continue it exactly
-      const r = await resumeRun(f.runDir, { argv: job.argv, threads: job.threads, signal: hooks.signal, events });
+      const r = await resumeRun(f.runDir, { argv: job.argv, threads: job.threads, signal: hooks.signal, events, writeEvery: job.writeEvery });
       metrics = r.alreadyDone ? await readMetrics(f.runDir) : r.metrics;
     } else {
       const r = await startRun(
         { file: job.specFile, text: job.specText, overrides: [], resolved: f.spec },
-        { runsDir: job.sweepDir, runDir: f.runDir, gitCommit: job.gitCommit, backend: job.backend, threads: job.threads, argv: job.argv, signal: hooks.signal, events, context: { sweep: job.sweepDir, trial: job.trial, ...(f.fold !== undefined && { fold: f.fold }) } },
+        { runsDir: job.sweepDir, runDir: f.runDir, gitCommit: job.gitCommit, backend: job.backend, threads: job.threads, argv: job.argv, signal: hooks.signal, events, writeEvery: job.writeEvery, context: { sweep: job.sweepDir, trial: job.trial, ...(f.fold !== undefined && { fold: f.fold }) } },
       );
       metrics = r.metrics;
     }

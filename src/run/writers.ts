@@ -49,6 +49,12 @@ export interface WriterContext {
   curve: EpochRecord[];
   /** metrics.json so far, updated in place. */
   metrics: RunMetrics;
+  /**
+   * Seconds between writes of the epoch's files (a sweep trial's); absent or 0: after every epoch.
+   * Any epoch's checkpoint continues the run exactly, so a run killed between writes redoes those
+   * epochs to the same bytes; the last epoch, a stop and Ctrl-C are always written.
+   */
+  writeEvery?: number;
 }
 
 export function bestSummary(curve: readonly EpochRecord[], state: TrainingState): RunMetrics['best'] {
@@ -72,36 +78,43 @@ export function runWriters(ctx: WriterContext): TrainEvents {
   const parts = (state: TrainingState) => ({ model: ctx.model, optimizer: ctx.optimizer, rngs: ctx.rngs, state, metadata: ctx.metadata });
   // the best checkpoint's bytes wait for the epoch's other files, all flushed to disk at once
   let best: Uint8Array | undefined;
+  // epochs trained since the last write (writeEvery), and when that write was
+  let pending: EpochRecord[] = [];
+  let wroteAt = performance.now();
+  const write = async (curve: EpochRecord[], state: TrainingState, metrics: RunMetrics) => {
+    const bestBytes = best;
+    best = undefined;
+    await writeFilesAtomic([
+      ...(bestBytes ? [[join(dir(), files.bestCheckpoint), bestBytes] as const] : []),
+      ...(pending.length > 0 ? [[join(dir(), files.curve), curveCsv(curve)] as const] : []),
+      [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
+      [join(dir(), files.metrics), json(metrics)],
+    ]);
+    // the run's state in memory moves on only once its files have (a failed write, e.g. a full
+    // disk, leaves both at the last epoch written)
+    ctx.curve.push(...pending);
+    pending = [];
+    Object.assign(ctx.metrics, metrics);
+    wroteAt = performance.now();
+    await promote(ctx.folder);
+  };
   return {
     best(_record, state) {
       best = checkpointBytes(parts(state));
     },
     async epochEnd(record, { state }) {
-      const curve = [...ctx.curve, record];
+      pending.push(record);
+      if (!state.stopped && ctx.writeEvery && performance.now() - wroteAt < ctx.writeEvery * 1000) return;
+      const curve = [...ctx.curve, ...pending];
       // a stopped run becomes finished only once its end (finishRun) is written
-      const metrics: RunMetrics = { ...ctx.metrics, status: 'running', epochs: record.epoch, final: record, best: bestSummary(curve, state) };
-      const bestBytes = best;
-      best = undefined;
-      await writeFilesAtomic([
-        ...(bestBytes ? [[join(dir(), files.bestCheckpoint), bestBytes] as const] : []),
-        [join(dir(), files.curve), curveCsv(curve)],
-        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
-        [join(dir(), files.metrics), json(metrics)],
-      ]);
-      // the run's state in memory moves on only once its files have (a failed write, e.g. a full
-      // disk, leaves both at the last completed epoch)
-      ctx.curve.push(record);
-      Object.assign(ctx.metrics, metrics);
-      await promote(ctx.folder);
+      await write(curve, state, { ...ctx.metrics, status: 'running', epochs: record.epoch, final: record, best: bestSummary(curve, state) });
     },
     async interrupted(state) {
-      // a checkpoint in the middle of the epoch, which resume continues from
-      ctx.metrics.status = 'interrupted';
-      await writeFilesAtomic([
-        [join(dir(), files.lastCheckpoint), checkpointBytes(parts(state))],
-        [join(dir(), files.metrics), json(ctx.metrics)],
-      ]);
-      await promote(ctx.folder);
+      // a checkpoint in the middle of the epoch, which resume continues from, with the epochs
+      // trained since the last write
+      const curve = [...ctx.curve, ...pending];
+      const last = pending.at(-1);
+      await write(curve, state, { ...ctx.metrics, status: 'interrupted', ...(last && { epochs: last.epoch, final: last, best: bestSummary(curve, state) }) });
     },
   };
 }

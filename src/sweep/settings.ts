@@ -26,6 +26,12 @@ export const sweepSchema = strictObject({
    * ~0.4 s of CPU a trial); fresh: a new process for every trial. Results are the same.
    */
   processes: z.enum(['reuse', 'fresh']).default('reuse'),
+  /**
+   * Seconds between a trial's writes of its epochs' files (checkpoint, curve.csv, metrics.json);
+   * 0: after every epoch. The last epoch, a pruned one and Ctrl-C are always written; a trial
+   * killed in between resumes from its last write and redoes those epochs to the same bytes.
+   */
+  writeEvery: z.number().min(0).max(3600).default(1),
   pruner: z.preprocess((v) => (typeof v === 'string' ? { type: v } : v), prunerSchema).default({ type: 'none' }),
   /** At the end, the ensemble of the best `top` trials (averaged probabilities). */
   ensemble: strictObject({ top: z.number().int().min(2).max(100) }).optional(),

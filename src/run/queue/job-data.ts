@@ -64,7 +64,7 @@ export function jobBuilder(redis: Redis, name: string) {
       }
       folds.push({ ...(f.fold !== undefined && { fold: f.fold }), spec });
     }
-    return { v: 1, sweep: name, trial: job.trial, attempt, folds, backend: job.backend === 'reference' || job.backend === 'native' ? job.backend : 'wasm', ask: job.ask, argv: job.argv, data, builtin, enqueuedAt: Date.now() };
+    return { v: 1, sweep: name, trial: job.trial, attempt, folds, backend: job.backend === 'reference' || job.backend === 'native' ? job.backend : 'wasm', ask: job.ask, writeEvery: job.writeEvery, argv: job.argv, data, builtin, enqueuedAt: Date.now() };
   };
 
   return {

@@ -5,7 +5,7 @@ import { checkJob, resultSchema, workerMessageSchema } from './messages.js';
 
 const spec = validateValue({ name: 'm', data: { dataset: 'iris' }, model: { layers: [{ type: 'dense', units: 3 }] }, optimizer: { type: 'sgd', lr: 0.1 }, train: { epochs: 1 } });
 assert.ok(spec.ok);
-const good = { v: 1, sweep: 'dlx.m.sweep-1', trial: 3, attempt: 0, folds: [{ spec: spec.resolved }], backend: 'wasm', ask: true, argv: ['sweep'], data: [], builtin: [], enqueuedAt: 1 };
+const good = { v: 1, sweep: 'dlx.m.sweep-1', trial: 3, attempt: 0, folds: [{ spec: spec.resolved }], backend: 'wasm', ask: true, writeEvery: 1, argv: ['sweep'], data: [], builtin: [], enqueuedAt: 1 };
 const sha = 'a'.repeat(64);
 const csv = (path: string) => ({ ...spec.resolved, data: { ...spec.resolved.data, dataset: { type: 'csv', path, target: 'y' } } });
 

@@ -26,6 +26,8 @@ export const queueJobSchema = z.strictObject({
   folds: z.array(z.strictObject({ fold: z.number().int().min(1).max(100).optional(), spec: z.unknown() })).min(1).max(100),
   backend: z.enum(['native', 'wasm', 'reference']),
   ask: z.boolean(),
+  /** sweep.writeEvery. */
+  writeEvery: z.number().min(0).max(3600),
   argv: z.array(z.string().max(1000)).max(100),
   /** Data files the specs name (by dataName), stored in Redis under their digest. */
   data: z.array(z.strictObject({ name: dataName, sha256, bytes: z.number().int().min(0).max(maxDataBytes) })).max(8),

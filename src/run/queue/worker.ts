@@ -142,7 +142,7 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
         // data file names are relative to the spec's folder: the scratch data folder
         specFile: join(dir, 'data', 'spec.yaml'),
         specText: '# the coordinator writes this trial\'s spec.yaml\n',
-        backend: q.backend, threads: options.threads, ask: q.ask, argv: q.argv,
+        backend: q.backend, threads: options.threads, ask: q.ask, writeEvery: q.writeEvery, argv: q.argv,
       };
       if (stopping()) throw new Stopped();
       const blocking = q.ask ? redis.duplicate() : undefined;
