@@ -91,6 +91,11 @@ export interface Backend {
   /** Adam's update of w, m, v in place from g (Kingma & Ba 2015, PyTorch's arithmetic). */
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
   /**
+   * One penalized parameter's share of the weight penalty (REFERENCE.md §4), in one pass over w:
+   * sums[0] += Σ|w| and sums[1] += Σw² (float64), and L2's gradient g += 2·l2·w when l2 ≠ 0.
+   */
+  penalize(w: Float32Array, g: Float32Array, l2: number, sums: Float64Array): void;
+  /**
    * A batch of n NCHW images through a convolution: y[s, f, ·] = W[f]·im2col(x_s) + b[f]. `cols`
    * (n·K·P values) keeps what this backend's backward pass needs: each sample's im2col columns
    * (K × P, sample after sample) on the reference backend; Winograd tiles (wasm) or a copy of x

@@ -250,6 +250,27 @@ for (const [label, load] of backends) {
     assertClose(m, [...m64], 2e-6, 1e-8, 'm');
     assertClose(v, [...v64], 2e-6, 1e-8, 'v');
   });
+
+  test(`penalize: Σ|w| and Σw² in float64 and g + 2·l2·w as the reference rounds it; l2 = 0 leaves g alone: ${label}`, async () => {
+    const backend = await load();
+    for (const n of [0, 1, 7, 8, 9, 37, 1000]) {
+      const [w, g] = [randoms(n), randoms(n)];
+      const [expectedG, sums] = [g.slice(), Float64Array.from([1.5, 2.5])];
+      let [abs, sq] = [1.5, 2.5];
+      for (let i = 0; i < n; i++) {
+        abs += Math.abs(w[i]);
+        sq += w[i] * w[i];
+        expectedG[i] = g[i] + 2 * 0.03 * w[i];
+      }
+      backend.penalize(w, g, 0.03, sums);
+      assertClose([...sums], [abs, sq], 1e-13, 0, `${n} values: sums`);
+      assert.deepEqual(g, expectedG, `${n} values: g`);
+      const untouched = Float32Array.from([-0, ...g]);
+      const kept = untouched.slice();
+      backend.penalize(Float32Array.from([1, ...w]), untouched, 0, sums);
+      assert.ok(kept.every((v, i) => Object.is(v, untouched[i])), `${n} values: l2 = 0 changed g`);
+    }
+  });
 }
 
 test('conv2dForward and conv2dBackward agree with the reference backend on odd geometries', async () => {

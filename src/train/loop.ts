@@ -9,7 +9,7 @@ import type { Rng } from '../random/rng.js';
 import type { Backend } from '../engine/backend.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { Model } from '../nn/model.js';
-import { addL2Gradient, penaltyValue, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
+import { applyPenalty, proximalL1, type Regularization } from '../nn/regularizers/penalty.js';
 import type { Optimizer } from '../optim/optimizers/optimizer.js';
 import type { PlannedSchedule } from '../optim/schedules/index.js';
 import { paramRefs } from './checkpoint.js';
@@ -116,7 +116,7 @@ export interface TrainArgs {
   data: PreparedData;
   config: TrainConfig;
   shuffleRng: Rng;
-  /** Gathers each batch's rows (the model's backend); TypeScript copies when absent. */
+  /** Gathers each batch's rows and applies the weight penalty (the model's backend); TypeScript when absent. */
   backend?: Backend;
   /** Changes each training batch in place (augmentation); never applied to val or test. */
   augment?: (batch: Tensor) => void;
@@ -150,6 +150,8 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
   const rows = data.train.y.length;
   const batchesPerEpoch = Math.ceil(rows / config.batchSize);
   const norms = config.log?.norms ? normLog(model) : undefined;
+  const backend = args.backend;
+  const penalize = backend && ((w: Float32Array, g: Float32Array, l2: number, sums: Float64Array) => backend.penalize(w, g, l2, sums));
   const emit = async <K extends keyof TrainEvents>(name: K, ...payload: Parameters<NonNullable<TrainEvents[K]>>) => {
     for (const e of events) await (e[name] as ((...a: unknown[]) => unknown) | undefined)?.(...payload);
   };
@@ -185,8 +187,7 @@ export async function train(args: TrainArgs): Promise<TrainingState> {
         throw new DivergedError(`training diverged: the loss became ${loss} in epoch ${epoch}, batch ${batch} of ${batchesPerEpoch}, at learning rate ${lr}`);
       }
       if (norms && gradNormSums) norms.gradients().forEach((g, j) => (gradNormSums[j] += g));
-      penaltySum += penaltyValue(params, regularization) * b.y.length;
-      addL2Gradient(params, regularization);
+      penaltySum += applyPenalty(params, regularization, penalize) * b.y.length;
       optimizer.step(refs, lr, state.step + 1);
       proximalL1(params, regularization, lr);
       state.step++;

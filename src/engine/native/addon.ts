@@ -38,6 +38,7 @@ export interface NativeAddon {
   dropout(x: F32, y: F32, mask: F32, n: number, keep: number, state: Uint32Array, threads: number): void;
   dropoutBackward(dy: F32, mask: F32, dx: F32, n: number, threads: number): void;
   adam(w: F32, g: F32, m: F32, v: F32, n: number, stepSize: number, correction2: number, beta1: number, beta2: number, eps: number, threads: number): void;
+  penalize(w: F32, g: F32, n: number, l2: number, sums: Float64Array): void;
   conv2dForward(x: F32, w: F32, b: F32, y: F32, cols: F32, ...rest: [...ConvArgs, number, number, number]): void;
   conv2dBackward(cols: F32, w: F32, dy: F32, dw: F32, db: F32, dx: F32 | null, ...rest: [...ConvArgs, number, number, number]): void;
 }

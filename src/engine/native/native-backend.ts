@@ -145,6 +145,11 @@ class Native implements NativeBackend {
     this.c.adam(w, g, m, v, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps, this.threads);
   }
 
+  penalize(w: Float32Array, g: Float32Array, l2: number, sums: Float64Array): void {
+    holds('penalize', { g: [g, w.length], sums: [sums, 2] });
+    this.c.penalize(w, g, w.length, l2, sums);
+  }
+
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {
     const F = bias.length;
     const { K, P, inSize } = convGeometry('conv2dForward', g, F, n);

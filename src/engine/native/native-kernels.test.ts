@@ -191,6 +191,8 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   assert.throws(() => b.matmul(new Float32Array(6), new Float32Array(6), new Float32Array(4), { m: 2.5, k: 3, n: 2 }), /m = 2.5, expected a whole number/);
   assert.throws(() => b.adam(new Float32Array(5), new Float32Array(4), new Float32Array(5), new Float32Array(5),
     { stepSize: 1, correction2: 1, beta1: 0.9, beta2: 0.9, eps: 1e-8 }), /native adam: g has 4 values, expected at least 5/);
+  assert.throws(() => b.penalize(new Float32Array(5), new Float32Array(4), 0.1, new Float64Array(2)), /native penalize: g has 4 values, expected at least 5/);
+  assert.throws(() => b.penalize(new Float32Array(5), new Float32Array(5), 0.1, new Float64Array(1)), /native penalize: sums has 1 values, expected at least 2/);
   const g = { inC: 1, inH: 4, inW: 4, kh: 3, kw: 3, sh: 1, sw: 1, outH: 4, outW: 4, padTop: 1, padLeft: 1 };
   assert.throws(() => b.conv2dForward(new Float32Array(16), new Float32Array(9), new Float32Array(1), new Float32Array(16), new Float32Array(100), g, 1),
     /native conv2dForward: cols has 100 values, expected at least 144/);

@@ -12,7 +12,7 @@ import { MIN_VALUES_PER_THREAD, partition, split } from './partition.js';
 import { KernelPool } from './pool.js';
 import type { Op, Task } from './slots.js';
 import { batchnormApply, batchnormBackward, batchnormStats } from './wasm-batchnorm.js';
-import { gatherRows } from '../reference.js';
+import { gatherRows, penalize } from '../reference.js';
 import type { KernelRunner } from './runner.js';
 import { conv2dBackward, conv2dForward } from './wasm-conv.js';
 import { avgpool, avgpoolBackward, maxpool, maxpoolBackward } from './wasm-pooling.js';
@@ -196,6 +196,11 @@ class Wasm implements WasmBackend, KernelRunner {
     this.arena.fetch(pw, w);
     this.arena.fetch(pm, m);
     this.arena.fetch(pv, v);
+  }
+
+  /** In TypeScript: a pass over one parameter costs less than moving it into the arena. */
+  penalize(w: Float32Array, g: Float32Array, l2: number, sums: Float64Array): void {
+    penalize(w, g, l2, sums);
   }
 
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertClose, golden, root } from '../../../test/helpers.js';
-import { addL2Gradient } from '../../nn/regularizers/penalty.js';
+import { applyPenalty } from '../../nn/regularizers/penalty.js';
 import { createOptimizer, optimizers, type OptimizerConfig } from './index.js';
 
 const G = golden.optimizers;
@@ -33,7 +33,7 @@ function run(config: { type: string } & Record<string, unknown>, steps: number, 
   const out: number[][] = [];
   for (let t = 1; t <= steps; t++) {
     const grad = gradient(w);
-    addL2Gradient([{ value: w, grad, penalized: true }], { l1: 0, l2 });
+    applyPenalty([{ value: w, grad, penalized: true }], { l1: 0, l2 });
     optimizer.step([{ name: 'w', value: w, grad }], config.lr as number, t);
     out.push([...w]);
   }

@@ -210,6 +210,12 @@ static napi_value adam(napi_env env, napi_callback_info info) {
   CALL(k_adam(w, g, m, v, n, step, c2, b1, b2, eps, threads));
 }
 
+static napi_value penalize(napi_env env, napi_callback_info info) {
+  BEGIN(5);
+  const float *w = F32(0); float *g = F32(1); long n = LONG(2); double l2 = NUM(3); double *sums = F64(4);
+  CALL(k_penalize(w, g, n, l2, sums));
+}
+
 static conv_geom conv_args(args_t *ap, size_t i) {
   args_t a = *ap;
   conv_geom g = { LONG(i), LONG(i + 1), LONG(i + 2), LONG(i + 3), LONG(i + 4), LONG(i + 5), LONG(i + 6), LONG(i + 7), LONG(i + 8), LONG(i + 9), LONG(i + 10) };
@@ -254,7 +260,7 @@ NAPI_MODULE_INIT() {
     { "squashBackward", squash_backward }, { "leakyRelu", leaky_relu }, { "leakyReluBackward", leaky_relu_backward },
     { "maxpool", maxpool }, { "maxpoolBackward", maxpool_backward }, { "avgpool", avgpool }, { "avgpoolBackward", avgpool_backward },
     { "batchnormStats", bn_stats }, { "batchnormApply", bn_apply }, { "batchnormBackward", bn_backward },
-    { "dropout", dropout }, { "dropoutBackward", dropout_backward }, { "adam", adam },
+    { "dropout", dropout }, { "dropoutBackward", dropout_backward }, { "adam", adam }, { "penalize", penalize },
     { "conv2dForward", conv_forward }, { "conv2dBackward", conv_backward }
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {

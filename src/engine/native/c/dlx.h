@@ -105,6 +105,7 @@ void k_leaky_relu(const float *x, float *y, long n, float alpha, int threads);
 void k_leaky_relu_backward(const float *x, const float *dy, float *dx, long n, float alpha, int threads);
 void k_dropout(const float *x, float *y, float *mask, long n, double keep, uint32_t state[4], int threads);
 void k_dropout_backward(const float *dy, const float *mask, float *dx, long n, int threads);
+void k_penalize(const float *w, float *g, long n, double l2, double *sums);
 void k_adam(float *w, const float *g, float *m, float *v, long n, double stepSize, double correction2,
   double beta1, double beta2, double eps, int threads);
 
