@@ -22,7 +22,7 @@ import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
 import { appendJournal, paramsJson, readJournal, removeStaging, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
-import { trialPool, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
+import { trialPool, type StartedProcesses, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
 /** Starts a trial somewhere and reports back; the coordinator does not care where. */
@@ -50,6 +50,8 @@ export interface SweepOptions {
   workers?: number;
   /** The trial process's entry script (src/cli/trial-child.js). */
   trialEntry: string;
+  /** Trial processes started before the spec was read; the sweep takes or stops them. */
+  started?: StartedProcesses;
   /** Where trials run (default: a child process of this one, forkTrial); a queue plugs in here. */
   launcher?: TrialLauncher;
   argv: string[];
@@ -349,6 +351,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   const commit = gitCommit();
   const forker = trialPool(options.trialEntry, {
     reuse: settings.processes === 'reuse',
+    started: options.started,
     moreToCome: () => !options.signal?.aborted && (retry.length > 0 || trials.length < sweep.trials),
   });
   await Promise.all(retry.map((t) => pids.get(t.number)).filter((p) => p !== undefined).map((pid) => stopped(pid)));
@@ -378,6 +381,10 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   if (options.signal?.aborted) {
     throw new InterruptedError(`sweep interrupted; finished trials are kept and interrupted ones continue from their checkpoints.\nresume with: dlx resume ${sweepDir}`);
   }
+  // the sweep's pictures (objective per trial, parallel coordinates, importance, fold spread) come
+  // from summary.csv: the plot worker draws them while the best trial's test split is evaluated
+  const drawing = options.plots === false ? undefined : plotSweep(plots.plotter, sweepDir);
+  drawing?.catch(() => undefined);
   const counts: Record<string, number> = {};
   for (const t of trials) counts[t.result!.status] = (counts[t.result!.status] ?? 0) + 1;
   const best = bestSoFar && { ...bestSoFar, runDir: trialDir(sweepDir, bestSoFar.trial, settings.folds ? 1 : undefined) };
@@ -400,8 +407,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     }
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
-  // the sweep's pictures: objective per trial, parallel coordinates, importance, fold spread
-  const drawn = options.plots === false ? undefined : await plotSweep(plots.plotter, sweepDir);
+  const drawn = await drawing;
   await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
   return { sweepDir, trials: trials.length, best, counts, summary: bestJson, plots: drawn };
 }

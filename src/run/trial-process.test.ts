@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { trialPool } from './trial-process.js';
+import { startTrialProcesses, stopTrialProcesses, trialPool } from './trial-process.js';
 import type { TrialJob } from './trial.js';
 
 // a stand-in trial process: answers its job with how long it had been alive when the job came
@@ -111,5 +111,28 @@ test('trialPool, reused processes: an idle process takes the next trial; one tha
   pool.close();
   await sleep(300);
   assert.equal(spawnSync('pgrep', ['-f', file], { encoding: 'utf8' }).stdout.trim(), '');
+  await rm(dir, { recursive: true });
+});
+
+test('processes started before the spec is read: the pool takes them first; the ones no trial took are stopped, by the pool or on their own', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlx-started-'));
+  const file = join(dir, 'entry.cjs');
+  await writeFile(file, reusedEntry);
+  const started = startTrialProcesses(file, 2);
+  const pids = started.children.map((c) => c.process.pid);
+  await sleep(600);
+  const pool = trialPool(file, { reuse: true, moreToCome: () => true, started });
+  const first = pool.launch(job(0), handlers);
+  assert.equal(first.pid, pids[0]);
+  const exit = await first.done;
+  assert.equal(exit.kind === 'done' && exit.folds[0].runDir, `${pids[0]}/1`);
+  pool.close();
+  await sleep(300);
+  assert.ok(pids.every((pid) => pid !== undefined && !running(pid)), 'the taken one and the spare both stopped');
+  // a bad spec: no pool takes them
+  const unused = startTrialProcesses(file, 1);
+  stopTrialProcesses(unused);
+  await sleep(300);
+  assert.ok(unused.children.length === 0 && spawnSync('pgrep', ['-f', file], { encoding: 'utf8' }).stdout.trim() === '');
   await rm(dir, { recursive: true });
 });

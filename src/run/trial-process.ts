@@ -112,6 +112,28 @@ export function forkTrial(entry: string, job: TrialJob, handlers: TrialHandlers)
   return startJob(spawnChild(entry), job, handlers, () => {});
 }
 
+/**
+ * Trial processes forked before the sweep's spec is even read (`dlx sweep` starts them first):
+ * Node and dlx's modules load in them while the coordinator reads the spec and writes the sweep
+ * folder, instead of after it, on the critical path. The pool takes them before forking more.
+ */
+export interface StartedProcesses {
+  readonly entry: string;
+  readonly children: Child[];
+}
+
+export function startTrialProcesses(entry: string, count: number): StartedProcesses {
+  return { entry, children: Array.from({ length: count }, () => spawnChild(entry)) };
+}
+
+/** Stops the started processes no pool took (a bad spec: none will): they are still loading. */
+export function stopTrialProcesses(started: StartedProcesses | undefined): void {
+  for (const c of started?.children.splice(0) ?? []) {
+    if (c.process.connected) c.process.disconnect();
+    c.process.kill();
+  }
+}
+
 export interface TrialPool {
   launch(job: TrialJob, handlers: TrialHandlers): TrialProcess;
   /** Stops the idle processes (a running trial's process exits when it ends). */
@@ -123,6 +145,8 @@ export interface TrialPoolOptions {
   reuse: boolean;
   /** Whether more trials will come (fresh processes: fork the next one ahead). */
   moreToCome(): boolean;
+  /** Processes started earlier, taken before new ones are forked (closing the pool stops the rest). */
+  started?: StartedProcesses;
 }
 
 /**
@@ -144,6 +168,11 @@ export function trialPool(entry: string, options: TrialPoolOptions): TrialPool {
     while (idle.length > 0) {
       const c = idle.shift()!;
       if (alive(c)) return c;
+    }
+    const early = options.started?.entry === entry ? options.started.children : [];
+    while (!spare && early.length > 0) {
+      const c = early.shift()!;
+      if (alive(c)) spare = c;
     }
     const c = spare && alive(spare) ? spare : spawnChild(entry);
     if (spare && spare !== c) spare.process.kill();
@@ -168,6 +197,7 @@ export function trialPool(entry: string, options: TrialPoolOptions): TrialPool {
       for (const c of idle.splice(0)) stop(c, false);
       if (spare) stop(spare, true);
       spare = undefined;
+      stopTrialProcesses(options.started);
     },
   };
 }

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SweepOutcome } from '../../run/sweep.js';
+import type { StartedProcesses } from '../../run/trial-process.js';
 import { fixed, line, percent, type Io } from '../io.js';
 import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
@@ -41,17 +42,28 @@ export function printSweepOutcome(io: Io, mode: ProgressMode, r: SweepOutcome, m
 interface SweepFlags { queue?: string; queueTimeout?: string; set?: string[]; runsDir: string; backend?: string; threads?: string; workers?: string; quiet?: boolean; json?: boolean; plots: boolean }
 
 export async function sweepAction(io: Io, signal: AbortSignal, spec: string, flags: SweepFlags): Promise<void> {
+  const workers = await workersFrom(flags.workers);
+  // the trials' processes load Node and dlx's modules while this one reads the spec
+  const { startTrialProcesses, stopTrialProcesses } = await import('../../run/trial-process.js');
+  const started = flags.queue === undefined ? startTrialProcesses(trialEntry, workers ?? 1) : undefined;
+  try {
+    await sweepWith(io, signal, spec, flags, workers, started);
+  } finally {
+    stopTrialProcesses(started);
+  }
+}
+
+async function sweepWith(io: Io, signal: AbortSignal, spec: string, flags: SweepFlags, workers: number | undefined, started: StartedProcesses | undefined): Promise<void> {
   const { startSweep } = await import('../../run/sweep.js');
   const { defaultBackendName } = await import('../../engine/backends.js');
   const { threadsFrom } = await import('../options.js');
   const { progressMode } = await import('../progress.js');
   const mode = progressMode(io, flags);
-  const workers = await workersFrom(flags.workers);
   let metric = 'value';
   const events = sweepProgress(io, mode, () => metric);
   const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
   const go = () => startSweep(spec, flags.set ?? [], {
-    runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, argv: process.argv.slice(2), signal, plots: flags.plots,
+    runsDir: flags.runsDir, backend: flags.backend ?? defaultBackendName(), workers, trialEntry, started, argv: process.argv.slice(2), signal, plots: flags.plots,
     threads: threadsFrom(flags.threads), threadsFor: threadsPerTrial,
     events, ...queue?.options,
     onStart(info) {
@@ -67,14 +79,25 @@ export async function sweepAction(io: Io, signal: AbortSignal, spec: string, fla
 
 /** dlx resume SWEEP: finished trials stay, interrupted ones continue, new ones fill the budget. */
 export async function resumeSweepCommand(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; workers?: string; queue?: string; queueTimeout?: string; plots: boolean }, signal: AbortSignal): Promise<void> {
+  const workers = await workersFrom(flags.workers);
+  const { startTrialProcesses, stopTrialProcesses } = await import('../../run/trial-process.js');
+  const started = flags.queue === undefined ? startTrialProcesses(trialEntry, workers ?? 1) : undefined;
+  try {
+    await resumeWith(io, mode, sweepDir, flags, signal, workers, started);
+  } finally {
+    stopTrialProcesses(started);
+  }
+}
+
+async function resumeWith(io: Io, mode: ProgressMode, sweepDir: string, flags: { threads?: string; queue?: string; queueTimeout?: string; plots: boolean }, signal: AbortSignal,
+  workers: number | undefined, started: StartedProcesses | undefined): Promise<void> {
   const { resumeSweep } = await import('../../run/sweep.js');
   const { threadsFrom } = await import('../options.js');
-  const workers = await workersFrom(flags.workers);
   let metric = 'value';
   const events = sweepProgress(io, mode, () => metric);
   const queue = flags.queue === undefined ? undefined : (await import('../queue-sweep.js')).queueSweep(io, mode, flags.queue, flags.queueTimeout, signal, events);
   const go = () => resumeSweep(sweepDir, {
-    workers, threads: threadsFrom(flags.threads), trialEntry, argv: process.argv.slice(2), signal, plots: flags.plots,
+    workers, threads: threadsFrom(flags.threads), trialEntry, started, argv: process.argv.slice(2), signal, plots: flags.plots,
     events, ...queue?.options,
     onStart(info) {
       metric = info.metric;
