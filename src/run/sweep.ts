@@ -208,6 +208,12 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   const changed = () => new Promise<void>((r) => waiters.push(r));
   const notify = () => waiters.splice(0).forEach((w) => w());
   const record = (e: JournalEvent) => appendJournal(sweepDir, e);
+  // the plot worker loads vega and warms it (at nice 10) while trials train: drawing the sweep's
+  // plots cold at the end would cost about a second, on the critical path. It starts with the
+  // first epoch, once the coordinator and the trials' processes have loaded their modules.
+  const startPlots = () => {
+    if (options.plots !== false && !plots.plotter) plots.plotter = startPlotter('sweep');
+  };
   let bestSoFar: { trial: number; value: number } | undefined;
   const updateBest = () => {
     bestSoFar = undefined;
@@ -300,6 +306,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
       backend: options.backend, threads: options.threads, ask: settings.pruner.type !== 'none', argv: options.argv, gitCommit: commit, writeEvery: settings.writeEvery,
     }, {
       epoch: (fold, rec) => {
+        startPlots();
         const value = curveRow(rec)[objective.metric];
         if ((fold ?? 1) === 1) t.curve[rec.epoch - 1] = value;
         void record({ event: 'epoch', trial: t.number, ...(fold !== undefined && { fold }), epoch: rec.epoch, value });
@@ -361,9 +368,6 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     notify();
   });
   await writeSummary();
-  // the plot worker loads vega and warms it (at nice 10) while trials train: drawing the sweep's
-  // plots cold at the end would cost about a second, on the critical path
-  if (options.plots !== false) plots.plotter = startPlotter('sweep');
   try {
     for (;;) {
       if (!options.signal?.aborted) {
@@ -383,6 +387,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   }
   // the sweep's pictures (objective per trial, parallel coordinates, importance, fold spread) come
   // from summary.csv: the plot worker draws them while the best trial's test split is evaluated
+  startPlots();
   const drawing = options.plots === false ? undefined : plotSweep(plots.plotter, sweepDir);
   drawing?.catch(() => undefined);
   const counts: Record<string, number> = {};
