@@ -40,6 +40,11 @@ test('a sweep over seeds trains k members; its ensemble, dlx ensemble and predic
   assert.deepEqual([0, 1, 2].map((t) => json(join(sweep, 'trials', String(t), 'resolved.json')).seed), [1, 2, 3], 'the searched seed is the run seed');
   assert.equal(best.ensemble.top, 3);
   assert.ok(best.test.count > 0, 'the best trial is evaluated on the test split once');
+  // in a trial process left idle by the sweep: the same numbers as dlx eval's
+  const evaluated = dlx(['eval', join(sweep, best.runDir), '--split', 'test', '--json']);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const t = JSON.parse(evaluated.stdout);
+  assert.deepEqual(best.test, { loss: t.loss, accuracy: t.accuracy, count: t.count });
   for (const t of [0, 1, 2]) assert.equal(json(join(sweep, 'trials', String(t), 'metrics.json')).test, undefined, 'trials never see the test split');
 
   const e = dlx(['ensemble', sweep, '--json']);

@@ -6,6 +6,7 @@
 import { DlxError, ExitCode } from '../common/errors.js';
 import type { FromTrial, ToTrial } from '../run/trial-protocol.js';
 import { runTrialJob } from '../run/trial.js';
+import { evaluateRun } from '../run/evaluate-run.js';
 import { configureNative } from '../engine/native/addon.js';
 import { releaseTrialMemory } from '../engine/backends.js';
 
@@ -33,6 +34,20 @@ process.on('message', (m: ToTrial) => {
     if (current) current.decision = undefined;
     return;
   }
+  if (m.type === 'evaluate') {
+    const trial: NonNullable<typeof current> = { controller: new AbortController() };
+    current = trial;
+    evaluateRun(m.runDir, m.split).then(
+      async (result) => {
+        await releaseTrialMemory();
+        current = undefined;
+        await send({ type: 'evaluated', result });
+        if (!process.connected) process.exit(0);
+      },
+      (e: unknown) => failed(e),
+    );
+    return;
+  }
   const trial: NonNullable<typeof current> = { controller: new AbortController() };
   current = trial;
   runTrialJob(m.job, {
@@ -50,11 +65,13 @@ process.on('message', (m: ToTrial) => {
       await send({ type: 'done', folds });
       if (!process.connected || trial.controller.signal.aborted) process.exit(0);
     },
-    async (e: unknown) => {
-      const exitCode = e instanceof DlxError ? e.exitCode : ExitCode.bug;
-      const message = e instanceof DlxError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
-      await send({ type: 'error', exitCode, message });
-      process.exit(exitCode);
-    },
+    (e: unknown) => failed(e),
   );
 });
+
+async function failed(e: unknown): Promise<never> {
+  const exitCode = e instanceof DlxError ? e.exitCode : ExitCode.bug;
+  const message = e instanceof DlxError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+  await send({ type: 'error', exitCode, message });
+  process.exit(exitCode);
+}

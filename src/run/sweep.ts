@@ -31,7 +31,7 @@ export { isSweepFolder } from './sweep-folder.js';
 export type TrialLauncher = (job: TrialJob, handlers: TrialHandlers) => TrialProcess;
 import { json } from './writers.js';
 import { ensembleRuns } from './ensemble.js';
-import { evaluateRun } from './evaluate-run.js';
+import { evaluateRun, type EvalResult } from './evaluate-run.js';
 import { plotSweep, startPlotter, type Plotter, type TimedPlots } from './plotter.js';
 
 export interface SweepEvents {
@@ -355,6 +355,10 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   // trials asked but not ended (interrupted, or running when the coordinator was killed) go first,
   // once the processes of a killed coordinator have stopped (they checkpoint when it goes away)
   const retry: Trial[] = trials.filter((t) => t && !ended(t));
+  // the test split, once, for the best trial only, when the spec asks (REFERENCE.md §9): in a
+  // trial process left idle by the last trials when there is one (TrialPool.evaluate)
+  const withTest = sweep.loaded.resolved.train.test;
+  let testing: Promise<EvalResult | undefined> | undefined;
   const commit = gitCommit();
   const forker = trialPool(options.trialEntry, {
     reuse: settings.processes === 'reuse',
@@ -378,6 +382,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
       if (running.size === 0 && (options.signal?.aborted || retry.length === 0 && !canAsk(trials.length))) break;
       await changed();
     }
+    if (bestSoFar && withTest && !options.signal?.aborted) testing = forker.evaluate(trialDir(sweepDir, bestSoFar.trial, settings.folds ? 1 : undefined), 'test');
   } finally {
     forker.close();
   }
@@ -396,10 +401,8 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   const bestJson: Record<string, unknown> = best
     ? { trial: best.trial, value: best.value, metric: objective.metric, mode: objective.mode, params: trials[best.trial].values, ...(trials[best.trial].result?.std !== undefined && { std: trials[best.trial].result!.std }), runDir: best.runDir.slice(sweepDir.length + 1) }
     : { trial: null };
-  // the test split, once, for the best trial only, when the spec asks (REFERENCE.md §9)
-  const withTest = sweep.loaded.resolved.train.test;
   if (best && withTest) {
-    const t = await evaluateRun(best.runDir, 'test');
+    const t = (await testing) ?? (await evaluateRun(best.runDir, 'test'));
     bestJson.test = 'accuracy' in t ? { loss: t.loss, accuracy: t.accuracy, count: t.count } : { loss: t.loss, mae: t.mae, rmse: t.rmse, r2: t.r2, count: t.count };
   }
   if (settings.ensemble) {

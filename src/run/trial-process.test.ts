@@ -65,6 +65,8 @@ test('trialPool, fresh processes: each trial gets its own process, forked ahead 
 // trial 99 reports an error (then exits, as the real one does), trial 98 dies without a word
 const reusedEntry = `let jobs = 0;
 process.on('message', (m) => {
+  if (m.type === 'evaluate') return m.runDir === 'bad' ? process.send({ type: 'error', exitCode: 3, message: 'no data' }, () => process.exit(3))
+    : process.send({ type: 'evaluated', result: { checkpoint: process.pid + ':' + m.runDir, split: m.split } });
   if (m.type !== 'job') return;
   jobs++;
   if (m.job.trial === 98) process.exit(7);
@@ -134,5 +136,24 @@ test('processes started before the spec is read: the pool takes them first; the 
   stopTrialProcesses(unused);
   await sleep(300);
   assert.ok(unused.children.length === 0 && spawnSync('pgrep', ['-f', file], { encoding: 'utf8' }).stdout.trim() === '');
+  await rm(dir, { recursive: true });
+});
+
+test('TrialPool.evaluate: a split evaluated in an idle reused process; none idle or a failure: undefined, for the caller to evaluate', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlx-evaluate-'));
+  const file = join(dir, 'entry.cjs');
+  await writeFile(file, reusedEntry);
+  const pool = trialPool(file, { reuse: true, moreToCome: () => true });
+  assert.equal(await pool.evaluate('run', 'test'), undefined, 'no process is idle yet');
+  const trial = pool.launch(job(0), handlers);
+  await trial.done;
+  assert.deepEqual(await pool.evaluate('run', 'test'), { checkpoint: `${trial.pid}:run`, split: 'test' });
+  // the process went back to the pool: it evaluates again, then fails and is not reused
+  assert.deepEqual(await pool.evaluate('again', 'test'), { checkpoint: `${trial.pid}:again`, split: 'test' });
+  assert.equal(await pool.evaluate('bad', 'test'), undefined);
+  assert.equal(await pool.evaluate('run', 'test'), undefined);
+  pool.close();
+  await sleep(300);
+  assert.ok(trial.pid !== undefined && !running(trial.pid));
   await rm(dir, { recursive: true });
 });

@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { EpochRecord } from '../train/loop.js';
 import type { FoldOutcome, TrialJob } from './trial.js';
 import type { FromTrial, ToTrial } from './trial-protocol.js';
+import type { EvalResult } from './evaluate-run.js';
 
 export type TrialExit =
   | { kind: 'done'; folds: FoldOutcome[] }
@@ -41,6 +42,8 @@ interface Child {
   stderr(): string;
   exited: Promise<Exited>;
   job?: { handlers: TrialHandlers; outcome?: TrialExit; settle(exit: TrialExit): void };
+  /** A split evaluated for the coordinator (TrialPool.evaluate): its result, or undefined when it failed. */
+  evaluation?(result: EvalResult | undefined): void;
 }
 
 function spawnChild(entry: string): Child {
@@ -58,18 +61,20 @@ function spawnChild(entry: string): Child {
     if (child.connected) child.send(m);
   };
   child.on('message', (m: FromTrial) => {
+    if (c.evaluation && (m.type === 'evaluated' || m.type === 'error')) return c.evaluation(m.type === 'evaluated' ? m.result : undefined);
     const job = c.job;
     if (!job) return;
     if (m.type === 'epoch') job.handlers.epoch(m.fold, m.record);
     else if (m.type === 'decide') void job.handlers.decide(m.record).then((prune) => send({ type: 'decision', prune }));
     else if (m.type === 'done') job.outcome = { kind: 'done', folds: m.folds };
-    else job.outcome = { kind: 'error', exitCode: m.exitCode, message: m.message };
+    else if (m.type === 'error') job.outcome = { kind: 'error', exitCode: m.exitCode, message: m.message };
     if (m.type !== 'done') return;
     // a reused process stays: its trial is over once it has said so; a fresh one is let go
     if (reusable.has(child)) job.settle(job.outcome!);
     else if (child.connected) child.disconnect();
   });
   void exited.then((e) => {
+    c.evaluation?.(undefined);
     const job = c.job;
     if (!job) return;
     if ('error' in e) return job.settle({ kind: 'crashed', reason: e.error.message });
@@ -136,6 +141,13 @@ export function stopTrialProcesses(started: StartedProcesses | undefined): void 
 
 export interface TrialPool {
   launch(job: TrialJob, handlers: TrialHandlers): TrialProcess;
+  /**
+   * A run's split evaluated in an idle reused process, warm from its trials (modules, compiled
+   * code, kernels) where the coordinator would start cold; the same code on the run's own
+   * backend, so the same numbers. Undefined when no process is idle or the evaluation failed:
+   * the caller evaluates itself (and reports any error).
+   */
+  evaluate(runDir: string, split: 'test'): Promise<EvalResult | undefined>;
   /** Stops the idle processes (a running trial's process exits when it ends). */
   close(): void;
 }
@@ -191,6 +203,22 @@ export function trialPool(entry: string, options: TrialPoolOptions): TrialPool {
       });
       if (!options.reuse && !closed && options.moreToCome()) spare = spawnChild(entry);
       return p;
+    },
+    async evaluate(runDir, split) {
+      let c: Child | undefined;
+      while (!c && idle.length > 0) c = [idle.shift()!].find(alive);
+      if (!c) return undefined;
+      const child = c;
+      const result = await new Promise<EvalResult | undefined>((resolve) => {
+        child.evaluation = resolve;
+        child.process.send({ type: 'evaluate', runDir, split } satisfies ToTrial);
+      });
+      child.evaluation = undefined;
+      if (result && alive(child)) {
+        if (closed) stop(child, false);
+        else idle.push(child);
+      }
+      return result;
     },
     close() {
       closed = true;
