@@ -7,9 +7,12 @@ import { DlxError, ExitCode } from '../common/errors.js';
 import type { FromTrial, ToTrial } from '../run/trial-protocol.js';
 import { runTrialJob } from '../run/trial.js';
 import { evaluateRun } from '../run/evaluate-run.js';
+import { rememberTables } from '../data/readers/table-reader.js';
 import { configureNative } from '../engine/native/addon.js';
 import { releaseTrialMemory } from '../engine/backends.js';
 
+// every trial of a sweep reads the same data file: parsed once per process
+rememberTables();
 configureNative({ hidden: process.env.DLX_NATIVE === '0', dir: process.env.DLX_NATIVE_DIR || undefined, isa: process.env.DLX_NATIVE_ISA || undefined });
 const send = (m: FromTrial) => new Promise<void>((resolve) => {
   if (!process.connected) return resolve();

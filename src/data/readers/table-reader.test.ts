@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encode, fitEncoding, type Table } from '../table.js';
-import { tableFromText } from './table-reader.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTable, rememberTables, tableFromText } from './table-reader.js';
 
 const rowsOf = (header: string, cells: string[]) => `${header}\n${cells.map((c, i) => `${c},${i % 2}`).join('\n')}\n`;
 
@@ -97,4 +100,24 @@ test('20,000 columns × 40 rows load and encode', () => {
   assert.equal(labels.length, 40);
   const x = encode(table, fitEncoding(table, undefined));
   assert.equal(x[39 * columns + columns - 1], (39 + columns - 1) % 10);
+});
+
+test('rememberTables: a file read again with the same bytes gives a fresh copy of the same table; changed bytes are read again', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dlx-tables-'));
+  const file = join(dir, 'data.csv');
+  await writeFile(file, 'a,b,y\n1,x,p\n2,y,q\n');
+  rememberTables();
+  const first = await readTable(file, { header: true, target: 'y' });
+  const column = first.table.columns[0];
+  assert.ok(column.kind === 'numeric');
+  column.values[0] = 99;
+  first.labels[0] = 'changed';
+  const again = await readTable(file, { header: true, target: 'y' });
+  assert.deepEqual(again, await readTable(file, { header: true, target: 'y' }));
+  assert.deepEqual([...(again.table.columns[0].values as Float64Array)], [1, 2], 'a caller\'s change does not reach the next one');
+  assert.deepEqual(again.labels, ['p', 'q']);
+  assert.equal((await readTable(file, { header: true, target: 'b' })).labels.join(), 'x,y', 'other options: read again');
+  await writeFile(file, 'a,b,y\n3,x,p\n4,y,q\n');
+  assert.deepEqual([...((await readTable(file, { header: true, target: 'y' })).table.columns[0].values as Float64Array)], [3, 4]);
+  await rm(dir, { recursive: true });
 });

@@ -27,12 +27,14 @@ export interface ReadTable {
   labels: string[];
 }
 
+const readBytes = (path: string) => readFile(path).catch((e: NodeJS.ErrnoException) => {
+  throw new DataError(`${path}: cannot read the file (${e.code === 'ENOENT' ? 'no such file' : e.code ?? String(e)})`);
+});
+
+const decode = (raw: Buffer) => (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+
 export async function readText(path: string): Promise<string> {
-  const raw = await readFile(path).catch((e: NodeJS.ErrnoException) => {
-    throw new DataError(`${path}: cannot read the file (${e.code === 'ENOENT' ? 'no such file' : e.code ?? String(e)})`);
-  });
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) return gunzipSync(raw).toString('utf8');
-  return raw.toString('utf8');
+  return decode(await readBytes(path));
 }
 
 export function tableFromText(text: string, file: string, o: TableOptions): ReadTable {
@@ -123,8 +125,26 @@ function classifyColumn(c: { name: string; index: number; cells: string[]; lines
   throw new DataError(`${c.file}:${c.lines[firstOdd]}: column '${c.name}' (field ${c.index + 1}) holds numbers, but this row has '${odd}', ${why}${others}; fix the file, write a missing value as empty, ?, NA or NaN, or list '${c.name}' in data.dataset.categorical`);
 }
 
+/**
+ * The tables last read, by file, with the bytes and options they were read from: a reused sweep
+ * trial process reads the same file for every trial (rememberTables, trial-child.ts). A file whose
+ * bytes changed is read again; each caller gets its own copy.
+ */
+let remembered: Map<string, { raw: Buffer; options: string; read: ReadTable }> | undefined;
+const REMEMBER_BYTES = 64 << 20;
+
+export function rememberTables(): void {
+  remembered ??= new Map();
+}
+
 export async function readTable(path: string, o: TableOptions): Promise<ReadTable> {
-  return tableFromText(await readText(path), path, o);
+  const raw = await readBytes(path);
+  const options = JSON.stringify(o);
+  const last = remembered?.get(path);
+  if (last && last.options === options && last.raw.equals(raw)) return structuredClone(last.read);
+  const read = tableFromText(decode(raw), path, o);
+  if (remembered && raw.length <= REMEMBER_BYTES) remembered.set(path, { raw, options, read: structuredClone(read) });
+  return read;
 }
 
 /** Class names in a stable order: numerically when all are numbers, else alphabetically. */
