@@ -38,7 +38,7 @@ const kfold = specFile('qfold', base('qfold', 8) + `sweep:
     optimizer.lr: {grid: [0.03, 0.3]}
 `);
 // long enough for a Ctrl-C to land mid-trial (digits: each epoch is many batches, a few seconds in all)
-const slow = specFile('qslow', mlpSpec({ name: 'qslow', seed: 11, dataset: 'digits', epochs: 100, batchSize: 16, units: 32 }) + `sweep:
+const slow = specFile('qslow', mlpSpec({ name: 'qslow', seed: 11, dataset: 'digits', epochs: 400, batchSize: 16, units: 32 }) + `sweep:
   method: grid
   metric: val_acc
   params:

@@ -14,7 +14,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { shippedDatasetPath } from '../../data/package-root.js';
 import type { EpochRecord } from '../../train/loop.js';
 import { files as runFiles } from '../layout.js';
-import { trialPool, type TrialExit } from '../trial-process.js';
+import { startTrialProcesses, trialPool, type TrialExit } from '../trial-process.js';
 import type { TrialJob } from '../trial.js';
 import { trialDir } from '../sweep-folder.js';
 import { keys, type QueueAddress } from './connection.js';
@@ -91,7 +91,8 @@ export async function runQueueWorker(options: WorkerOptions): Promise<PutBack[]>
   const putBack: PutBack[] = [];
   const stopping = () => options.signal?.aborted === true;
   // trials in processes the worker reuses (a local sweep's default): one that ended badly is replaced
-  const forker = trialPool(options.trialEntry, { reuse: true, moreToCome: () => !stopping() });
+  // started now, they load their modules while the worker connects and waits for a job
+  const forker = trialPool(options.trialEntry, { reuse: true, moreToCome: () => !stopping(), started: startTrialProcesses(options.trialEntry, options.concurrency) });
   options.signal?.addEventListener('abort', () => running.forEach((p) => p.interrupt()));
   const workers = new Map<string, { worker: Worker; missing: number }>();
   options.events?.ready?.({ host, concurrency: options.concurrency, threads: options.threads, queue: options.address.shown });
