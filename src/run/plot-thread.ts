@@ -5,10 +5,10 @@
 // trains (README "Plots and reports").
 //
 // A worker only pays where a core is left for it: a run trains on every core (up to 8) by
-// default, and on a machine without an idle core the worker's start (about 0.1 s of CPU), its
-// loading and its warm-up take CPU from the training, more than drawing at the end saves. There,
-// a run's plotter draws in this thread when asked (README has the measurements). A sweep keeps
-// its worker: it runs for minutes, and its trials are processes of their own.
+// default, and without an idle core the worker's start (about 0.1 s of CPU), its loading and its
+// warm-up take CPU from the training, more than drawing at the end saves. There, a run's plotter
+// draws in this thread when asked (README "Plots and reports" has the measurements). A sweep
+// keeps its worker: it runs for minutes, and its trials are processes of their own.
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DataError, EnvironmentError, ExitCode } from '../common/errors.js';
@@ -33,13 +33,16 @@ function rebuilt(reply: Extract<PlotReply, { ok: false }>): Error {
 
 export type PlotPlace = 'worker' | 'here';
 
+/** The threads a run trains on by default (engine/backends.ts defaultThreads, not imported here:
+ * this file loads before the engine). */
+const runThreads = (cores: number) => Math.min(cores, 8);
+
 /**
- * Where a plotter draws: in a worker for a sweep, and for a run where the load average leaves
- * at least two cores idle (the run's own threads take some of them); otherwise in the calling
- * thread, at the end.
+ * Where a plotter draws: in a worker for a sweep, and for a run where a core is left idle beyond
+ * the training's default threads and the load average; otherwise in the calling thread, at the end.
  */
 export function plotPlace(kind: WarmupKind, cores = availableParallelism(), load = loadavg()[0]): PlotPlace {
-  return kind === 'sweep' || cores - load >= 2 ? 'worker' : 'here';
+  return kind === 'sweep' || cores - runThreads(cores) - load >= 1 ? 'worker' : 'here';
 }
 
 /** Draws in this thread when asked: vega loads then. */

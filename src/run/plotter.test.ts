@@ -57,11 +57,11 @@ test('a folder the worker cannot write to rejects with the system\'s message; a 
   assert.equal(Object.keys(read(dir)).length, 4);
 });
 
-test('a run draws in a worker only where two cores sit idle; a sweep always does; drawing here writes the same bytes', async () => {
-  assert.equal(plotPlace('run', 2, 1.5), 'here');
-  assert.equal(plotPlace('run', 2, 0), 'worker');
-  assert.equal(plotPlace('run', 8, 6.5), 'here');
-  assert.equal(plotPlace('run', 8, 3), 'worker');
+test('a run draws in a worker only where a core idles beyond its training threads; a sweep always does; drawing here writes the same bytes', async () => {
+  assert.equal(plotPlace('run', 2, 0), 'here', 'a run trains on both cores');
+  assert.equal(plotPlace('run', 8, 0), 'here');
+  assert.equal(plotPlace('run', 16, 7), 'worker', '8 training threads, 7 cores busy, one idle');
+  assert.equal(plotPlace('run', 16, 7.5), 'here');
   assert.equal(plotPlace('sweep', 2, 4), 'worker');
   const worker = tempDir();
   await startPlotter('run', 'worker').draw({ kind: 'run', dir: worker, inputs });
