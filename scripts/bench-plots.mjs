@@ -6,8 +6,10 @@
 // median of the paired differences, and the median wait the command itself reports
 // (`plots DIR (4 SVG files, N ms)`) and the CPU time the plots add (GNU time's user + system of
 // the whole process), with the load average before and after. A benchmark, not a
-// test: the figures depend on the machine and on what else it runs.
-//   node scripts/bench-plots.mjs [--runs N] [--epochs 1,3] [--only digits|csv]
+// test: the figures depend on the machine and on what else it runs. `--against DIR` also times,
+// interleaved in the same rounds, the plots of another checkout's build (DIR/bin/dlx.js, e.g. the
+// commit before a change): on a shared machine whose load drifts, only such pairs compare.
+//   node scripts/bench-plots.mjs [--runs N] [--epochs 1,3] [--only digits|csv] [--against DIR]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ const value = (flag, fallback) => (args.includes(flag) ? args[args.indexOf(flag)
 const runs = Number.parseInt(value('--runs', '5'), 10);
 const epochs = value('--epochs', '1,3').split(',').map(Number);
 const only = value('--only', undefined);
+const against = value('--against', undefined);
 
 /** A small CSV classification file: 300 rows, 6 features, 3 classes, from a fixed formula. */
 function smallCsv(dir) {
@@ -45,8 +48,8 @@ function smallCsv(dir) {
 }
 
 /** One `dlx train`: its wall time and CPU time (user + system, all threads) in ms, and the plots' wait it printed (undefined with --no-plots). */
-function train(spec, epochCount, runsDir, plots) {
-  const argv = [join(root, 'bin/dlx.js'), 'train', spec, '--set', `train.epochs=${epochCount}`, '--runs-dir', runsDir, ...(plots ? [] : ['--no-plots'])];
+function train(spec, epochCount, runsDir, plots, dlx = join(root, 'bin/dlx.js')) {
+  const argv = [dlx, 'train', spec, '--set', `train.epochs=${epochCount}`, '--runs-dir', runsDir, ...(plots ? [] : ['--no-plots'])];
   const timeFile = join(dirname(runsDir), 'time.txt');
   const started = performance.now();
   // GNU time reports the child's CPU time, which the machine's load disturbs less than wall time
@@ -84,9 +87,12 @@ try {
       const before = loadavg()[0];
       const withPlots = [];
       const without = [];
+      const other = [];
+      if (against) await train(spec, e, join(dir, 'runs'), true, join(against, 'bin/dlx.js'));
       for (let i = 0; i < runs; i++) {
         withPlots.push(await train(spec, e, join(dir, 'runs'), true));
         without.push(await train(spec, e, join(dir, 'runs'), false));
+        if (against) other.push(await train(spec, e, join(dir, 'runs'), true, join(against, 'bin/dlx.js')));
       }
       const after = loadavg()[0];
       const a = median(withPlots.map((r) => r.wall));
@@ -96,6 +102,11 @@ try {
       console.log(`${name}, ${e} epoch${e === 1 ? '' : 's'}, ${runs} runs each (load ${before.toFixed(1)} → ${after.toFixed(1)}): `
         + `wall ${ms(a)} with plots, ${ms(b)} without, difference ${ms(a - b)} (paired median ${ms(paired)}); `
         + `CPU ${ms(cpu)} more with plots; reported plots wait ${ms(median(withPlots.map((r) => r.wait)))} (${withPlots.map((r) => r.wait).join(', ')})`);
+      if (against) {
+        const pairedOther = median(other.map((r, i) => r.wall - without[i].wall));
+        const cpuOther = median(other.map((r) => r.cpu)) - median(without.map((r) => r.cpu));
+        console.log(`  ${against}: paired median ${ms(pairedOther)} more wall, CPU ${ms(cpuOther)} more; reported plots wait ${ms(median(other.map((r) => r.wait)))}`);
+      }
       rmSync(join(dir, 'runs'), { recursive: true, force: true });
     }
   }

@@ -3,6 +3,7 @@
 // Pure: no files, no clock. Vega numbers clip paths and gradients from process-wide counters,
 // so the ids are renumbered in order of appearance: the same spec gives the same bytes.
 import type { TopLevelSpec } from 'vega-lite';
+import type { Vega } from './vega-load.js';
 
 /** Shared look: plain sans-serif text, no outer padding surprises. */
 export const baseConfig = {
@@ -33,15 +34,16 @@ export async function toSvg(spec: TopLevelSpec): Promise<string> {
 /**
  * Draws like toSvg, but awaits `stop` between the stages (compile, parse, dataflow, SVG) and
  * gives up, returning undefined, when it says true: the plot worker's warm-up plots end there
- * when the real plots are asked for, instead of making them wait for a whole plot.
+ * when the real plots are asked for, instead of making them wait for a whole plot. `vega` is
+ * the code to draw with (tests compare the built script with the ES modules).
  */
-export async function drawUnless(spec: TopLevelSpec, stop: () => Promise<boolean>): Promise<string | undefined> {
+export async function drawUnless(spec: TopLevelSpec, stop: () => Promise<boolean>, vega?: Vega): Promise<string | undefined> {
   const withConfig = { ...spec, config: { ...baseConfig, ...spec.config } } as TopLevelSpec;
   // loaded on first use: html.ts takes renumberIds from here and draws nothing
-  const { loadVegaLite, vega } = await import('./vega-load.js');
-  const compiled = loadVegaLite().compile(withConfig).spec;
+  const { View, parse, vegaLite } = vega ?? (await (await import('./vega-load.js')).loadVega());
+  const compiled = vegaLite.compile(withConfig).spec;
   if (await stop()) return undefined;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const view = new View(parse(compiled), { renderer: 'none' });
   try {
     if (await stop()) return undefined;
     await view.runAsync();

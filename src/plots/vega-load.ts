@@ -1,36 +1,68 @@
-// Vega and Vega-Lite, loaded with as little code as the plots need. `import 'vega'` loads all of
+// Vega and Vega-Lite, loaded with as little work as the plots need. `import 'vega'` loads all of
 // vega's packages (geo, force, hierarchy, label, voronoi, wordcloud… which no plot uses) and
-// `import 'vega-lite'` imports 'vega' for four helpers: about 0.5 s of CPU that a short `dlx
-// train` paid at its end. Here: the packages that parse a spec, run its dataflow and render it
-// (those `vega` itself re-exports, at the versions it installs, registered as vega's index does),
-// and Vega-Lite's single-file build (vega-lite/build/vega-lite.min.js, published with each
-// release) run through node:vm, its `require('vega')` answered with what it takes from vega:
-// vega-util, parseExpression and parseSelector. Tests check that it compiles every plot spec
-// exactly as the `vega-lite` module does. About 40 % less CPU than the two imports.
-import { readFileSync } from 'node:fs';
+// `import 'vega-lite'` imports 'vega' for four helpers. What a plot needs is the packages that
+// parse a spec, run its dataflow and render it (those `vega` itself re-exports, at the versions
+// it installs, registered as vega's index does) and Vega-Lite's single-file build
+// (vega-lite/build/vega-lite.min.js, published with each release), its `require('vega')`
+// answered with what it takes from vega: vega-util, parseExpression and parseSelector.
+//
+// scripts/build-plots.mjs (part of `npm run build`) puts those packages and Vega-Lite's build in
+// one script, dist/vega/plots.js, with a V8 code cache (plots.cache) made after drawing each kind
+// of plot: run through node:vm with its cache, it loads in about 0.1 s of CPU instead of the
+// ~0.3 s that resolving, reading and compiling the ES modules costs, and the functions a plot
+// runs are already compiled. Without the script (dist built by tsc alone) the same packages are
+// imported as ES modules. Tests check that both draw the same bytes and that Vega-Lite's build
+// compiles every plot spec exactly as the `vega-lite` module does.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { transforms } from 'vega-dataflow';
-import * as encode from 'vega-encode';
-import { parseSelector } from 'vega-event-selector';
-import { parseExpression } from 'vega-expression';
-import { parse } from 'vega-parser';
-import * as dataTransforms from 'vega-transforms';
-import * as util from 'vega-util';
-import { View } from 'vega-view';
-import * as viewTransforms from 'vega-view-transforms';
 
 export type VegaLite = typeof import('vega-lite');
 
-// the transforms a spec's data and marks name, as vega's own index registers them
-Object.assign(transforms, dataTransforms, viewTransforms, encode);
+export interface Vega {
+  View: typeof import('vega-view').View;
+  parse: typeof import('vega-parser').parse;
+  vegaLite: VegaLite;
+  /** Where the code came from: the built script or the ES modules. */
+  source: 'bundle' | 'modules';
+  /** Whether V8 took the built script's code cache (made by this Node, for this script). */
+  cached: boolean;
+}
 
-export const vega = { View, parse };
+/** What the transforms a spec names are registered from, as vega's own index registers them. */
+interface Packages {
+  'vega-dataflow': typeof import('vega-dataflow');
+  'vega-encode': Record<string, unknown>;
+  'vega-event-selector': typeof import('vega-event-selector');
+  'vega-expression': typeof import('vega-expression');
+  'vega-parser': typeof import('vega-parser');
+  'vega-transforms': Record<string, unknown>;
+  'vega-util': typeof import('vega-util');
+  'vega-view': typeof import('vega-view');
+  'vega-view-transforms': Record<string, unknown>;
+}
 
-/** The file of Vega-Lite's single-file build, beside the module build its `exports` name. */
-function vegaLiteBuild(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('vega-lite')), 'vega-lite.min.js');
+const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '../../vega');
+export const bundleFiles = { script: join(bundleDir, 'plots.js'), cache: join(bundleDir, 'plots.cache') };
+
+function registered(p: Packages, vegaLite: VegaLite, source: Vega['source'], cached: boolean): Vega {
+  Object.assign(p['vega-dataflow'].transforms, p['vega-transforms'], p['vega-view-transforms'], p['vega-encode']);
+  return { View: p['vega-view'].View, parse: p['vega-parser'].parse, vegaLite, source, cached };
+}
+
+let script: Script | undefined;
+
+/** The built script, run with its code cache where V8 accepts it; undefined when not built. */
+function fromBundle(): Vega | undefined {
+  if (!existsSync(bundleFiles.script)) return undefined;
+  const cachedData = existsSync(bundleFiles.cache) ? readFileSync(bundleFiles.cache) : undefined;
+  // the script is ASCII (scripts/build-plots.mjs): latin1 reads it several times faster than utf8
+  const built = new Script(readFileSync(bundleFiles.script, 'latin1'), { filename: bundleFiles.script, cachedData });
+  script = built;
+  const { packages, vegaLite } = (built.runInThisContext() as () => { packages: Packages; vegaLite: VegaLite })();
+  return registered(packages, vegaLite, 'bundle', cachedData !== undefined && built.cachedDataRejected !== true);
 }
 
 /** Runs a UMD file as CommonJS: its factory fills `exports`; `require` hands it its one dependency. */
@@ -45,10 +77,34 @@ function runUmd(file: string, dependency: string, value: unknown): unknown {
   return module.exports;
 }
 
-let vegaLite: VegaLite | undefined;
+/** The same packages as ES modules, and Vega-Lite's build through node:vm. */
+export async function vegaFromModules(): Promise<Vega> {
+  const p: Packages = {
+    'vega-dataflow': await import('vega-dataflow'),
+    'vega-encode': await import('vega-encode'),
+    'vega-event-selector': await import('vega-event-selector'),
+    'vega-expression': await import('vega-expression'),
+    'vega-parser': await import('vega-parser'),
+    'vega-transforms': await import('vega-transforms'),
+    'vega-util': await import('vega-util'),
+    'vega-view': await import('vega-view'),
+    'vega-view-transforms': await import('vega-view-transforms'),
+  };
+  const vegaLiteBuild = join(dirname(createRequire(import.meta.url).resolve('vega-lite')), 'vega-lite.min.js');
+  const helpers = { ...p['vega-util'], parseExpression: p['vega-expression'].parseExpression, parseSelector: p['vega-event-selector'].parseSelector };
+  return registered(p, runUmd(vegaLiteBuild, 'vega', helpers) as VegaLite, 'modules', false);
+}
 
-/** Vega-Lite, loaded on the first call in this thread. */
-export function loadVegaLite(): VegaLite {
-  vegaLite ??= runUmd(vegaLiteBuild(), 'vega', { ...util, parseExpression, parseSelector }) as VegaLite;
-  return vegaLite;
+let vega: Promise<Vega> | undefined;
+
+/** Vega and Vega-Lite, loaded on the first call in this thread. */
+export function loadVega(): Promise<Vega> {
+  vega ??= Promise.resolve().then(() => fromBundle() ?? vegaFromModules());
+  return vega;
+}
+
+/** The code cache of the built script as this thread has run it (scripts/build-plots.mjs). */
+export function vegaCodeCache(): Buffer {
+  if (!script) throw new Error('vega was not loaded from the built script');
+  return script.createCachedData();
 }

@@ -3,6 +3,13 @@
 // sent. Its own file, importing little, so that `dlx train` can start the worker before it
 // loads the rest of its modules and the spec: loading vega takes longer than a short run
 // trains (README "Plots and reports").
+//
+// A worker only pays where a core is left for it: a run trains on every core (up to 8) by
+// default, and without an idle core the worker's start (about 0.1 s of CPU), its loading and its
+// warm-up take CPU from the training, more than drawing at the end saves. There, a run's plotter
+// draws in this thread when asked (README "Plots and reports" has the measurements). A sweep
+// keeps its worker: it runs for minutes, and its trials are processes of their own.
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DataError, EnvironmentError, ExitCode } from '../common/errors.js';
 import type { WarmupKind } from '../plots/warmup.js';
@@ -24,8 +31,28 @@ function rebuilt(reply: Extract<PlotReply, { ok: false }>): Error {
   return e;
 }
 
-/** A worker that starts loading vega now. */
-export function startPlotter(kind: WarmupKind): Plotter {
+export type PlotPlace = 'worker' | 'here';
+
+/** The threads a run trains on by default (engine/backends.ts defaultThreads, not imported here:
+ * this file loads before the engine). */
+const runThreads = (cores: number) => Math.min(cores, 8);
+
+/**
+ * Where a plotter draws: in a worker for a sweep, and for a run where a core is left idle beyond
+ * the training's default threads and the load average; otherwise in the calling thread, at the end.
+ */
+export function plotPlace(kind: WarmupKind, cores = availableParallelism(), load = loadavg()[0]): PlotPlace {
+  return kind === 'sweep' || cores - runThreads(cores) - load >= 1 ? 'worker' : 'here';
+}
+
+/** Draws in this thread when asked: vega loads then. */
+function plotterHere(): Plotter {
+  return { draw: (request) => drawRequest(request), close: () => undefined };
+}
+
+/** A plotter: a worker that starts loading vega now, or drawing in this thread (plotPlace). */
+export function startPlotter(kind: WarmupKind, place: PlotPlace = plotPlace(kind)): Plotter {
+  if (place === 'here') return plotterHere();
   const worker = new Worker(new URL('./plot-worker.js', import.meta.url), { workerData: { dlxPlotWorker: kind } });
   worker.unref(); // a plotter nobody asks never keeps the process alive
   // a worker that failed to start (or crashed) is replaced by drawing in this thread

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fakeSweep } from '../../test/fake-sweep.js';
 import { tempDir } from '../../test/helpers.js';
 import { drawRequest, type PlotRequest, type RunPlotInputs } from './draw-plots.js';
+import { plotPlace } from './plot-thread.js';
 import { startPlotter } from './plotter.js';
 import { linearCorners } from './plots.js';
 import { readSweep } from './sweep-read.js';
@@ -25,10 +26,10 @@ test('a run\'s plots from the worker (asked during and after its warm-up) are th
   const here = tempDir();
   await drawRequest({ kind: 'run', dir: here, inputs });
   const early = tempDir();
-  const written = await startPlotter('run').draw({ kind: 'run', dir: early, inputs });
+  const written = await startPlotter('run', 'worker').draw({ kind: 'run', dir: early, inputs });
   assert.deepEqual(written.files.map((f) => f.slice(early.length + 1)), ['plots/curves.svg', 'plots/lr.svg', 'plots/confusion.svg', 'plots/weights.svg']);
   const late = tempDir();
-  const plotter = startPlotter('run');
+  const plotter = startPlotter('run', 'worker');
   await new Promise((r) => setTimeout(r, 1500));
   await plotter.draw({ kind: 'run', dir: late, inputs });
   assert.deepEqual(read(early), read(here));
@@ -48,12 +49,28 @@ test('a sweep\'s plots from the worker are the bytes drawn in-process', async ()
 test('a folder the worker cannot write to rejects with the system\'s message; a closed plotter draws in-process', async () => {
   const file = join(tempDir(), 'not-a-folder');
   writeFileSync(file, '');
-  await assert.rejects(startPlotter('run').draw({ kind: 'run', dir: file, inputs }), /ENOTDIR|not a directory/);
-  const plotter = startPlotter('run');
+  await assert.rejects(startPlotter('run', 'worker').draw({ kind: 'run', dir: file, inputs }), /ENOTDIR|not a directory/);
+  const plotter = startPlotter('run', 'worker');
   plotter.close();
   const dir = tempDir();
   await plotter.draw({ kind: 'run', dir, inputs });
   assert.equal(Object.keys(read(dir)).length, 4);
+});
+
+test('a run draws in a worker only where a core idles beyond its training threads; a sweep always does; drawing here writes the same bytes', async () => {
+  assert.equal(plotPlace('run', 2, 0), 'here', 'a run trains on both cores');
+  assert.equal(plotPlace('run', 8, 0), 'here');
+  assert.equal(plotPlace('run', 16, 7), 'worker', '8 training threads, 7 cores busy, one idle');
+  assert.equal(plotPlace('run', 16, 7.5), 'here');
+  assert.equal(plotPlace('sweep', 2, 4), 'worker');
+  const worker = tempDir();
+  await startPlotter('run', 'worker').draw({ kind: 'run', dir: worker, inputs });
+  const here = tempDir();
+  const plotter = startPlotter('run', 'here');
+  const written = await plotter.draw({ kind: 'run', dir: here, inputs });
+  assert.equal(written.files.length, 4);
+  assert.deepEqual(read(here), read(worker));
+  plotter.close();
 });
 
 test('linearCorners keeps the ends and the points where the slope changes', () => {
