@@ -120,17 +120,29 @@ return { packages, vegaLite: vegaLite.exports };
 `;
 mkdirSync(out, { recursive: true });
 rmSync(join(out, 'plots.cache'), { force: true });
+rmSync(join(out, 'templates.json'), { force: true });
 // ASCII only (other characters as \u escapes, which mean the same in strings, regular expressions,
 // identifiers and comments), so vega-load.ts reads it as latin1: about 5 times faster than utf8
 writeFileSync(join(out, 'plots.js'), bundle.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 
-// the code cache: made in a child process that loads the new script (no cache yet) and draws
+// in a child process that loads the new script (no cache yet): the run plots' templates
+// (src/plots/template.ts) compiled by Vega-Lite and parsed into Vega runtime specs, saved as JSON
+// (templates.json, which render.ts makes its Views from); then the code cache, made after drawing
 // every kind of warm-up plot, so that it holds what drawing compiled
+const url = (file) => JSON.stringify(pathToFileURL(join(root, 'dist/src/plots', file)).href);
 execFileSync(process.execPath, ['--input-type=module', '-e', `
-import { toSvg } from ${JSON.stringify(pathToFileURL(join(root, 'dist/src/plots/render.js')).href)};
-import { warmupSpecs } from ${JSON.stringify(pathToFileURL(join(root, 'dist/src/plots/warmup.js')).href)};
-import { vegaCodeCache } from ${JSON.stringify(pathToFileURL(join(root, 'dist/src/plots/vega-load.js')).href)};
+import { toSvg, withConfig } from ${url('render.js')};
+import { warmupSpecs } from ${url('warmup.js')};
+import { templateSpecs } from ${url('templates.js')};
+import { loadVega, vegaCodeCache } from ${url('vega-load.js')};
 import { writeFileSync } from 'node:fs';
+const { parse, vegaLite } = await loadVega();
+const templates = {};
+for (const [name, spec] of Object.entries(templateSpecs)) {
+  const full = withConfig(spec);
+  templates[name] = { template: JSON.stringify(full), runtime: JSON.stringify(parse(vegaLite.compile(full).spec)) };
+}
+writeFileSync(${JSON.stringify(join(out, 'templates.json'))}, JSON.stringify(templates));
 for (const spec of [...warmupSpecs('run'), ...warmupSpecs('sweep')]) await toSvg(spec);
 writeFileSync(${JSON.stringify(join(out, 'plots.cache'))}, vegaCodeCache());
 `], { stdio: 'inherit' });

@@ -9,11 +9,12 @@ export function texts(svg: string, role: string): string[] {
   return out;
 }
 
-/** For each mark group of the type (line, rule, rect, symbol, text), how many items it draws. */
+/** For each mark group of the type (line, rule, rect, symbol, text), how many items it draws (0 for an empty group). */
 export function markItems(svg: string, type: string): number[] {
   const out: number[] = [];
-  for (const m of svg.matchAll(new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*>(.*?)</g>`, 'g'))) {
-    out.push((m[1].match(/<(path|line|text)\b/g) ?? []).length);
+  // an empty group is written self-closed (a layer whose data has no rows for this panel)
+  for (const m of svg.matchAll(new RegExp(`<g class="mark-${type} role-mark[^"]*"[^>]*?(?:/>|>(.*?)</g>)`, 'g'))) {
+    out.push((m[1]?.match(/<(path|line|text)\b/g) ?? []).length);
   }
   return out;
 }

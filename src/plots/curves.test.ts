@@ -10,8 +10,10 @@ const rows = Array.from({ length: 12 }, (_, i) => ({
 
 test('curves.svg: a loss and an accuracy panel, train and val lines, best epoch and early stop marked', async () => {
   const svg = await toSvg(curvesSpec(rows, { best: { epoch: 7, monitor: 'val_loss' }, stoppedEarly: 12 }));
+  assert.equal(await toSvg(curvesSpec(rows, { best: { epoch: 7, monitor: 'val_loss' }, stoppedEarly: 12 })), svg, 'the same bytes again');
   assert.deepEqual(texts(svg, 'title-text'), ['loss', 'accuracy', 'Learning curves']);
-  assert.deepEqual(texts(svg, 'axis-title'), ['epoch', 'loss', 'epoch', 'accuracy']);
+  // the panel's title names the metric: the y axis has none (a template's axes cannot take it from the data)
+  assert.deepEqual(texts(svg, 'axis-title'), ['epoch', 'epoch']);
   assert.deepEqual(markItems(svg, 'line'), [1, 1, 1, 1], 'two lines (train, val) in each of two panels');
   assert.equal(sum(markItems(svg, 'symbol')), 2 * 2 * 12, 'a point per epoch and line');
   assert.deepEqual(markItems(svg, 'rule'), [2, 2], 'best and early-stop rules in each panel');
@@ -21,10 +23,19 @@ test('curves.svg: a loss and an accuracy panel, train and val lines, best epoch 
 test('without early stopping only the best epoch is marked; a run without accuracy gets only the panels it has', async () => {
   const svg = await toSvg(curvesSpec(rows, { best: { epoch: 3, monitor: 'val_acc' } }));
   assert.deepEqual(markItems(svg, 'rule'), [1, 1]);
+  assert.deepEqual(texts(svg, 'legend-label'), ['train', 'val', 'best (val_acc)']);
+  const stopOnly = await toSvg(curvesSpec(rows, { stoppedEarly: 5 }));
+  assert.deepEqual(texts(stopOnly, 'legend-label'), ['train', 'val', 'early stop']);
+  assert.match(stopOnly, /stroke="#e45756"/, 'early stop keeps its colour without a best mark');
+  assert.doesNotMatch(stopOnly, /stroke="#54a24b"/);
   const regression = rows.map(({ epoch, train_loss, val_loss }) => ({ epoch, train_loss, val_loss, train_acc: NaN, val_acc: NaN, train_mae: val_loss / 2, val_mae: val_loss / 3 }));
   const r = await toSvg(curvesSpec(regression, {}));
   assert.deepEqual(texts(r, 'title-text'), ['loss', 'mae', 'Learning curves']);
-  assert.deepEqual(markItems(r, 'rule'), []);
+  assert.deepEqual(markItems(r, 'symbol'), [12 * 2, 12 * 2]);
+  const long = Array.from({ length: 41 }, (_, i) => ({ epoch: i + 1, train_loss: 1, val_loss: 2 }));
+  assert.deepEqual(markItems(await toSvg(curvesSpec(long, {})), 'symbol'), [0], 'no points beyond 40 epochs');
+  assert.deepEqual(markItems(r, 'rule'), [0, 0], 'the rule layer has no rows');
+  assert.deepEqual(texts(r, 'legend-label'), ['train', 'val']);
 });
 
 test('curveMetrics pairs val_ columns, loss first, accuracy second, new metrics after in column order', () => {

@@ -2,6 +2,7 @@
 // both as train_X and val_X (loss, accuracy, and whatever columns later versions add), with
 // the best epoch and the early stop marked.
 import type { TopLevelSpec } from 'vega-lite';
+import type { TemplatePlot } from './template.js';
 
 /** One curve.csv row: column name → number. */
 export type Row = Readonly<Record<string, number>>;
@@ -24,17 +25,68 @@ export function curveMetrics(columns: readonly string[]): string[] {
 
 export const metricTitle = (m: string) => titles[m] ?? m;
 
-function markers(marks: CurveMarks) {
-  const list = [
-    ...(marks.best ? [{ epoch: marks.best.epoch, what: `best (${marks.best.monitor})`, color: '#54a24b' }] : []),
-    ...(marks.stoppedEarly !== undefined ? [{ epoch: marks.stoppedEarly, what: 'early stop', color: '#e45756' }] : []),
-  ];
-  return list;
-}
+const markColors = { best: '#54a24b', stop: '#e45756' } as const;
 
-export function curvesSpec(rows: readonly Row[], marks: CurveMarks, title = 'Learning curves'): TopLevelSpec {
+/**
+ * The template: one panel per value of `panel` (in `order`), lines per split, a point per epoch
+ * where the `points` signal says so (up to 40 epochs), and dashed rules at the marked epochs
+ * (`what`: best or early stop), the legend listing those the run has.
+ */
+export const curvesTemplate: TopLevelSpec = {
+  title: { text: { expr: 'plotTitle' } },
+  params: [{ name: 'plotTitle', value: '' }, { name: 'points', value: true }, { name: 'markNames', value: [] }, { name: 'bestLabel', value: '' }],
+  data: { name: 'curves' },
+  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start' } },
+  // one row, as many panels as metrics (a run has 1 to 3 today)
+  columns: 16,
+  spec: {
+    width: 280,
+    height: 180,
+    layer: [
+      {
+        transform: [{ filter: 'datum.split != null' }],
+        mark: { type: 'line' },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+          y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+          color: { field: 'split', type: 'nominal', title: null, scale: { domain: ['train', 'val'], range: ['#4c78a8', '#f58518'] } },
+        },
+      },
+      {
+        transform: [{ filter: 'points && datum.split != null' }],
+        mark: { type: 'point', filled: true },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          y: { field: 'value', type: 'quantitative' },
+          color: { field: 'split', type: 'nominal' },
+        },
+      },
+      {
+        transform: [{ filter: 'datum.what != null' }],
+        mark: { type: 'rule', strokeDash: [4, 3] },
+        encoding: {
+          x: { field: 'epoch', type: 'quantitative' },
+          stroke: {
+            field: 'what',
+            type: 'nominal',
+            scale: { domain: ['best', 'early stop'], range: [markColors.best, markColors.stop] },
+            // the legend lists the marks this run has (markNames), the best one with its column
+            legend: { title: null, values: { expr: 'markNames' }, labelExpr: "datum.label == 'best' ? bestLabel : datum.label" },
+          },
+        },
+      },
+    ],
+  },
+  resolve: { scale: { y: 'independent', color: 'shared', stroke: 'shared' } },
+};
+
+/** curves.svg for these rows: the template and its data. */
+export function curvesSpec(rows: readonly Row[], marks: CurveMarks, title = 'Learning curves'): TemplatePlot {
   const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
-  const points = markers(marks);
+  const markers = [
+    ...(marks.best ? [{ epoch: marks.best.epoch, what: 'best' }] : []),
+    ...(marks.stoppedEarly !== undefined ? [{ epoch: marks.stoppedEarly, what: 'early stop' }] : []),
+  ];
   const series = curveMetrics(columns).map((metric) => ({
     metric,
     values: rows.flatMap((r) => (['train', 'val'] as const).flatMap((split) => {
@@ -43,31 +95,14 @@ export function curvesSpec(rows: readonly Row[], marks: CurveMarks, title = 'Lea
     })),
   }));
   // a metric with no finite value (a column a task leaves empty) gets no panel
-  const panels = series.filter((s) => s.values.length > 0).map(({ metric, values }) => {
-    return {
-      title: metricTitle(metric),
-      width: 280,
-      height: 180,
-      layer: [
-        {
-          data: { values },
-          mark: { type: 'line' as const, point: rows.length <= 40 },
-          encoding: {
-            x: { field: 'epoch', type: 'quantitative' as const, title: 'epoch', axis: { tickMinStep: 1 } },
-            y: { field: 'value', type: 'quantitative' as const, title: metricTitle(metric), scale: { zero: false } },
-            color: { field: 'split', type: 'nominal' as const, title: null, scale: { domain: ['train', 'val'], range: ['#4c78a8', '#f58518'] } },
-          },
-        },
-        ...(points.length === 0 ? [] : [{
-          data: { values: points },
-          mark: { type: 'rule' as const, strokeDash: [4, 3] },
-          encoding: {
-            x: { field: 'epoch', type: 'quantitative' as const },
-            stroke: { field: 'what', type: 'nominal' as const, title: null, scale: { domain: points.map((p) => p.what), range: points.map((p) => p.color) } },
-          },
-        }]),
-      ],
-    };
+  const values = series.filter((s) => s.values.length > 0).flatMap(({ metric, values: v }, order) => {
+    const panel = metricTitle(metric);
+    return [...v.map((p) => ({ panel, order, ...p })), ...markers.map((m) => ({ panel, order, ...m }))];
   });
-  return { title, hconcat: panels, resolve: { scale: { color: 'shared', stroke: 'shared' } } };
+  return { template: 'curves', data: { curves: values }, signals: {
+    plotTitle: title,
+    points: rows.length <= 40,
+    markNames: markers.map((m) => m.what),
+    bestLabel: marks.best ? `best (${marks.best.monitor})` : 'best',
+  } };
 }

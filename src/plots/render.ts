@@ -3,6 +3,8 @@
 // Pure: no files, no clock. Vega numbers clip paths and gradients from process-wide counters,
 // so the ids are renumbered in order of appearance: the same spec gives the same bytes.
 import type { TopLevelSpec } from 'vega-lite';
+import { isTemplatePlot, type Drawable } from './template.js';
+import { templateSpecs } from './templates.js';
 import type { Vega } from './vega-load.js';
 
 /** Shared look: plain sans-serif text, no outer padding surprises. */
@@ -27,24 +29,40 @@ export function renumberIds(svg: string, prefix = 'i'): string {
   });
 }
 
-export async function toSvg(spec: TopLevelSpec): Promise<string> {
-  return (await drawUnless(spec, async () => false)) as string;
+/** A spec with the shared look. */
+export const withConfig = (spec: TopLevelSpec) => ({ ...spec, config: { ...baseConfig, ...spec.config } }) as TopLevelSpec;
+
+export async function toSvg(plot: Drawable): Promise<string> {
+  return (await drawUnless(plot, async () => false)) as string;
+}
+
+/** The Vega runtime spec a plot's View is made from: a template's, parsed at build time where
+ * dist/vega/templates.json has it for this template, else compiled and parsed now. */
+function runtimeSpec(plot: Drawable, vega: Vega): object {
+  if (!isTemplatePlot(plot)) return vega.parse(vega.vegaLite.compile(withConfig(plot)).spec);
+  const spec = templateSpecs[plot.template];
+  if (!spec) throw new Error(`no plot template ${plot.template}`);
+  const full = withConfig(spec);
+  return vega.prebuilt(plot.template, full) ?? vega.parse(vega.vegaLite.compile(full).spec);
 }
 
 /**
- * Draws like toSvg, but awaits `stop` between the stages (compile, parse, dataflow, SVG) and
- * gives up, returning undefined, when it says true: the plot worker's warm-up plots end there
- * when the real plots are asked for, instead of making them wait for a whole plot. `vega` is
- * the code to draw with (tests compare the built script with the ES modules).
+ * Draws like toSvg, but awaits `stop` between the stages (spec, dataflow, SVG) and gives up,
+ * returning undefined, when it says true: the plot worker's warm-up plots end there when the
+ * real plots are asked for, instead of making them wait for a whole plot. `vega` is the code to
+ * draw with (tests compare the built script with the ES modules).
  */
-export async function drawUnless(spec: TopLevelSpec, stop: () => Promise<boolean>, vega?: Vega): Promise<string | undefined> {
-  const withConfig = { ...spec, config: { ...baseConfig, ...spec.config } } as TopLevelSpec;
+export async function drawUnless(plot: Drawable, stop: () => Promise<boolean>, vega?: Vega): Promise<string | undefined> {
   // loaded on first use: html.ts takes renumberIds from here and draws nothing
-  const { View, parse, vegaLite } = vega ?? (await (await import('./vega-load.js')).loadVega());
-  const compiled = vegaLite.compile(withConfig).spec;
+  const v = vega ?? (await (await import('./vega-load.js')).loadVega());
+  const runtime = runtimeSpec(plot, v);
   if (await stop()) return undefined;
-  const view = new View(parse(compiled), { renderer: 'none' });
+  const view = new v.View(runtime as ConstructorParameters<typeof v.View>[0], { renderer: 'none' });
   try {
+    if (isTemplatePlot(plot)) {
+      for (const [name, rows] of Object.entries(plot.data)) view.data(name, rows.map((r) => ({ ...r })));
+      for (const [name, value] of Object.entries(plot.signals)) view.signal(name, value);
+    }
     if (await stop()) return undefined;
     await view.runAsync();
     if (await stop()) return undefined;

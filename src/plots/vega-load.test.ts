@@ -8,13 +8,15 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { baseConfig, drawUnless } from './render.js';
 import { loadVega, vegaFromModules } from './vega-load.js';
 import { warmupSpecs } from './warmup.js';
+import { isTemplatePlot, type Drawable } from './template.js';
+import { templateSpecs } from './templates.js';
 import { markItems } from '../../test/svg.js';
 import { normsSpec } from './norms.js';
 import { overlaySpec } from './overlay.js';
 
 const pinned = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).dependencies as Record<string, string>;
 
-function everyKind(): TopLevelSpec[] {
+function everyKind(): Drawable[] {
   const rows = [1, 2].map((epoch) => ({ epoch, lr: 0.1, train_loss: 1 / epoch, val_loss: 1.1 / epoch, grad_norm_0: 0.01 * epoch, weight_norm_0: epoch }));
   const specs = [...warmupSpecs('run'), ...warmupSpecs('sweep'), normsSpec(rows), overlaySpec([{ label: 'a', rows }, { label: 'b', rows }])];
   assert.equal(specs.length, 11);
@@ -31,14 +33,27 @@ test('the built script loads (npm run build made it), with a code cache this Nod
 
 test('every kind of run and sweep plot compiles to the same Vega spec as the vega-lite module compiles', async () => {
   const { vegaLite } = await loadVega();
-  for (const spec of everyKind()) {
+  const specs = [...everyKind().filter((d): d is TopLevelSpec => !isTemplatePlot(d)), ...Object.values(templateSpecs)];
+  for (const spec of specs) {
     const withConfig = { ...spec, config: { ...baseConfig, ...spec.config } } as TopLevelSpec;
     // as JSON: the minified build names its classes differently (a signal reference's wrapper)
     assert.equal(JSON.stringify(vegaLite.compile(withConfig).spec), JSON.stringify(compile(withConfig).spec));
   }
 });
 
-test('every kind of plot draws the same bytes with the built script as with the ES modules', async () => {
+test('every run plot template was parsed at build time, as the ES modules parse it now', async () => {
+  const bundle = await loadVega();
+  const modules = await vegaFromModules();
+  for (const [name, spec] of Object.entries(templateSpecs)) {
+    const full = { ...spec, config: { ...baseConfig, ...spec.config } };
+    const built = bundle.prebuilt(name, full);
+    assert.ok(built, `dist/vega/templates.json lacks ${name} or holds another version of it: run \`npm run build\``);
+    assert.equal(JSON.stringify(built), JSON.stringify(modules.parse(modules.vegaLite.compile(full).spec)));
+    assert.equal(bundle.prebuilt(name, { ...full, title: 'changed' }), undefined, 'a changed template is compiled, not taken from the build');
+  }
+});
+
+test('every kind of plot draws the same bytes with the built script (and prebuilt templates) as with the ES modules', async () => {
   const bundle = await loadVega();
   const modules = await vegaFromModules();
   assert.equal(modules.source, 'modules');

@@ -29,6 +29,9 @@ export interface Vega {
   source: 'bundle' | 'modules';
   /** Whether V8 took the built script's code cache (made by this Node, for this script). */
   cached: boolean;
+  /** A template's Vega runtime spec as scripts/build-plots.mjs parsed it (a fresh copy), or
+   * undefined: not built, or built from another version of the template (template.ts). */
+  prebuilt(name: string, template: object): object | undefined;
 }
 
 /** What the transforms a spec names are registered from, as vega's own index registers them. */
@@ -45,11 +48,24 @@ interface Packages {
 }
 
 const bundleDir = join(dirname(fileURLToPath(import.meta.url)), '../../vega');
-export const bundleFiles = { script: join(bundleDir, 'plots.js'), cache: join(bundleDir, 'plots.cache') };
+export const bundleFiles = { script: join(bundleDir, 'plots.js'), cache: join(bundleDir, 'plots.cache'), templates: join(bundleDir, 'templates.json') };
+
+/** templates.json: name → the template it was built from and its runtime spec, both as JSON. */
+type Prebuilt = Record<string, { template: string; runtime: string }>;
+let prebuiltSpecs: Prebuilt | undefined;
+
+/** Runtime specs from templates.json, read on first use; only those of the same template. */
+function prebuilt(name: string, template: object): object | undefined {
+  prebuiltSpecs ??= existsSync(bundleFiles.templates) ? (JSON.parse(readFileSync(bundleFiles.templates, 'utf8')) as Prebuilt) : {};
+  const entry = Object.hasOwn(prebuiltSpecs, name) ? prebuiltSpecs[name] : undefined;
+  // parsed per drawing: a View keeps references into its spec
+  return entry && entry.template === JSON.stringify(template) ? (JSON.parse(entry.runtime) as object) : undefined;
+}
 
 function registered(p: Packages, vegaLite: VegaLite, source: Vega['source'], cached: boolean): Vega {
   Object.assign(p['vega-dataflow'].transforms, p['vega-transforms'], p['vega-view-transforms'], p['vega-encode']);
-  return { View: p['vega-view'].View, parse: p['vega-parser'].parse, vegaLite, source, cached };
+  // the ES modules (dist built by tsc alone, or tests comparing) compile every template as they draw
+  return { View: p['vega-view'].View, parse: p['vega-parser'].parse, vegaLite, source, cached, prebuilt: source === 'bundle' ? prebuilt : () => undefined };
 }
 
 let script: Script | undefined;

@@ -4,6 +4,7 @@
 // twice drawing warm code. norms.svg (opt-in) is left out: it shares curves.svg's code,
 // and each warm-up plot costs CPU. Pure: made-up numbers, no files.
 import type { TopLevelSpec } from 'vega-lite';
+import type { Drawable } from './template.js';
 import { confusionSpec } from './confusion.js';
 import { curvesSpec } from './curves.js';
 import { importanceSpec, foldsSpec, objectiveSpec, paramsSpec, parallelSpec } from './sweep.js';
@@ -13,7 +14,7 @@ import { weightsSpec } from './weights.js';
 
 export type WarmupKind = 'run' | 'sweep';
 
-function runSpecs(): TopLevelSpec[] {
+function runSpecs(): Drawable[] {
   const rows = [1, 2, 3].map((epoch) => ({ epoch, lr: 0.1, train_loss: 1 / epoch, train_acc: 0.5 + epoch / 10, val_loss: 1.2 / epoch, val_acc: 0.4 + epoch / 10}));
   const counts = [[3, 1], [0, 4]];
   const weights = Float32Array.from([-0.5, 0, 0.25, 0.5, 0, -0.1]);
@@ -36,4 +37,4 @@ function sweepSpecs(): TopLevelSpec[] {
   return [objectiveSpec(s), parallelSpec(s), paramsSpec(s), importanceSpec(s, [{ id: 'lr', divergence: 0.7, share: 0.7, trials: 4 }, { id: 'act', divergence: 0.3, share: 0.3, trials: 4 }]), foldsSpec(s)];
 }
 
-export const warmupSpecs = (kind: WarmupKind): TopLevelSpec[] => (kind === 'run' ? runSpecs() : sweepSpecs());
+export const warmupSpecs = (kind: WarmupKind): Drawable[] => (kind === 'run' ? runSpecs() : sweepSpecs());

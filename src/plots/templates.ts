@@ -1,0 +1,11 @@
+// The run plots' templates by name (template.ts): what scripts/build-plots.mjs compiles and
+// parses at build time, and what render.ts compiles at run time when that was not done.
+import type { TopLevelSpec } from 'vega-lite';
+import { confusionTemplate } from './confusion.js';
+import { curvesTemplate } from './curves.js';
+import type { TemplateName } from './template.js';
+
+export const templateSpecs: Readonly<Partial<Record<TemplateName, TopLevelSpec>>> = {
+  curves: curvesTemplate,
+  confusion: confusionTemplate,
+};
