@@ -9,6 +9,15 @@ export function texts(svg: string, role: string): string[] {
   return out;
 }
 
+/** Text of every text mark's items (counts in cells, notes under panel titles), in order. */
+export function markTexts(svg: string): string[] {
+  const out: string[] = [];
+  for (const m of svg.matchAll(/<g class="mark-text role-mark[^"]*"[^>]*>((?:<text[^>]*>[^<]*<\/text>)*)/g)) {
+    for (const t of m[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)) out.push(t[1]);
+  }
+  return out;
+}
+
 /** For each mark group of the type (line, rule, rect, symbol, text), how many items it draws (0 for an empty group). */
 export function markItems(svg: string, type: string): number[] {
   const out: number[] = [];

@@ -12,6 +12,11 @@ test('lr.svg: one line over the updates', async () => {
   assert.deepEqual(texts(svg, 'title-text'), ['Learning rate']);
   assert.deepEqual(texts(svg, 'axis-title'), ['update', 'learning rate']);
   assert.deepEqual(markItems(svg, 'line'), [1]);
+  const epochs = await toSvg(lrSpec([1, 2, 3].map((step) => ({ step, lr: 0.1 / step })), 'epoch'));
+  assert.deepEqual(texts(epochs, 'axis-title'), ['epoch', 'learning rate']);
+  const path = (x: string) => /<g class="mark-line role-mark[^>]*><path[^>]*d="([^"]*)"/.exec(x)?.[1];
+  assert.equal(path(epochs), 'M0,0L240,0L240,90L480,90L480,120', 'per epoch: steps, each rate held for its epoch');
+  assert.equal(path(await toSvg(lrSpec([1, 2, 3].map((step) => ({ step, lr: 0.1 / step })), 'update'))), 'M0,0L240,90L480,120', 'per update: straight segments');
 });
 
 test('norms.svg: a gradient and a weight panel, one line per layer with norm columns', async () => {

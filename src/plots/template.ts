@@ -14,7 +14,7 @@ export interface TemplatePlot {
   signals: Readonly<Record<string, unknown>>;
 }
 
-export type TemplateName = 'curves' | 'confusion' | 'lr' | 'weights';
+export type TemplateName = 'curves' | 'confusion' | 'lr-update' | 'lr-epoch' | 'weights';
 
 export type Drawable = TopLevelSpec | TemplatePlot;
 

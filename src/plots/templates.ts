@@ -3,9 +3,14 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { confusionTemplate } from './confusion.js';
 import { curvesTemplate } from './curves.js';
+import { lrTemplate } from './lr.js';
 import type { TemplateName } from './template.js';
+import { weightsTemplate } from './weights.js';
 
-export const templateSpecs: Readonly<Partial<Record<TemplateName, TopLevelSpec>>> = {
+export const templateSpecs: Readonly<Record<TemplateName, TopLevelSpec>> = {
   curves: curvesTemplate,
   confusion: confusionTemplate,
+  'lr-update': lrTemplate('update'),
+  'lr-epoch': lrTemplate('epoch'),
+  weights: weightsTemplate,
 };

@@ -3,6 +3,7 @@
 // 1996, https://doi.org/10.1111/j.2517-6161.1996.tb02080.x) stands apart from L2's many small
 // weights; the count axis is symmetric-log so the zero spike and the tails both show.
 import type { TopLevelSpec } from 'vega-lite';
+import type { TemplatePlot } from './template.js';
 
 export interface LayerWeights {
   /** The tensor's name, e.g. layers.0.weight. */
@@ -45,27 +46,53 @@ export function histogram(values: ArrayLike<number>, mask?: ArrayLike<number>, b
 
 const percent = (part: number, whole: number) => (whole === 0 ? '0' : ((100 * part) / whole).toFixed(1));
 
-function panel(layer: LayerWeights) {
-  const h = histogram(layer.values, layer.mask);
-  const bars = h.counts.map((count, i) => ({ lo: h.edges[i], hi: h.edges[i + 1], count, kind: 'non-zero' }));
-  const mid = (h.edges.length - 1) >> 1;
-  const zeroBar = { lo: h.edges[mid], hi: h.edges[mid + 1], count: h.zeros, kind: 'exactly 0' };
-  return {
-    title: { text: `${layer.name} [${layer.shape.join('×')}]`, subtitle: `${h.total} weights, ${percent(h.zeros, h.total)} % exactly 0` },
+/**
+ * The template: a panel per value of `panel` (in `order`, three to a row), each with its own weight
+ * and count scales, its bars (`lo`–`hi`, `count`, `kind`) and a line of counts (`note`) under
+ * its title.
+ */
+export const weightsTemplate: TopLevelSpec = {
+  title: { text: { expr: 'plotTitle' } },
+  params: [{ name: 'plotTitle', value: '' }],
+  data: { name: 'bars' },
+  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start', labelPadding: 20 } },
+  columns: 3,
+  spec: {
     width: 220,
     height: 140,
-    data: { values: h.zeros > 0 ? [...bars, zeroBar] : bars },
-    mark: { type: 'bar' as const },
-    encoding: {
-      x: { field: 'lo', type: 'quantitative' as const, title: 'weight', scale: { zero: false, nice: false } },
-      x2: { field: 'hi' },
-      y: { field: 'count', type: 'quantitative' as const, title: 'count', scale: { type: 'symlog' as const }, stack: null },
-      y2: { datum: 0 },
-      color: { field: 'kind', type: 'nominal' as const, title: null, scale: { domain: ['non-zero', 'exactly 0'], range: ['#4c78a8', '#e45756'] } },
-    },
-  };
+    layer: [
+      {
+        transform: [{ filter: 'datum.kind != null' }],
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'lo', type: 'quantitative', title: 'weight', scale: { zero: false, nice: false } },
+          x2: { field: 'hi' },
+          y: { field: 'count', type: 'quantitative', title: 'count', scale: { type: 'symlog' }, stack: null },
+          y2: { datum: 0 },
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['non-zero', 'exactly 0'], range: ['#4c78a8', '#e45756'] } },
+        },
+      },
+      {
+        transform: [{ filter: 'datum.note != null' }],
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dy: -6, fontSize: 10, color: '#444' },
+        encoding: { text: { field: 'note' }, x: { value: 0 }, y: { value: 0 } },
+      },
+    ],
+  },
+  resolve: { scale: { x: 'independent', y: 'independent', color: 'shared' } },
+};
+
+function panelRows(layer: LayerWeights, order: number) {
+  const h = histogram(layer.values, layer.mask);
+  const panel = `${layer.name} [${layer.shape.join('×')}]`;
+  const bars = h.counts.map((count, i) => ({ panel, order, lo: h.edges[i], hi: h.edges[i + 1], count, kind: 'non-zero' }));
+  const mid = (h.edges.length - 1) >> 1;
+  const zeroBar = { panel, order, lo: h.edges[mid], hi: h.edges[mid + 1], count: h.zeros, kind: 'exactly 0' };
+  const note = { panel, order, note: `${h.total} weights, ${percent(h.zeros, h.total)} % exactly 0` };
+  return [...bars, ...(h.zeros > 0 ? [zeroBar] : []), note];
 }
 
-export function weightsSpec(layers: readonly LayerWeights[], title = 'Weights'): TopLevelSpec {
-  return { title, columns: 3, concat: layers.map(panel), resolve: { scale: { color: 'shared' } } };
+/** weights.svg for these layers: the template and its data. */
+export function weightsSpec(layers: readonly LayerWeights[], title = 'Weights'): TemplatePlot {
+  return { template: 'weights', data: { bars: layers.flatMap(panelRows) }, signals: { plotTitle: title } };
 }
