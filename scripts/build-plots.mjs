@@ -108,14 +108,20 @@ const packages = {};
 for (const name in names) packages[name] = load(names[name]);
 // Vega-Lite's build requires 'vega' for vega-util and the expression and selector parsers
 const vega = { ...packages['vega-util'], parseExpression: packages['vega-expression'].parseExpression, parseSelector: packages['vega-event-selector'].parseSelector };
-const vegaLite = { exports: {} };
-(function (exports, module, require) {
+// run on first use: a run's plots are prebuilt templates (templates.json), which need no Vega-Lite
+let vegaLite;
+function loadVegaLite() {
+  if (vegaLite) return vegaLite.exports;
+  vegaLite = { exports: {} };
+  (function (exports, module, require) {
 ${readFileSync(vegaLite, 'utf8')}
-})(vegaLite.exports, vegaLite, (id) => {
-  if (id !== 'vega') throw new Error('vega-lite requires ' + id + ', which the bundle does not provide');
-  return vega;
-});
-return { packages, vegaLite: vegaLite.exports };
+  })(vegaLite.exports, vegaLite, (id) => {
+    if (id !== 'vega') throw new Error('vega-lite requires ' + id + ', which the bundle does not provide');
+    return vega;
+  });
+  return vegaLite.exports;
+}
+return { packages, loadVegaLite };
 })
 `;
 mkdirSync(out, { recursive: true });
