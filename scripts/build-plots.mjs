@@ -6,7 +6,9 @@
 // packages as ES modules costs about 0.3 s of CPU (resolving, reading and compiling some forty
 // files); the script with its cache loads in about 0.1 s, most of it running the modules' own
 // top-level code. The cache belongs to this Node and V8: another version rejects it and the
-// script compiles as it runs. Needs dist/ (tsc) first.
+// script compiles as it runs. Also the run plots' templates (src/plots/template.ts), compiled by
+// Vega-Lite and parsed into Vega runtime specs (templates.json), so that a run's plots only insert
+// their data and run (about half of drawing's CPU is compiling and parsing). Needs dist/ (tsc) first.
 //   node scripts/build-plots.mjs
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -59,8 +59,9 @@ test('every import under src/ points down the layer order', () => {
 test('sweep and plots are pure: no file system, no processes, no clock', () => {
   const problems: string[] = [];
   // loading a library's code, as an import does, reads no data: vega-load.ts runs the vega script
-  // that scripts/build-plots.mjs builds, with its code cache, or Vega-Lite's single-file build
-  // (its own node:fs reads of those files are the one allowed)
+  // that scripts/build-plots.mjs builds, with its code cache, and takes the run plots' templates
+  // it parsed (code built from src/plots itself, checked against it), or Vega-Lite's single-file
+  // build (its own node:fs reads of those files are the one allowed)
   const loadsCode: Record<string, RegExp> = { 'src/plots/vega-load.ts': /^import \{ existsSync, readFileSync \} from 'node:fs';$/m };
   for (const layer of ['sweep', 'plots']) {
     for (const file of sources(join(root, 'src', layer))) {

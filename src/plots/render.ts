@@ -1,5 +1,8 @@
-// Vega-Lite specs to SVG strings, server-side: vega's headless View (renderer 'none') needs no
-// DOM, canvas or native module (Satyanarayan et al. 2017, https://doi.org/10.1109/TVCG.2016.2599030).
+// Vega-Lite specs, and run plot templates with their data (template.ts), to SVG strings,
+// server-side: vega's headless View (renderer 'none') needs no DOM, canvas or native module
+// (Satyanarayan et al. 2017, https://doi.org/10.1109/TVCG.2016.2599030). A template's View is
+// made from the runtime spec parsed at build time when there is one (vega-load.ts), its data sets
+// and signals set before it runs: no compiling, no parsing.
 // Pure: no files, no clock. Vega numbers clip paths and gradients from process-wide counters,
 // so the ids are renumbered in order of appearance: the same spec gives the same bytes.
 import type { TopLevelSpec } from 'vega-lite';

@@ -13,6 +13,12 @@
 // runs are already compiled. Without the script (dist built by tsc alone) the same packages are
 // imported as ES modules. Tests check that both draw the same bytes and that Vega-Lite's build
 // compiles every plot spec exactly as the `vega-lite` module does.
+//
+// The same build parses the run plots' templates (template.ts) into Vega runtime specs,
+// dist/vega/templates.json, each beside the JSON of the template it came from: render.ts makes a
+// View from one only while it matches the template in src/plots, so a stale build draws what the
+// source says, compiling as before. With prebuilt templates a run's plots need no Vega-Lite,
+// whose build then runs only when first asked for.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
