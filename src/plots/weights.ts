@@ -55,7 +55,7 @@ export const weightsTemplate: TopLevelSpec = {
   title: { text: { expr: 'plotTitle' } },
   params: [{ name: 'plotTitle', value: '' }],
   data: { name: 'bars' },
-  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start', labelPadding: 20 } },
+  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start', labelPadding: 14 } },
   columns: 3,
   spec: {
     width: 220,
