@@ -2,6 +2,7 @@
 // Vega-Lite's single-file build: it must draw exactly what the ES modules draw, and compile
 // exactly as the `vega-lite` module does, for every kind of plot dlx draws.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -51,6 +52,18 @@ test('every run plot template was parsed at build time, as the ES modules parse 
     assert.equal(JSON.stringify(built), JSON.stringify(modules.parse(modules.vegaLite.compile(full).spec)));
     assert.equal(bundle.prebuilt(name, { ...full, title: 'changed' }), undefined, 'a changed template is compiled, not taken from the build');
   }
+});
+
+test('a run\'s plots, prebuilt, draw without running Vega-Lite\'s build', () => {
+  // a process of its own: in this one other tests have asked for Vega-Lite
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    import { toSvg } from ${JSON.stringify(new URL('./render.js', import.meta.url).href)};
+    import { warmupSpecs } from ${JSON.stringify(new URL('./warmup.js', import.meta.url).href)};
+    import { loadVega } from ${JSON.stringify(new URL('./vega-load.js', import.meta.url).href)};
+    for (const plot of warmupSpecs('run')) await toSvg(plot);
+    console.log((await loadVega()).vegaLiteLoaded);
+  `], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'false');
 });
 
 test('every kind of plot draws the same bytes with the built script (and prebuilt templates) as with the ES modules', async () => {

@@ -38,6 +38,8 @@ export interface Vega {
   /** A template's Vega runtime spec as scripts/build-plots.mjs parsed it (a fresh copy), or
    * undefined: not built, or built from another version of the template (template.ts). */
   prebuilt(name: string, template: object): object | undefined;
+  /** Whether Vega-Lite's build has run in this thread (`vegaLite` runs it on first use). */
+  readonly vegaLiteLoaded: boolean;
 }
 
 /** What the transforms a spec names are registered from, as vega's own index registers them. */
@@ -78,6 +80,9 @@ function registered(p: Packages, vegaLite: () => VegaLite, source: Vega['source'
     get vegaLite() {
       loaded ??= vegaLite();
       return loaded;
+    },
+    get vegaLiteLoaded() {
+      return loaded !== undefined;
     },
     source,
     cached,
