@@ -1,7 +1,8 @@
 // Sweep throughput (a part of `npm run bench -- --only sweep`): the 12-trial digits sweep of
 // configs/sweep-random.yaml run serially on 1 thread, as 1 worker × 2 threads and as 2 workers ×
 // 1 thread, in reused processes (the default) and with a fresh process per trial; wall time,
-// trials per minute and speed-up over the serial sweep of the same kind. The sweep's --json
+// trials per minute and speed-up over the serial sweep of the same kind. Each is the median of --repeat N
+// sweeps (default 3), the kinds taking turns. The sweep's --json
 // events are timed as they arrive, which splits the serial sweep's wall time into
 // - the sweep's fixed cost: start-up before the first trial, and the end after the last one
 //   (the best trial's test split, the sweep's plots, best.json);
@@ -52,9 +53,19 @@ async function sweepOnce(workers, threads, processes, epochs) {
   }
 }
 
+/** The median of `repeat` sweeps of one kind, run in turn with the others' (one at a time), so that a busy moment of the machine does not land on one kind only. */
+const repeat = Number(process.argv.includes('--repeat') ? process.argv[process.argv.indexOf('--repeat') + 1] : 3);
+const median = (rows) => [...rows].sort((a, b) => a.wallSeconds - b.wallSeconds)[Math.floor(rows.length / 2)];
+
 async function kind(processes, epochs) {
-  const serial = await sweepOnce(1, 1, processes, epochs);
-  const rows = [serial, await sweepOnce(1, 2, processes, epochs), await sweepOnce(2, 1, processes, epochs)].map((r) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds }));
+  const runs = [[], [], []];
+  for (let i = 0; i < repeat; i++) {
+    runs[0].push(await sweepOnce(1, 1, processes, epochs));
+    runs[1].push(await sweepOnce(1, 2, processes, epochs));
+    runs[2].push(await sweepOnce(2, 1, processes, epochs));
+  }
+  const serial = median(runs[0]);
+  const rows = runs.map(median).map((r, i) => ({ ...r, speedup: serial.wallSeconds / r.wallSeconds, walls: runs[i].map((x) => Number(x.wallSeconds.toFixed(2))) }));
   return {
     processes,
     epochs: epochs ?? 10,
@@ -75,7 +86,7 @@ export async function throughputBench() {
 
 export function formatThroughput(all) {
   return [all.reuse, all.fresh, all.longer].flatMap((t) => [
-    ...t.rows.map((r) => `sweep     digits, 12 trials × ${t.epochs} epochs, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
+    ...t.rows.map((r) => `sweep     digits, 12 trials × ${t.epochs} epochs, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s (median of ${r.walls.join(', ')}), ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
     `sweep     ${t.epochs} epochs, ${t.processes} processes, serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
   ]);
 }
