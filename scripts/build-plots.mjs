@@ -18,6 +18,12 @@ import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/vega');
+// like the native kernels, optional: without the bundle the plots load vega's ES modules (slower)
+process.on('uncaughtException', (e) => {
+  rmSync(out, { recursive: true, force: true });
+  console.log(`dlx: the vega bundle was not built (${String(e?.message ?? e).split('\n')[0]}); plots load vega's ES modules`);
+  process.exit(0);
+});
 /** The packages vega-load.ts takes from vega (those vega's index registers and re-exports). */
 const entries = ['vega-dataflow', 'vega-encode', 'vega-event-selector', 'vega-expression', 'vega-parser', 'vega-transforms', 'vega-util', 'vega-view', 'vega-view-transforms'];
 // vega-loader and vega-canvas have a Node build and a browser build: the browser's, because a
