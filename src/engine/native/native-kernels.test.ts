@@ -51,15 +51,21 @@ test('matmul on odd and degenerate shapes, every transpose form, 1 and 2 threads
   }
 });
 
-test('products split across 2 threads by rows and by columns give the same bits as 1 thread', { skip }, () => {
-  const [one, two] = [nativeBackend(1), nativeBackend(2)];
-  for (const [m, k, n] of [[300, 517, 21], [21, 517, 301], [128, 784, 200], [784, 128, 200]]) {
+test('products shared by 2 and 3 threads (packed once, in small tasks) give the same bits as 1 thread', { skip }, () => {
+  const [one, two, three] = [nativeBackend(1), nativeBackend(2), nativeBackend(3)];
+  for (const [m, k, n] of [[300, 517, 21], [21, 517, 301], [128, 784, 200], [784, 128, 200], [97, 1031, 61]]) {
     const [a, b] = [randoms(m * k), randoms(k * n)];
     for (const transA of [false, true]) for (const transB of [false, true]) {
-      const [x, y] = [new Float32Array(m * n), new Float32Array(m * n)];
+      const where = `${m}×${k}×${n} transA=${transA} transB=${transB}`;
+      const [x, y, z] = [new Float32Array(m * n), new Float32Array(m * n), new Float32Array(m * n)];
       one.matmul(a, b, x, { m, k, n, transA, transB });
       two.matmul(a, b, y, { m, k, n, transA, transB });
-      assert.deepEqual(bits(y), bits(x), `${m}×${k}×${n} transA=${transA} transB=${transB}`);
+      three.matmul(a, b, z, { m, k, n, transA, transB });
+      assert.deepEqual(bits(y), bits(x), where);
+      assert.deepEqual(bits(z), bits(x), `${where}, 3 threads`);
+      one.matmul(a, b, x, { m, k, n, transA, transB, accumulate: true });
+      two.matmul(a, b, y, { m, k, n, transA, transB, accumulate: true });
+      assert.deepEqual(bits(y), bits(x), `${where} accumulate`);
     }
   }
 });

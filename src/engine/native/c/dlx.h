@@ -58,6 +58,17 @@ static inline void vtranspose(vf r[VW]) {
 }
 
 /* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
+#if defined(__x86_64__) || defined(__i386__)
+#define relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define relax() __asm__ __volatile__("yield")
+#else
+#define relax() ((void)0)
+#endif
+/* One step of a wait on another thread: a pause, and every 64th time the CPU offered to whoever
+ * else is ready to run (on a machine with more threads than cores, a thread waiting for another
+ * may be the one keeping it from running). */
+void pool_backoff(unsigned *spins);
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
 /* `count` tasks on at most `threads` threads (count may exceed threads). */
@@ -65,7 +76,7 @@ void pool_split(int count, int threads, task_fn fn, void *ctx);
 /* How many tasks to cut `total` items into for `threads` threads, at least `minPer` items each:
  * several per thread when there are 2 or more, for balance on a busy machine. */
 int tasks_fine(long total, long minPer, int threads);
-/* The running thread's scratch area `slot` (0…5) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
+/* The running thread's scratch area `slot` (0…7) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
 float *pool_scratch(int slot, size_t bytes);
 /* [from, to) of task t when `total` items are shared by `count` tasks in runs of `quantum`. */
 void share(long total, int t, int count, long quantum, long *from, long *to);

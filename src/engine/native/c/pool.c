@@ -8,17 +8,10 @@
 #define _GNU_SOURCE
 #include "dlx.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define relax() __builtin_ia32_pause()
-#elif defined(__aarch64__)
-#define relax() __asm__ __volatile__("yield")
-#else
-#define relax() ((void)0)
-#endif
 
 #define SPIN_NS 100000L /* how long an idle worker spins before it sleeps */
 #define CLOSED 0xffffffffu /* the task counter while the caller writes a job */
@@ -40,6 +33,11 @@ static struct {
 
 /* The running thread's number: 0 for callers, 1… for workers; scratch areas belong to it. */
 static __thread int self = 0;
+
+void pool_backoff(unsigned *spins) {
+  relax();
+  if ((++*spins & 63) == 0) sched_yield();
+}
 
 static long now_ns(void) {
   struct timespec ts;
@@ -72,9 +70,9 @@ static void *worker(void *arg) {
   for (;;) {
     long since = now_ns();
     uint32_t gen;
-    for (int spins = 0; !(gen = published(seen)); spins++) {
-      relax();
-      if ((spins & 63) == 63 && now_ns() - since > SPIN_NS) {
+    for (unsigned spins = 0; !(gen = published(seen));) {
+      pool_backoff(&spins);
+      if ((spins & 63) == 0 && now_ns() - since > SPIN_NS) {
         pthread_mutex_lock(&P.mu);
         P.sleepers++;
         while (!(gen = published(seen))) pthread_cond_wait(&P.cv, &P.mu);
@@ -126,10 +124,10 @@ void pool_split(int count, int threads, task_fn fn, void *ctx) {
   if (P.sleepers > 0) pthread_cond_broadcast(&P.cv);
   pthread_mutex_unlock(&P.mu);
   take_tasks(P.gen, fn, ctx, count);
-  while (atomic_load_explicit(&P.finished, memory_order_acquire) < count) relax();
+  for (unsigned spins = 0; atomic_load_explicit(&P.finished, memory_order_acquire) < count;) pool_backoff(&spins);
 }
 
-static struct { float *p; size_t bytes; } scratch[MAX_THREADS][6];
+static struct { float *p; size_t bytes; } scratch[MAX_THREADS][8];
 
 /* Scratch areas belong to the running thread (its tasks run one after another). */
 float *pool_scratch(int slot, size_t bytes) {
