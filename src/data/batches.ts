@@ -12,7 +12,8 @@ export interface Batch {
 }
 
 export function epochOrder(rows: number, rng: Rng | undefined): Int32Array {
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const order = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) order[i] = i; // a plain loop: Int32Array.from with a callback is ~10× slower
   if (rng) rng.shuffle(order);
   return order;
 }

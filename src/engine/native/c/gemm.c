@@ -63,15 +63,38 @@ void gemm_micro(long kc, const float *A, const float *B, float *C, long ldc, lon
   micro(kc, A, B, C, ldc, mr, nr, add);
 }
 
-/* Rows [i0, i0+mc) of op(A), k values [p0, p0+kc) of segment s, into MR-row panels (zero padded). */
+/* Rows [i0, i0+mc) of op(A), k values [p0, p0+kc) of segment s, into MR-row panels (zero padded).
+ * Where op(A)'s rows are contiguous (acs = 1) and VW rows make whole panels, VW×VW blocks are
+ * transposed in registers (one vector store per k value and panel, instead of MR scalar ones). */
 static void pack_a(const gemm_t *g, long s, long i0, long mc, long p0, long kc, float *restrict out) {
   const float *a = g->a + s * g->aseg;
-  for (long ir = 0; ir < mc; ir += MR) {
+  long ir = 0;
+#if VW % MR == 0
+  if (g->acs == 1) {
+    for (; ir + VW <= mc; ir += VW) {
+      const float *src = a + (i0 + ir) * g->ars + p0;
+      float *panel = out + ir * kc; /* panel q of these VW rows at panel + q·MR·kc */
+      long p = 0;
+      for (; p + VW <= kc; p += VW) {
+        vf r[VW];
+        for (int i = 0; i < VW; i++) r[i] = vload(src + i * g->ars + p);
+        vtranspose(r); /* r[j] = rows ir…ir+VW−1 at k value p + j */
+        for (int j = 0; j < VW; j++) {
+          const float *lanes = (const float *)&r[j];
+          for (int q = 0; q < VW / MR; q++) memcpy(panel + q * MR * kc + (p + j) * MR, lanes + q * MR, sizeof(float) * MR);
+        }
+      }
+      for (; p < kc; p++) for (int i = 0; i < VW; i++) panel[(i / MR) * MR * kc + p * MR + i % MR] = src[i * g->ars + p];
+    }
+  }
+#endif
+  for (; ir < mc; ir += MR) {
     long rows = mc - ir < MR ? mc - ir : MR;
     float *panel = out + ir * kc;
     if (g->ars == 1) { /* A given transposed: MR consecutive rows of op(A) are contiguous */
       for (long p = 0; p < kc; p++) {
         const float *src = a + (p0 + p) * g->acs + i0 + ir;
+        if (rows == MR) { memcpy(panel + p * MR, src, sizeof(float) * MR); continue; }
         long i = 0;
         for (; i < rows; i++) panel[p * MR + i] = src[i];
         for (; i < MR; i++) panel[p * MR + i] = 0;
@@ -190,10 +213,11 @@ static void shared_task(void *ctx, int t, int count) {
   long from, to;
   (void)count;
   if (t < sh->packTasks) {
+    /* whole panels: rows [from·MR, to·MR) of op(A), columns [from·NR, to·NR) of op(B) */
     share(sh->rowPanels, t, sh->packTasks, 1, &from, &to);
-    for (long ip = from; ip < to; ip++) pack_a(g, 0, ip * MR, g->m - ip * MR < MR ? g->m - ip * MR : MR, 0, k, sh->ap + ip * k * MR);
+    if (to > from) pack_a(g, 0, from * MR, (to * MR < g->m ? to * MR : g->m) - from * MR, 0, k, sh->ap + from * k * MR);
     share(sh->colPanels, t, sh->packTasks, 1, &from, &to);
-    for (long jp = from; jp < to; jp++) pack_b(g, 0, jp * NR, g->n - jp * NR < NR ? g->n - jp * NR : NR, 0, k, sh->bp + jp * k * NR);
+    if (to > from) pack_b(g, 0, from * NR, (to * NR < g->n ? to * NR : g->n) - from * NR, 0, k, sh->bp + from * k * NR);
     atomic_fetch_add_explicit(&sh->packed, 1, memory_order_release);
     return;
   }
