@@ -6,6 +6,7 @@
  * (a convolution's samples) without gathering them first. */
 #include "dlx.h"
 #include <stdatomic.h>
+#include <time.h>
 
 #define MC (MR * 16)
 #define NC (NR * 64)
@@ -221,7 +222,13 @@ static void shared_task(void *ctx, int t, int count) {
     atomic_fetch_add_explicit(&sh->packed, 1, memory_order_release);
     return;
   }
-  for (unsigned spins = 0; atomic_load_explicit(&sh->packed, memory_order_acquire) < sh->packTasks;) pool_backoff(&spins);
+  if (atomic_load_explicit(&sh->packed, memory_order_acquire) < sh->packTasks) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (unsigned spins = 0; atomic_load_explicit(&sh->packed, memory_order_acquire) < sh->packTasks;) pool_backoff(&spins);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    pool_waited((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec));
+  }
   const long c = t - sh->packTasks;
   long ip0, ip1, jp0, jp1;
   share(sh->rowPanels, (int)(c / sh->colChunks), (int)sh->rowChunks, 1, &ip0, &ip1);
