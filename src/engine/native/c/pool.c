@@ -146,23 +146,27 @@ static void *worker(void *arg) {
 
 /* When the machine runs more threads than it has cores, a worker can be descheduled in the
  * middle of a task, and the caller then waits for it a whole time slice (milliseconds, for a job
- * of 100 µs). After such a stall the caller runs jobs alone for a while (10 ms, doubled after
- * each stall that follows, up to 0.5 s; back to 10 ms after a second without one), then tries
- * its workers again. Who runs a task never changes its result, so this changes only the time. */
-#define SOLO_FIRST_NS 10000000L
-#define SOLO_MOST_NS 500000000L
+ * of 100 µs). A few such stalls a second cost less than giving up the workers would (a worker
+ * that is there does nearly half of every job); when they take more than a fifth of the time
+ * (their waits, less a fifth of the time since, pass 20 ms), the caller runs the jobs alone for
+ * 100 ms, then tries its workers again. Who runs a task never changes its result, only the time. */
 #define STALL_NS 200000L /* a wait this long is a descheduled thread, not a slow task */
-static struct { long until, length, lastStall; } solo = { 0, SOLO_FIRST_NS, 0 };
+#define SOLO_DEBT_NS 20000000L
+#define SOLO_NS 100000000L
+static struct { long until, debt, at; } solo;
 
-static void stall(long at) {
-  solo.length = solo.lastStall > 0 && at - solo.lastStall < 1000000000L ? (2 * solo.length < SOLO_MOST_NS ? 2 * solo.length : SOLO_MOST_NS) : SOLO_FIRST_NS;
-  solo.lastStall = at;
-  solo.until = at + solo.length;
+static void stall(long waited) {
+  const long now = now_ns();
+  solo.debt -= (now - solo.at) / 5;
+  if (solo.debt < 0) solo.debt = 0;
+  solo.debt += waited;
+  solo.at = now;
+  if (solo.debt > SOLO_DEBT_NS) { solo.until = now + SOLO_NS; solo.debt = 0; }
 }
 
 /* A task that waited `ns` for another thread's (a product's packing); only the caller's count. */
 void pool_waited(long ns) {
-  if (self == 0 && ns > STALL_NS) stall(now_ns());
+  if (self == 0 && ns > STALL_NS) stall(ns);
 }
 
 void pool_run(int count, task_fn fn, void *ctx) {
@@ -207,7 +211,7 @@ void pool_split(int count, int threads, task_fn fn, void *ctx) {
   for (unsigned spins = 0; atomic_load_explicit(&P.finished, memory_order_acquire) < count;) pool_backoff(&spins);
   /* a stall: waited for the others longer than 4 of its own tasks and STALL_NS */
   const long waited = now_ns() - done;
-  if (waited > STALL_NS && waited > 4 * (done - start) / (ran > 0 ? ran : 1)) stall(done + waited);
+  if (waited > STALL_NS && waited > 4 * (done - start) / (ran > 0 ? ran : 1)) stall(waited);
 }
 
 static struct { float *p; size_t bytes; } scratch[MAX_THREADS][8];
