@@ -69,8 +69,6 @@ static inline void vtranspose(vf r[VW]) {
  * else is ready to run (on a machine with more threads than cores, a thread waiting for another
  * may be the one keeping it from running). */
 void pool_backoff(unsigned *spins);
-/* A task waited `ns` for another thread: a long wait counts as a stall (pool.c runs jobs alone for a while). */
-void pool_waited(long ns);
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
 /* `count` tasks on at most `threads` threads (count may exceed threads). */
@@ -78,7 +76,7 @@ void pool_split(int count, int threads, task_fn fn, void *ctx);
 /* How many tasks to cut `total` items into for `threads` threads, at least `minPer` items each:
  * several per thread when there are 2 or more, for balance on a busy machine. */
 int tasks_fine(long total, long minPer, int threads);
-/* The running thread's scratch area `slot` (0…7) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
+/* The running thread's scratch area `slot` (0…5) of at least `bytes`, 64-byte aligned (NULL when out of memory). */
 float *pool_scratch(int slot, size_t bytes);
 /* [from, to) of task t when `total` items are shared by `count` tasks in runs of `quantum`. */
 void share(long total, int t, int count, long quantum, long *from, long *to);

@@ -164,11 +164,6 @@ static void stall(long waited) {
   if (solo.debt > SOLO_DEBT_NS) { solo.until = now + SOLO_NS; solo.debt = 0; }
 }
 
-/* A task that waited `ns` for another thread's (a product's packing); only the caller's count. */
-void pool_waited(long ns) {
-  if (self == 0 && ns > STALL_NS) stall(ns);
-}
-
 void pool_run(int count, task_fn fn, void *ctx) {
   pool_split(count, count, fn, ctx);
 }
@@ -214,7 +209,7 @@ void pool_split(int count, int threads, task_fn fn, void *ctx) {
   if (waited > STALL_NS && waited > 4 * (done - start) / (ran > 0 ? ran : 1)) stall(waited);
 }
 
-static struct { float *p; size_t bytes; } scratch[MAX_THREADS][8];
+static struct { float *p; size_t bytes; } scratch[MAX_THREADS][6];
 
 /* Scratch areas belong to the running thread (its tasks run one after another). */
 float *pool_scratch(int slot, size_t bytes) {
