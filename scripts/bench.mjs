@@ -97,7 +97,11 @@ function workload(name, config, epochs, threads, backend) {
     const rows = lines.map((l) => l.split(','));
     // the training pass alone, as the PyTorch peer times an epoch (validation excluded)
     const seconds = rows.map((r) => Number(r[header.split(',').indexOf('train_seconds')]));
-    const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)];
+    // the median as the peer's statistics.median takes it: an even count averages the middle two
+    // (over 2 epochs, their mean; the upper one alone, as before, was the slower first epoch)
+    const sorted = [...seconds].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     const env = JSON.parse(readFileSync(join(folder, 'env.json'), 'utf8'));
     return { name, threads: env.threads, backend: env.backend, kernels: env.kernels, epochs: rows.length, epochSeconds: median, testAccuracy: metrics.test.accuracy, peakRssMb };
   } finally {

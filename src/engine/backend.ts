@@ -53,6 +53,11 @@ export interface Backend {
    * i < rows.length; every row must lie inside src (a RangeError names the first that does not).
    */
   gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void;
+  /**
+   * A hint, no effect on any result: the next batch's rows (as gatherRows takes them), which a
+   * backend may start loading from memory while the current step runs (native: its idle threads).
+   */
+  prefetchRows?(src: Float32Array, width: number, rows: Int32Array): void;
   /** out[i, j] += bias[j] over rows of length bias.length. */
   addRowVector(out: Float32Array, bias: Float32Array): void;
   /** out[j] = Σ_i x[i, j]: column sums of a rows×bias.length matrix (bias gradients). */

@@ -10,12 +10,13 @@ const MAX_VALUES = 2 ** 32 - 1;
 
 /** A zeroed float32 buffer, or a MemoryLimitError (never a raw RangeError) when it cannot be had. */
 export function allocFloats(length: number): Float32Array {
-  const bytes = `${(4 * length).toLocaleString('en-US')} bytes`;
-  if (length > MAX_VALUES) throw new MemoryLimitError(`a buffer of ${length.toLocaleString('en-US')} values (${bytes}) is more than one buffer can hold`);
+  // the messages are written only when needed: toLocaleString costs more than a small buffer
+  const bytes = () => `${(4 * length).toLocaleString('en-US')} bytes`;
+  if (length > MAX_VALUES) throw new MemoryLimitError(`a buffer of ${length.toLocaleString('en-US')} values (${bytes()}) is more than one buffer can hold`);
   try {
     return new Float32Array(length);
   } catch (e) {
-    if (e instanceof RangeError) throw new MemoryLimitError(`a buffer of ${bytes} cannot be allocated (${e.message})`);
+    if (e instanceof RangeError) throw new MemoryLimitError(`a buffer of ${bytes()} cannot be allocated (${e.message})`);
     throw e;
   }
 }

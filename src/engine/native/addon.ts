@@ -22,6 +22,7 @@ export interface NativeAddon {
   isa: Isa;
   matmul(a: F32, b: F32, out: F32, m: number, k: number, n: number, transA: number, transB: number, accumulate: number, threads: number): void;
   gatherRows(src: F32, srcRows: number, width: number, rows: Int32Array, count: number, out: F32, threads: number): void;
+  prefetchRows(src: F32, srcRows: number, width: number, rows: Int32Array, count: number): void;
   addRowVector(out: F32, bias: F32, rows: number, cols: number, threads: number): void;
   sumRows(x: F32, rows: number, cols: number, out: F32, threads: number): void;
   squash(kind: number, x: F32, y: F32, n: number, alpha: number, threads: number): void;

@@ -14,6 +14,7 @@ const convArgs = (g: ConvGeometry): ConvArgs => [g.inC, g.inH, g.inW, g.kh, g.kw
 
 export interface NativeBackend extends Backend {
   readonly variant: Isa;
+  prefetchRows(src: Float32Array, width: number, rows: Int32Array): void;
 }
 
 class Native implements NativeBackend {
@@ -42,6 +43,16 @@ class Native implements NativeBackend {
     holds('gatherRows', { out: [out, rows.length * width] });
     if (width === 0) return; // rows of nothing: nothing to copy or check
     this.c.gatherRows(src, Math.floor(src.length / width), width, rows, rows.length, out, this.threads);
+  }
+
+  /**
+   * Noted in C for idle worker threads to fetch between jobs, while this thread runs the step's
+   * serial parts (on 1 thread none is started, and nothing fetches them). Row indices are checked in C.
+   */
+  prefetchRows(src: Float32Array, width: number, rows: Int32Array): void {
+    whole('prefetchRows', { width, 'rows·width': rows.length * width });
+    if (width === 0) return;
+    this.c.prefetchRows(src, Math.floor(src.length / width), width, rows, rows.length);
   }
 
   addRowVector(out: Float32Array, bias: Float32Array): void {

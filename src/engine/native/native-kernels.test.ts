@@ -51,15 +51,21 @@ test('matmul on odd and degenerate shapes, every transpose form, 1 and 2 threads
   }
 });
 
-test('products split across 2 threads by rows and by columns give the same bits as 1 thread', { skip }, () => {
-  const [one, two] = [nativeBackend(1), nativeBackend(2)];
-  for (const [m, k, n] of [[300, 517, 21], [21, 517, 301], [128, 784, 200], [784, 128, 200]]) {
+test('products split across 2 and 3 threads by rows and by columns give the same bits as 1 thread', { skip }, () => {
+  const [one, two, three] = [nativeBackend(1), nativeBackend(2), nativeBackend(3)];
+  for (const [m, k, n] of [[300, 517, 21], [21, 517, 301], [128, 784, 200], [784, 128, 200], [97, 1031, 61]]) {
     const [a, b] = [randoms(m * k), randoms(k * n)];
     for (const transA of [false, true]) for (const transB of [false, true]) {
-      const [x, y] = [new Float32Array(m * n), new Float32Array(m * n)];
+      const where = `${m}×${k}×${n} transA=${transA} transB=${transB}`;
+      const [x, y, z] = [new Float32Array(m * n), new Float32Array(m * n), new Float32Array(m * n)];
       one.matmul(a, b, x, { m, k, n, transA, transB });
       two.matmul(a, b, y, { m, k, n, transA, transB });
-      assert.deepEqual(bits(y), bits(x), `${m}×${k}×${n} transA=${transA} transB=${transB}`);
+      three.matmul(a, b, z, { m, k, n, transA, transB });
+      assert.deepEqual(bits(y), bits(x), where);
+      assert.deepEqual(bits(z), bits(x), `${where}, 3 threads`);
+      one.matmul(a, b, x, { m, k, n, transA, transB, accumulate: true });
+      two.matmul(a, b, y, { m, k, n, transA, transB, accumulate: true });
+      assert.deepEqual(bits(y), bits(x), `${where} accumulate`);
     }
   }
 });
@@ -184,6 +190,28 @@ test('dropout keeps exactly the reference\'s values at any keep and on 2 threads
   }
 });
 
+test('noted rows (the next batch, fetched by idle threads) change no result: gathers, products and Adam as without them', { skip }, async () => {
+  const two = nativeBackend(2);
+  const [rows, width] = [300, 97];
+  const src = randoms(rows * width);
+  const order = Int32Array.from({ length: rows }, (_, i) => (i * 37 + 11) % rows);
+  const [w0, g] = [randoms(width * 40), randoms(width * 40)];
+  const run = async (hint: boolean) => {
+    const out: number[][] = [];
+    const [x, w, m, v, y] = [new Float32Array(64 * width), w0.slice(), new Float32Array(width * 40), new Float32Array(width * 40), new Float32Array(64 * 40)];
+    for (let start = 0; start + 64 <= rows; start += 64) {
+      two.gatherRows(src, width, order.subarray(start, start + 64), x);
+      if (hint) two.prefetchRows(src, width, order.subarray(start + 64, start + 128));
+      await new Promise((resolve) => setTimeout(resolve, 1)); // the workers idle: they fetch the noted rows now
+      two.matmul(x, w, y, { m: 64, k: width, n: 40 });
+      two.adam(w, g, m, v, { stepSize: 1e-3, correction2: 0.5, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+      out.push(bits(x), bits(y), bits(w));
+    }
+    return out;
+  };
+  assert.deepEqual(await run(true), await run(false));
+});
+
 test('sizes that would reach past a buffer are refused before the call crosses into C', { skip }, () => {
   const b = nativeBackend(2);
   assert.throws(() => b.matmul(new Float32Array(6), new Float32Array(6), new Float32Array(3), { m: 2, k: 3, n: 2 }),
@@ -204,6 +232,8 @@ test('sizes that would reach past a buffer are refused before the call crosses i
   assert.throws(() => b.maxpoolBackward(new Float32Array(8), Int32Array.from([0, 1, 2, 3, 4, 5, 6, 99]), dx, ok), /argmax index lies outside its plane/);
   assert.throws(() => b.gatherRows(new Float32Array(12), 4, Int32Array.from([0, 1]), new Float32Array(7)), /native gatherRows: out has 7 values, expected at least 8/);
   assert.throws(() => b.gatherRows(new Float32Array(12), 4, Int32Array.from([2, 3]), new Float32Array(8)), /native gatherRows: row 3 lies outside the 3 rows/);
+  assert.throws(() => b.prefetchRows(new Float32Array(12), 4, Int32Array.from([2, -1])), /native prefetchRows: row -1 lies outside the 3 rows/);
+  assert.throws(() => b.prefetchRows(new Float32Array(12), 4.5, Int32Array.from([0])), /native prefetchRows: width = 4.5/);
   assert.throws(() => nativeBackend(0), /threads = 0/);
 });
 

@@ -32,6 +32,7 @@ export const crossEntropy = {
       const batch = logits.rows;
       const classes = logits.cols;
       const grad = new Tensor(logits.shape);
+      const g = grad.data;
       const z = logits.data;
       const e = new Float64Array(classes);
       let total = 0;
@@ -43,12 +44,14 @@ export const crossEntropy = {
         for (let c = 0; c < classes; c++) max = Math.max(max, z[o + c]);
         let sum = 0;
         for (let c = 0; c < classes; c++) sum += (e[c] = Math.exp(z[o + c] - max));
-        for (let c = 0; c < classes; c++) grad.data[o + c] = e[c] / sum;
+        // (p − onehot)/N in one pass, each step rounded to float32 as a store would round it
+        for (let c = 0; c < classes; c++) {
+          const p = Math.fround(e[c] / sum);
+          g[o + c] = (c === label ? Math.fround(p - 1) : p) / batch;
+        }
         // log p = z − max − log Σ e^(z−max)
         total -= z[o + label] - max - Math.log(sum);
-        grad.data[o + label] -= 1;
       }
-      for (let i = 0; i < grad.size; i++) grad.data[i] /= batch;
       return { loss: total / batch, grad };
     },
   }),

@@ -101,6 +101,21 @@ static napi_value gather_rows(napi_env env, napi_callback_info info) {
   CALL(k_gather_rows(src, width, rows, count, out, threads));
 }
 
+static napi_value prefetch_rows(napi_env env, napi_callback_info info) {
+  BEGIN(5);
+  const float *src = F32(0); long srcRows = LONG(1), width = LONG(2); const int32_t *rows = I32(3); long count = LONG(4);
+  if (a.bad) return NULL;
+  for (long i = 0; i < count; i++) {
+    if (rows[i] < 0 || rows[i] >= srcRows) {
+      char message[128];
+      snprintf(message, sizeof message, "native prefetchRows: row %ld lies outside the %ld rows", (long)rows[i], srcRows);
+      napi_throw_range_error(env, NULL, message);
+      return NULL;
+    }
+  }
+  CALL(k_prefetch_rows(src, width, rows, count));
+}
+
 static napi_value add_row_vector(napi_env env, napi_callback_info info) {
   BEGIN(5);
   float *out = F32(0); const float *bias = F32(1);
@@ -256,7 +271,7 @@ NAPI_MODULE_INIT() {
     return NULL;
   }
   static const struct { const char *name; napi_callback fn; } fns[] = {
-    { "matmul", matmul }, { "gatherRows", gather_rows }, { "addRowVector", add_row_vector }, { "sumRows", sum_rows }, { "squash", squash },
+    { "matmul", matmul }, { "gatherRows", gather_rows }, { "prefetchRows", prefetch_rows }, { "addRowVector", add_row_vector }, { "sumRows", sum_rows }, { "squash", squash },
     { "squashBackward", squash_backward }, { "leakyRelu", leaky_relu }, { "leakyReluBackward", leaky_relu_backward },
     { "maxpool", maxpool }, { "maxpoolBackward", maxpool_backward }, { "avgpool", avgpool }, { "avgpoolBackward", avgpool_backward },
     { "batchnormStats", bn_stats }, { "batchnormApply", bn_apply }, { "batchnormBackward", bn_backward },

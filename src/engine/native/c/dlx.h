@@ -58,6 +58,17 @@ static inline void vtranspose(vf r[VW]) {
 }
 
 /* ---- threads (pool.c): tasks 0…count−1 of a job, each run once, by the caller or a worker ---- */
+#if defined(__x86_64__) || defined(__i386__)
+#define relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define relax() __asm__ __volatile__("yield")
+#else
+#define relax() ((void)0)
+#endif
+/* One step of a wait on another thread: a pause, and every 64th time the CPU offered to whoever
+ * else is ready to run (on a machine with more threads than cores, a thread waiting for another
+ * may be the one keeping it from running). */
+void pool_backoff(unsigned *spins);
 typedef void (*task_fn)(void *ctx, int t, int count);
 void pool_run(int count, task_fn fn, void *ctx);
 /* `count` tasks on at most `threads` threads (count may exceed threads). */
@@ -97,6 +108,9 @@ int index_ok(void); /* 0 when an index was refused since the last call */
 
 /* ---- element-wise (elementwise.c) ---- */
 void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads);
+/* Notes rows of src for idle workers to prefetch (pool.c; a hint, no result depends on it). */
+void k_prefetch_rows(const float *src, long width, const int32_t *rows, long count);
+void pool_forget_ahead(void);
 void k_add_row_vector(float *out, const float *bias, long rows, long cols, int threads);
 void k_sum_rows(const float *x, long rows, long cols, float *out, int threads);
 void k_squash(int kind, const float *x, float *y, long n, float alpha, int threads);

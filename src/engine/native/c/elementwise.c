@@ -46,6 +46,7 @@ static void gather_range(const ew_t *e, long r0, long r1) {
 }
 
 void k_gather_rows(const float *src, long width, const int32_t *rows, long count, float *out, int threads) {
+  pool_forget_ahead();
   if (width == 0 || count == 0) return;
   ew_t e = { .x = src, .idx = rows, .out = out, .cols = width };
   each(&e, gather_range, count, 1, MIN_VALUES_PER_THREAD / width + 1, threads);
@@ -163,5 +164,6 @@ static void adam_task(void *ctx, int t, int count) {
 void k_adam(float *w, const float *g, float *m, float *v, long n, double stepSize, double correction2,
   double beta1, double beta2, double eps, int threads) {
   adam_t a = { w, m, v, g, stepSize, correction2, beta1, beta2, eps, n };
-  pool_split(tasks_fine(n, MIN_VALUES_PER_THREAD, threads), threads, adam_task, &a);
+  /* ~10 µs tasks: a descheduled thread holds up little of the step */
+  pool_split(tasks_fine(n, MIN_VALUES_PER_THREAD / 2, threads), threads, adam_task, &a);
 }
