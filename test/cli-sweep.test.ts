@@ -387,4 +387,8 @@ test('--set reaches the sweep section: sweep.trials=2 runs two trials (--no-plot
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /set\.yaml:\d+:\d+ \(with --set sweep\.trials=0\): sweep\.trials: expected a number ≥ 1, found 0/);
   assert.ok(!existsSync(join(dir, 'runs2')), 'nothing written');
+  const lazy = dlx(['sweep', spec, '--runs-dir', join(dir, 'runs2'), '--set', 'sweep.writeEvery=-1']);
+  assert.equal(lazy.code, 2, lazy.stderr);
+  assert.match(lazy.stderr, /set\.yaml:\d+:\d+ \(with --set sweep\.writeEvery=-1\): sweep\.writeEvery: expected a number ≥ 0, found -1/);
+  assert.ok(!existsSync(join(dir, 'runs2')), 'nothing written');
 });

@@ -1,7 +1,7 @@
 // confusion.svg: one heat map per split, rows the true class, columns the predicted one,
 // coloured by the share of the true class (the row's recall), counts written in the cells.
 import type { TopLevelSpec } from 'vega-lite';
-import type { TemplatePlot } from './template.js';
+import { panelFacet, type TemplatePlot } from './template.js';
 
 export interface ConfusionMatrix {
   split: string;
@@ -22,7 +22,7 @@ export const confusionTemplate: TopLevelSpec = {
   title: 'Confusion matrix',
   params: [{ name: 'cellFont', value: 10 }],
   data: { name: 'cells' },
-  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start' } },
+  facet: panelFacet(),
   columns: 16,
   spec: {
     width: 160,

@@ -2,7 +2,7 @@
 // both as train_X and val_X (loss, accuracy, and whatever columns later versions add), with
 // the best epoch and the early stop marked.
 import type { TopLevelSpec } from 'vega-lite';
-import type { TemplatePlot } from './template.js';
+import { panelFacet, type TemplatePlot } from './template.js';
 
 /** One curve.csv row: column name → number. */
 export type Row = Readonly<Record<string, number>>;
@@ -36,7 +36,7 @@ export const curvesTemplate: TopLevelSpec = {
   title: { text: { expr: 'plotTitle' } },
   params: [{ name: 'plotTitle', value: '' }, { name: 'points', value: true }, { name: 'markNames', value: [] }, { name: 'bestLabel', value: '' }],
   data: { name: 'curves' },
-  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start' } },
+  facet: panelFacet(),
   // one row, as many panels as metrics (a run has 1 to 3 today)
   columns: 16,
   spec: {

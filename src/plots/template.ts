@@ -18,4 +18,15 @@ export type TemplateName = 'curves' | 'confusion' | 'lr-update' | 'lr-epoch' | '
 
 export type Drawable = TopLevelSpec | TemplatePlot;
 
+/**
+ * The templates' panels: one per value of the rows' `panel` field, in the order of their `order`
+ * field (facets sort by name otherwise), each labelled at its top left.
+ */
+export const panelFacet = (header: { labelPadding?: number } = {}) => ({
+  field: 'panel',
+  type: 'nominal' as const,
+  sort: { field: 'order' },
+  header: { title: null, labelFontSize: 13, labelAnchor: 'start' as const, ...header },
+});
+
 export const isTemplatePlot = (d: Drawable): d is TemplatePlot => 'template' in d && typeof d.template === 'string';

@@ -3,7 +3,7 @@
 // 1996, https://doi.org/10.1111/j.2517-6161.1996.tb02080.x) stands apart from L2's many small
 // weights; the count axis is symmetric-log so the zero spike and the tails both show.
 import type { TopLevelSpec } from 'vega-lite';
-import type { TemplatePlot } from './template.js';
+import { panelFacet, type TemplatePlot } from './template.js';
 
 export interface LayerWeights {
   /** The tensor's name, e.g. layers.0.weight. */
@@ -55,7 +55,7 @@ export const weightsTemplate: TopLevelSpec = {
   title: { text: { expr: 'plotTitle' } },
   params: [{ name: 'plotTitle', value: '' }],
   data: { name: 'bars' },
-  facet: { field: 'panel', type: 'nominal', sort: { field: 'order' }, header: { title: null, labelFontSize: 13, labelAnchor: 'start', labelPadding: 14 } },
+  facet: panelFacet({ labelPadding: 14 }),
   columns: 3,
   spec: {
     width: 220,

@@ -28,9 +28,12 @@ export type PenalizeKernel = (w: Float32Array, g: Float32Array, l2: number, sums
  * value curve.csv reports), and L2's gradient g ← g + 2λ2·w, in one pass over each weight
  * (float32 weights through the backend's kernel when given).
  */
+// the running sums, reused: this runs once a batch
+const sums = new Float64Array(2);
+
 export function applyPenalty(params: readonly PenaltyTarget[], { l1, l2 }: Regularization, kernel?: PenalizeKernel): number {
   if (l1 === 0 && l2 === 0) return 0;
-  const sums = new Float64Array(2);
+  sums.fill(0);
   for (const p of params) {
     if (!p.penalized) continue;
     const { value, grad } = p;
