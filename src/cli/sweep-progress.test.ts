@@ -26,13 +26,25 @@ function screen(raw: string): string[] {
   return lines;
 }
 
+test('on a terminal: epochs that come faster than every 100 ms are drawn once, the last of them', async () => {
+  const { io, text } = fakeIo(true);
+  const ev = sweepProgress(io, 'tty', () => 'val_loss');
+  ev.trialStart?.(0, { 'optimizer.lr': 0.01 });
+  const before = text().length;
+  for (let e = 1; e <= 50; e++) ev.trialEpoch?.(0, undefined, { ...record, epoch: e }, 1 / e);
+  assert.equal(text().length, before, 'no redraw within 100 ms of the last');
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(text().slice(before).split('\x1b[0J').length, 2, 'one redraw');
+  assert.deepEqual(screen(text()), ['trial 0: epoch 50 val_loss 0.02', 'trials: none ended; running 1; best -']);
+});
+
 test('on a terminal: a live line per running trial under a summary line; ended trials scroll above', async () => {
   const { io, text } = fakeIo(true);
   const ev = sweepProgress(io, 'tty', () => 'val_acc');
   ev.trialStart?.(0, { 'optimizer.lr': 0.01 });
   ev.trialStart?.(1, { 'optimizer.lr': 0.1 });
   ev.trialEpoch?.(1, undefined, record, 0.9);
-  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 150));
   assert.deepEqual(screen(text()), [
     'trial 0: starting (optimizer.lr=0.01)',
     'trial 1: epoch 2 val_acc 0.9',

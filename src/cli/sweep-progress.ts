@@ -14,16 +14,24 @@ export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string):
   const counts: Record<string, number> = {};
   let best: { trial: number; value: number } | undefined;
   let drawn = 0;
+  // a trial's epochs can come many a millisecond (in bursts, see trial-child.ts): on epochs the
+  // block is redrawn at most every 100 ms, the last state by a timer that does not keep the process
+  // alive; a trial's start and end always redraw
+  let drawnAt = -Infinity;
+  let later: ReturnType<typeof setTimeout> | undefined;
   const summary = () => {
     const done = Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none ended';
     return `trials: ${done}; running ${running.size}; best ${best ? `trial ${best.trial}: ${metric()} ${show(best.value)}` : '-'}`;
   };
   const redraw = () => {
     if (mode !== 'tty') return;
+    clearTimeout(later);
+    later = undefined;
     if (drawn > 0) io.out.write(`\x1b[${drawn}A\x1b[0J`);
     const lines = [...[...running.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s), io.color.bold(summary())];
     io.out.write(lines.join('\n') + '\n');
     drawn = lines.length;
+    drawnAt = performance.now();
   };
   const above = (text: string) => {
     // a permanent line, printed above the live block
@@ -55,7 +63,11 @@ export function sweepProgress(io: Io, mode: ProgressMode, metric: () => string):
     trialEpoch(trial, fold, record, value) {
       running.set(trial, `trial ${trial}${on(trial)}: ${fold === undefined ? '' : `fold ${fold} `}epoch ${record.epoch} ${metric()} ${show(value)}`);
       if (mode === 'json') line(io.out, JSON.stringify({ event: 'trial-epoch', trial, ...(fold !== undefined && { fold }), epoch: record.epoch, value }));
-      else redraw();
+      else if (mode === 'tty' && !later) {
+        const wait = drawnAt + 100 - performance.now();
+        if (wait <= 0) redraw();
+        else later = setTimeout(redraw, wait).unref();
+      }
     },
     trialEnd(trial, result: TrialResult, bestSoFar) {
       running.delete(trial);

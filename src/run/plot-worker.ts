@@ -18,7 +18,7 @@ export type PlotReply =
 let asked = false;
 
 /** The warm-up thread's nice value; the drawing asked for goes back to the process's. */
-const WARMUP_NICE = 10;
+const WARMUP_NICE = 19;
 
 /** Sets this thread's nice value where the system lets it (raising it back needs privileges). */
 function nice(value: number): void {

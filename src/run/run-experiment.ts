@@ -1,7 +1,7 @@
 // `dlx train`: validate, load and prepare the data, build the model, then train while writers
 // keep the run folder current. The folder is staged under a hidden name and appears under its
 // real name only once the first epoch is written; a failure before that leaves nothing.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -59,12 +59,12 @@ export interface RunResult {
 }
 
 /** The commit of the working folder's repository, when there is one. */
-export function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).toString().trim();
-  } catch {
-    return null;
-  }
+/** The working folder's git commit, or null (no git, not a repository). Asynchronous: `git`
+ * takes 20–90 ms to start, which the data's loading and the model's building overlap. */
+export function gitCommit(): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { timeout: 2000 }, (error, stdout) => resolve(error ? null : stdout.trim()));
+  });
 }
 
 export async function runExperiment(specFile: string, overrides: Override[], options: TrainOptions): Promise<RunResult> {
@@ -90,6 +90,7 @@ export async function startRun(loaded: RunSource, options: TrainOptions): Promis
 
 async function trainNewRun(loaded: RunSource, options: TrainOptions, plotter: Plotter | undefined): Promise<RunResult> {
   const spec = loaded.resolved;
+  const commit = options.gitCommit === undefined ? gitCommit() : Promise.resolve(options.gitCommit);
   const built = await build(spec, loaded.file, { backend: options.backend, threads: options.threads });
   const { model, data } = built;
   if (spec.train.test && !data.test) {
@@ -123,7 +124,7 @@ async function trainNewRun(loaded: RunSource, options: TrainOptions, plotter: Pl
       argv: options.argv,
       cwd: process.cwd(),
       specFile: resolve(loaded.file),
-      gitCommit: options.gitCommit === undefined ? gitCommit() : options.gitCommit,
+      gitCommit: await commit,
       dataSource: data.source,
       startedAt: start.toISOString(),
       ...options.context,

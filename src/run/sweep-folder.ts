@@ -1,6 +1,7 @@
 // A sweep folder (DESIGN.md "A run folder"): every name in one place, the append-only journal,
 // and the files rebuilt from it (summary.csv, best.json).
-import { appendFile, readdir, readFile, rm } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { DataError } from '../common/errors.js';
@@ -93,8 +94,32 @@ export function paramsJson(space: Space): SweepJson['params'] {
   return allParams(space).map((p) => (p.dist.kind === 'categorical' ? { id: p.id, kind: 'categorical', labels: p.labels!, choices: p.dist.choices } : { id: p.id, ...p.dist }));
 }
 
-export async function appendJournal(sweepDir: string, event: JournalEvent): Promise<void> {
-  await appendFile(join(sweepDir, sweepFiles.journal), JSON.stringify(event) + '\n');
+/** An open journal: each event one line, appended by one write to a file kept open. */
+export interface Journal {
+  append(event: JournalEvent): void;
+  close(): void;
+}
+
+/**
+ * Opens journal.jsonl for appending. A sweep appends a line per trial epoch, from every worker;
+ * `appendFile` cost three thread-pool jobs (open, write, close) a line, about a millisecond of the
+ * coordinator's CPU, which took a fifth of a core from two trial processes on two cores. One
+ * synchronous write of a line to an open file is a few microseconds, and its order is the order
+ * of the events. No fsync, as before: a line cut by a crash is ignored when read.
+ */
+export function openJournal(sweepDir: string): Journal {
+  const fd = openSync(join(sweepDir, sweepFiles.journal), 'a');
+  let open = true;
+  return {
+    append(event) {
+      const line = Buffer.from(JSON.stringify(event) + '\n');
+      for (let at = 0; at < line.length; ) at += writeSync(fd, line, at);
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
 }
 
 /** The journal's events; a last line cut off by a crash is ignored, any other bad line is an error. */

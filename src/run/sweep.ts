@@ -21,7 +21,7 @@ import { runFolderName } from './layout.js';
 import { gitCommit } from './run-experiment.js';
 import { curveRow, readCurve } from './run-folder.js';
 import { trialSpec, loadSweep, type LoadedSweep } from './sweep-spec.js';
-import { appendJournal, paramsJson, readJournal, removeStaging, summaryCsv, sweepFiles, trialDir, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
+import { openJournal, paramsJson, readJournal, removeStaging, summaryCsv, sweepFiles, trialDir, type Journal, type JournalEvent, type SweepJson, type TrialResult } from './sweep-folder.js';
 import { trialPool, type StartedProcesses, type TrialExit, type TrialHandlers, type TrialProcess } from './trial-process.js';
 import type { TrialFold, TrialJob } from './trial.js';
 
@@ -180,15 +180,19 @@ type CoordinateOptions = SweepOptions & { workers: number; threads: number };
 
 async function coordinate(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean): Promise<SweepOutcome> {
   const plots: { plotter?: Plotter } = {};
+  const record = openJournal(sweepDir);
   try {
-    return await coordinateTrials(sweep, sweepDir, meta, journal, options, resumed, plots);
+    return await coordinateTrials(sweep, sweepDir, meta, journal, options, resumed, plots, record);
   } finally {
+    record.close();
     plots.plotter?.close();
   }
 }
 
-async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean, plots: { plotter?: Plotter }): Promise<SweepOutcome> {
+async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: SweepJson, journal: JournalEvent[], options: CoordinateOptions, resumed: boolean, plots: { plotter?: Plotter }, journalFile: Journal): Promise<SweepOutcome> {
   const { objective, settings } = sweep;
+  // `git` starts while the journal is read and the first trials are asked
+  const committed = gitCommit();
   const W = options.workers;
   const orient = (v: number) => (objective.mode === 'min' ? v : -v);
   const trials: Trial[] = [];
@@ -200,15 +204,15 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     else if (e.event === 'ended') trials[e.trial].result = e.result;
   }
   if (resumed) await removeStaging(sweepDir);
-  await appendJournal(sweepDir, { event: 'start', at: new Date().toISOString(), workers: W, resumed });
+  journalFile.append({ event: 'start', at: new Date().toISOString(), workers: W, resumed });
   options.onStart?.({ sweepDir, method: settings.method, trials: sweep.trials, workers: W, threads: options.threads, metric: objective.metric, mode: objective.mode, resumed });
   const running = new Map<number, TrialProcess>();
   // every waiter is woken (the main loop and each trial waiting for a pruning decision)
   const waiters: (() => void)[] = [];
   const changed = () => new Promise<void>((r) => waiters.push(r));
   const notify = () => waiters.splice(0).forEach((w) => w());
-  const record = (e: JournalEvent) => appendJournal(sweepDir, e);
-  // the plot worker loads vega and warms it (at nice 10) while trials train: drawing the sweep's
+  const record = (e: JournalEvent) => journalFile.append(e);
+  // the plot worker loads vega and warms it (at nice 19: only with CPU the trials leave idle) while trials train: drawing the sweep's
   // plots cold at the end would cost about a second, on the critical path. It starts with the
   // first epoch, once the coordinator and the trials' processes have loaded their modules.
   const startPlots = () => {
@@ -246,7 +250,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
     const assignment = suggest({ method: settings.method, space: sweep.space, seed: sweep.seed, trial: n, history: settings.method === 'tpe' ? history(n) : [], tpe: settings.tpe });
     const t: Trial = { number: n, assignment, values: readable(sweep.space, assignment), seed: trialSeed(sweep.seed, n), curve: [], attempts: 0 };
     trials[n] = t;
-    await record({ event: 'asked', trial: n, params: assignment, values: t.values, seed: t.seed });
+    record({ event: 'asked', trial: n, params: assignment, values: t.values, seed: t.seed });
     await writeSummary();
     return t;
   };
@@ -266,7 +270,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
 
   const finish = async (t: Trial, result: TrialResult) => {
     t.result = result;
-    await record({ event: 'ended', trial: t.number, result });
+    record({ event: 'ended', trial: t.number, result });
     updateBest();
     await writeSummary();
     options.events?.trialEnd?.(t.number, result, bestSoFar);
@@ -309,7 +313,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
         startPlots();
         const value = curveRow(rec)[objective.metric];
         if ((fold ?? 1) === 1) t.curve[rec.epoch - 1] = value;
-        void record({ event: 'epoch', trial: t.number, ...(fold !== undefined && { fold }), epoch: rec.epoch, value });
+        record({ event: 'epoch', trial: t.number, ...(fold !== undefined && { fold }), epoch: rec.epoch, value });
         options.events?.trialEpoch?.(t.number, fold, rec, value);
         notify();
       },
@@ -317,12 +321,12 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
         t.curve[rec.epoch - 1] = curveRow(rec)[objective.metric];
         notify();
         const prune = await decide(t, rec.epoch);
-        if (prune) await record({ event: 'pruned', trial: t.number, epoch: rec.epoch });
+        if (prune) record({ event: 'pruned', trial: t.number, epoch: rec.epoch });
         return prune;
       },
     });
     running.set(t.number, proc);
-    if (proc.pid !== undefined) await record({ event: 'launch', trial: t.number, pid: proc.pid });
+    if (proc.pid !== undefined) record({ event: 'launch', trial: t.number, pid: proc.pid });
     // the trial leaves `running` only once its result is recorded: the main loop, woken meanwhile
     // by another trial, must not see it neither running nor ended (TPE's canAsk would end the sweep)
     void proc.done.then(async (exit) => {
@@ -330,15 +334,15 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
         if (exit.kind === 'done') await finish(t, await resultOf(exit));
         else if (exit.kind === 'error' && exit.exitCode === 130) {
           t.result = { status: 'interrupted', value: null };
-          await record({ event: 'interrupted', trial: t.number });
+          record({ event: 'interrupted', trial: t.number });
         } else if (exit.kind === 'error') {
           await finish(t, { status: exit.exitCode === 4 ? 'diverged' : 'failed', value: null, reason: exit.message.split('\n')[0] });
         } else if (options.signal?.aborted) {
           t.result = { status: 'interrupted', value: null };
-          await record({ event: 'interrupted', trial: t.number });
+          record({ event: 'interrupted', trial: t.number });
         } else if (t.attempts < settings.retries) {
           t.attempts++;
-          await record({ event: 'retry', trial: t.number, attempt: t.attempts, reason: exit.reason });
+          record({ event: 'retry', trial: t.number, attempt: t.attempts, reason: exit.reason });
           running.delete(t.number);
           retry.push(t);
         } else {
@@ -359,7 +363,7 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   // trial process left idle by the last trials when there is one (TrialPool.evaluate)
   const withTest = sweep.loaded.resolved.train.test;
   let testing: Promise<EvalResult | undefined> | undefined;
-  const commit = gitCommit();
+  const commit = await committed;
   const forker = trialPool(options.trialEntry, {
     reuse: settings.processes === 'reuse',
     started: options.started,
@@ -416,6 +420,6 @@ async function coordinateTrials(sweep: LoadedSweep, sweepDir: string, meta: Swee
   }
   await writeFileAtomic(join(sweepDir, sweepFiles.best), json(bestJson));
   const drawn = await drawing;
-  await record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
+  record({ event: 'finished', at: new Date().toISOString(), ...(best && { best: best.trial }) });
   return { sweepDir, trials: trials.length, best, counts, summary: bestJson, plots: drawn };
 }

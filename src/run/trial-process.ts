@@ -64,7 +64,7 @@ function spawnChild(entry: string): Child {
     if (c.evaluation && (m.type === 'evaluated' || m.type === 'error')) return c.evaluation(m.type === 'evaluated' ? m.result : undefined);
     const job = c.job;
     if (!job) return;
-    if (m.type === 'epoch') job.handlers.epoch(m.fold, m.record);
+    if (m.type === 'epochs') for (const r of m.records) job.handlers.epoch(m.fold, r);
     else if (m.type === 'decide') void job.handlers.decide(m.record).then((prune) => send({ type: 'decision', prune }));
     else if (m.type === 'done') job.outcome = { kind: 'done', folds: m.folds };
     else if (m.type === 'error') job.outcome = { kind: 'error', exitCode: m.exitCode, message: m.message };

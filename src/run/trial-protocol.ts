@@ -10,7 +10,8 @@ export type ToTrial =
   | { type: 'evaluate'; runDir: string; split: 'test' };
 
 export type FromTrial =
-  | { type: 'epoch'; fold?: number; record: EpochRecord }
+  /** Epochs trained since the last report (one fold's, in order): see trial-child.ts's reportEvery. */
+  | { type: 'epochs'; fold?: number; records: EpochRecord[] }
   | { type: 'decide'; record: EpochRecord }
   | { type: 'done'; folds: FoldOutcome[] }
   | { type: 'evaluated'; result: EvalResult }
