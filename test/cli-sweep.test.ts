@@ -66,6 +66,12 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
   const journal = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(journal.filter((e) => e.event === 'ended').map((e) => e.trial).sort(), [0, 1, 2, 3]);
   assert.equal(journal.filter((e) => e.event === 'epoch').length, 16);
+  // epochs are reported in bursts (at most every 100 ms): every epoch still gets its line, in order, with the curve's value
+  for (const row of rows.slice(1)) {
+    const curve = readFileSync(join(sweep, 'trials', row[0], 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[6]));
+    const epochs = journal.filter((e) => e.event === 'epoch' && e.trial === Number(row[0]));
+    assert.deepEqual(epochs.map((e) => [e.epoch, e.value]), curve.map((v, i) => [i + 1, v]));
+  }
 });
 
 const launches = (sweepDir: string) => readFileSync(join(sweepDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'launch');
