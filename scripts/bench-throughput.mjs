@@ -22,14 +22,21 @@ async function sweepOnce(workers, threads, processes, epochs) {
   const runs = mkdtempSync(join(tmpdir(), 'dlx-bench-sweep-'));
   try {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--set', `sweep.processes=${processes}`, ...(epochs ? ['--set', `train.epochs=${epochs}`] : []), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // through bash, whose `times` gives the CPU of the sweep and its trial processes (user + system)
+    const args = [process.execPath, join(root, 'bin/dlx.js'), 'sweep', join(root, 'configs/sweep-random.yaml'), '--runs-dir', runs, '--workers', String(workers), '--threads', String(threads), '--set', `sweep.processes=${processes}`, ...(epochs ? ['--set', `train.epochs=${epochs}`] : []), '--json'];
+    const child = spawn('bash', ['-c', '"$@"; code=$?; times; exit $code', 'bash', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const times = { start: [], end: [] };
+    const at = { start: [], end: [] };
+    const times = [];
     for await (const line of createInterface({ input: child.stdout })) {
+      if (!line.startsWith('{')) {
+        times.push(line);
+        continue;
+      }
       const e = JSON.parse(line);
-      if (e.event === 'trial-start') times.start.push(performance.now());
-      if (e.event === 'trial-end') times.end.push(performance.now());
+      if (e.event === 'trial-start') at.start.push(performance.now());
+      if (e.event === 'trial-end') at.end.push(performance.now());
     }
     const code = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', resolve)));
     const wall = (performance.now() - started) / 1000;
@@ -42,10 +49,12 @@ async function sweepOnce(workers, threads, processes, epochs) {
       const at = rows[0].split(',').indexOf('seconds');
       for (const row of rows.slice(1)) trainSeconds += Number(row.split(',')[at]);
     }
-    const first = Math.min(...times.start);
-    const last = Math.max(...times.end);
+    const first = Math.min(...at.start);
+    const last = Math.max(...at.end);
+    // `times`' second line: the children's user and system time
+    const cpuSeconds = [...(times.at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]) * 60 + Number(m[2]), 0);
     return {
-      workers, threads, processes, trials: trials.length, wallSeconds: wall, trialsPerMinute: (60 * trials.length) / wall, trainSeconds,
+      workers, threads, processes, trials: trials.length, wallSeconds: wall, cpuSeconds, trialsPerMinute: (60 * trials.length) / wall, trainSeconds,
       fixedSeconds: wall - (last - first) / 1000, trialsSeconds: (last - first) / 1000,
     };
   } finally {
@@ -78,21 +87,27 @@ async function kind(processes, epochs) {
 
 /**
  * The config as shipped (10 epochs a trial) in reused and in fresh processes, and its trials 5×
- * longer (50 epochs): the sweep's fixed cost and a trial's overhead weigh less as trials grow.
+ * and 20× longer (50 and 200 epochs): the sweep's fixed cost and a trial's overhead weigh less as
+ * trials grow. CPU is the sweep's with its trial processes: on 2 cores, what the coordinator, the
+ * plot worker and V8's background threads take comes out of the second worker's core.
  */
-export async function throughputBench() {
-  return { reuse: await kind('reuse'), fresh: await kind('fresh'), longer: await kind('reuse', 50) };
+export async function throughputBench(kinds = ['reuse', 'fresh', 'longer', 'longest']) {
+  const run = { reuse: () => kind('reuse'), fresh: () => kind('fresh'), longer: () => kind('reuse', 50), longest: () => kind('reuse', 200) };
+  const out = {};
+  for (const k of kinds) out[k] = await run[k]();
+  return out;
 }
 
 export function formatThroughput(all) {
-  return [all.reuse, all.fresh, all.longer].flatMap((t) => [
-    ...t.rows.map((r) => `sweep     digits, 12 trials × ${t.epochs} epochs, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s (median of ${r.walls.join(', ')}), ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
+  return [all.reuse, all.fresh, all.longer, all.longest].filter(Boolean).flatMap((t) => [
+    ...t.rows.map((r) => `sweep     digits, 12 trials × ${t.epochs} epochs, ${t.processes.padEnd(5)} processes, ${r.workers} worker${r.workers > 1 ? 's' : ' '} × ${r.threads} thread${r.threads > 1 ? 's' : ' '}: ${r.wallSeconds.toFixed(1)} s (median of ${r.walls.join(', ')}), CPU ${r.cpuSeconds.toFixed(1)} s, ${r.trialsPerMinute.toFixed(1)} trials/min, ${r.speedup.toFixed(2)}× the serial sweep`),
     `sweep     ${t.epochs} epochs, ${t.processes} processes, serial sweep, per trial: ${t.trainPerTrialSeconds.toFixed(3)} s training, ${t.overheadPerTrialSeconds.toFixed(3)} s overhead (process, data load, build, run folder and journal writes); fixed: ${t.fixedSeconds.toFixed(2)} s (start-up, test split, plots)`,
   ]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const t = await throughputBench();
+  // --kinds reuse,fresh,longer,longest (default all)
+  const t = await throughputBench(process.argv.includes('--kinds') ? process.argv[process.argv.indexOf('--kinds') + 1].split(',') : undefined);
   if (process.argv.includes('--json')) console.log(JSON.stringify(t));
   else for (const line of formatThroughput(t)) console.log(line);
 }

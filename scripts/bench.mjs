@@ -17,7 +17,7 @@
 //   sweep:     search quality: dlx's TPE and random search on Branin and Hartmann-6, 50 trials ×
 //              25 seeds (--trials, --seeds), beside Optuna 3.1's samplers (scripts/bench-sweep.mjs,
 //              bench/optuna_peer.py); throughput of a 12-trial digits sweep on 1 worker × 1 and
-//              2 threads and 2 workers × 1 thread, and the per-trial overhead (scripts/bench-throughput.mjs)
+//              2 threads and 2 workers × 1 thread (10, 50 and 200 epochs a trial; wall and CPU), and the per-trial overhead (scripts/bench-throughput.mjs)
 //   queue:     a 24-trial digits sweep on 1, 2, 4 `dlx worker` processes through one local Redis:
 //              trials per minute and the queue's own cost per trial (scripts/bench-queue.mjs); only
 //              with --only queue (it needs redis-server)
