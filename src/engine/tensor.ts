@@ -27,6 +27,9 @@ export interface TensorMemory {
   free(buffer: Float32Array): void;
 }
 
+/** Tensor.reuse's views on the front of a larger buffer: the whole buffer each one is part of. */
+const allocations = new WeakMap<Tensor, Float32Array>();
+
 export class Tensor {
   readonly size: number;
 
@@ -58,17 +61,25 @@ export class Tensor {
   }
 
   /**
-   * `previous` when it already has this shape, else a new zero tensor: a layer's output buffer
-   * kept from batch to batch, since allocating (and faulting in) megabytes per batch costs more
-   * than the loops that fill them. A reused buffer holds the last batch's values. With `memory`,
-   * buffers come from it, and a buffer replaced by one of another shape goes back to it.
+   * `previous` when it already has this shape, else a tensor of this shape: a layer's output
+   * buffer kept from batch to batch, since allocating (and faulting in) megabytes per batch costs
+   * more than the loops that fill them. A reused buffer holds earlier values. A smaller shape
+   * (an epoch's last batch, validation's batches and back) takes the front of the buffer already
+   * held, so an epoch allocates nothing; only a larger one allocates, from `memory` when given,
+   * and the smaller buffer goes back to it.
    */
   static reuse(previous: Tensor | undefined, shape: readonly number[], memory?: TensorMemory): Tensor {
-    const same = previous && previous.shape.length === shape.length && previous.shape.every((d, i) => d === shape[i]);
-    if (same) return previous;
+    if (previous && sameShape(previous.shape, shape)) return previous;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const held = previous && (allocations.get(previous) ?? previous.data);
+    if (held && held.length >= size) {
+      const t = new Tensor(shape, held.subarray(0, size));
+      allocations.set(t, held);
+      return t;
+    }
     if (!memory) return new Tensor(shape);
-    if (previous) memory.free(previous.data);
-    return new Tensor(shape, memory.alloc(shape.reduce((a, b) => a * b, 1)));
+    if (held) memory.free(held);
+    return new Tensor(shape, memory.alloc(size));
   }
 
   reshape(shape: readonly number[]): Tensor {
@@ -78,6 +89,12 @@ export class Tensor {
   clone(): Tensor {
     return new Tensor(this.shape, this.data.slice());
   }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function shapeText(shape: readonly number[]): string {

@@ -26,6 +26,8 @@ export interface SummaryRow {
 }
 
 export class Model {
+  private lossGrad: Tensor | undefined;
+
   constructor(
     readonly inputShape: readonly number[],
     readonly layers: readonly Layer[],
@@ -105,17 +107,21 @@ export class Model {
     return h;
   }
 
-  /** One training step's forward and backward: sets every param's grad, returns the loss. */
+  /**
+   * One training step's forward and backward: sets every param's grad, returns the loss. The
+   * loss's gradient goes into a buffer kept from batch to batch, as the layers' outputs do.
+   */
   lossAndGradients(x: Tensor, labels: Int32Array): LossValue & { logits: Tensor } {
     const logits = this.logits(x, true);
-    const value = this.loss.compute(logits, labels);
+    this.lossGrad = Tensor.reuse(this.lossGrad, logits.shape);
+    const value = this.loss.compute(logits, labels, this.lossGrad);
     let g = value.grad;
     for (let i = this.layers.length - 1; i > 0; i--) g = this.layers[i].backward(g);
     // the data needs no gradient: the first layer skips its input product where it can
     const first = this.layers[0];
     if (first.backwardParamsOnly) first.backwardParamsOnly(g);
     else first.backward(g);
-    return { ...value, logits };
+    return { loss: value.loss, grad: value.grad, logits };
   }
 
   summary(): SummaryRow[] {

@@ -32,16 +32,16 @@ export interface Report extends Metrics {
 
 /** Number of rows whose largest logit is at the label. */
 export function correct(logits: Tensor, labels: Int32Array): number {
+  const classes = logits.cols;
   let hits = 0;
-  for (let r = 0; r < labels.length; r++) if (argmax(logits, r) === labels[r]) hits++;
+  for (let r = 0; r < labels.length; r++) if (argmax(logits.data, r * classes, classes) === labels[r]) hits++;
   return hits;
 }
 
-function argmax(logits: Tensor, row: number): number {
-  const classes = logits.cols;
-  const o = row * classes;
+/** The first largest of the `classes` values from `o` on (the row's data and width given: this runs per row of every batch). */
+function argmax(z: Float32Array, o: number, classes: number): number {
   let best = 0;
-  for (let c = 1; c < classes; c++) if (logits.data[o + c] > logits.data[o + best]) best = c;
+  for (let c = 1; c < classes; c++) if (z[o + c] > z[o + best]) best = c;
   return best;
 }
 
@@ -107,7 +107,7 @@ export function report(model: Model, e: Examples, sampleShape: readonly number[]
   let topHits = 0;
   const metrics = visit(model, e, sampleShape, (logits, labels) => {
     for (let r = 0; r < labels.length; r++) {
-      confusion[labels[r]][argmax(logits, r)]++;
+      confusion[labels[r]][argmax(logits.data, r * logits.cols, logits.cols)]++;
       if (inTopK(logits, r, labels[r], k)) topHits++;
     }
   });

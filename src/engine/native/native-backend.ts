@@ -32,15 +32,20 @@ class Native implements NativeBackend {
   free(): void {}
 
   matmul(a: Float32Array, b: Float32Array, out: Float32Array, { m, k, n, transA = false, transB = false, accumulate = false }: MatmulArgs): void {
-    whole('matmul', { m, k, n });
-    holds('matmul', { a: [a, m * k], b: [b, k * n], out: [out, m * n] });
+    whole('matmul', 'm', m);
+    whole('matmul', 'k', k);
+    whole('matmul', 'n', n);
+    holds('matmul', 'a', a, m * k);
+    holds('matmul', 'b', b, k * n);
+    holds('matmul', 'out', out, m * n);
     this.c.matmul(a, b, out, m, k, n, Number(transA), Number(transB), Number(accumulate), this.threads);
   }
 
   /** Each row index is checked in C against src's rows before anything is copied (addon.c throws on one outside). */
   gatherRows(src: Float32Array, width: number, rows: Int32Array, out: Float32Array): void {
-    whole('gatherRows', { width, 'rows·width': rows.length * width });
-    holds('gatherRows', { out: [out, rows.length * width] });
+    whole('gatherRows', 'width', width);
+    whole('gatherRows', 'rows·width', rows.length * width);
+    holds('gatherRows', 'out', out, rows.length * width);
     if (width === 0) return; // rows of nothing: nothing to copy or check
     this.c.gatherRows(src, Math.floor(src.length / width), width, rows, rows.length, out, this.threads);
   }
@@ -50,7 +55,8 @@ class Native implements NativeBackend {
    * serial parts (on 1 thread none is started, and nothing fetches them). Row indices are checked in C.
    */
   prefetchRows(src: Float32Array, width: number, rows: Int32Array): void {
-    whole('prefetchRows', { width, 'rows·width': rows.length * width });
+    whole('prefetchRows', 'width', width);
+    whole('prefetchRows', 'rows·width', rows.length * width);
     if (width === 0) return;
     this.c.prefetchRows(src, Math.floor(src.length / width), width, rows, rows.length);
   }
@@ -61,36 +67,41 @@ class Native implements NativeBackend {
   }
 
   sumRows(x: Float32Array, cols: number, out: Float32Array): void {
-    whole('sumRows', { cols }, 1);
+    whole('sumRows', 'cols', cols, 1);
     if (x.length % cols !== 0) throw new RangeError(`native sumRows: ${x.length} values are not rows of ${cols}`);
-    holds('sumRows', { out: [out, cols] });
+    holds('sumRows', 'out', out, cols);
     this.c.sumRows(x, x.length / cols, cols, out, this.threads);
   }
 
   squash(kind: Squash, x: Float32Array, y: Float32Array, alpha: number): void {
-    holds('squash', { y: [y, x.length] });
+    holds('squash', 'y', y, x.length);
     this.c.squash(SQUASHES.indexOf(kind), x, y, x.length, alpha, this.threads);
   }
 
   squashBackward(kind: Squash, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
-    holds('squashBackward', { y: [y, x.length], dy: [dy, x.length], dx: [dx, x.length] });
+    holds('squashBackward', 'y', y, x.length);
+    holds('squashBackward', 'dy', dy, x.length);
+    holds('squashBackward', 'dx', dx, x.length);
     this.c.squashBackward(SQUASHES.indexOf(kind), x, y, dy, dx, x.length, alpha, this.threads);
   }
 
   leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void {
-    holds('leakyRelu', { y: [y, x.length] });
+    holds('leakyRelu', 'y', y, x.length);
     this.c.leakyRelu(x, y, x.length, alpha, this.threads);
   }
 
   leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void {
-    holds('leakyReluBackward', { dy: [dy, x.length], dx: [dx, x.length] });
+    holds('leakyReluBackward', 'dy', dy, x.length);
+    holds('leakyReluBackward', 'dx', dx, x.length);
     this.c.leakyReluBackward(x, dy, dx, x.length, alpha, this.threads);
   }
 
   maxpool(x: Float32Array, y: Float32Array, argmax: Int32Array, g: PoolGeometry): void {
     poolGeometry('maxpool', g);
     const outs = g.planes * g.outH * g.outW;
-    holds('maxpool', { x: [x, g.planes * g.H * g.W], y: [y, outs], argmax: [argmax, outs] });
+    holds('maxpool', 'x', x, g.planes * g.H * g.W);
+    holds('maxpool', 'y', y, outs);
+    holds('maxpool', 'argmax', argmax, outs);
     this.c.maxpool(x, y, argmax, ...poolArgs(g), this.threads);
   }
 
@@ -98,26 +109,33 @@ class Native implements NativeBackend {
   maxpoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, g: PoolGeometry): void {
     poolGeometry('maxpoolBackward', g);
     const outs = g.planes * g.outH * g.outW;
-    holds('maxpoolBackward', { dy: [dy, outs], argmax: [argmax, outs], dx: [dx, g.planes * g.H * g.W] });
+    holds('maxpoolBackward', 'dy', dy, outs);
+    holds('maxpoolBackward', 'argmax', argmax, outs);
+    holds('maxpoolBackward', 'dx', dx, g.planes * g.H * g.W);
     this.c.maxpoolBackward(dy, argmax, dx, ...poolArgs(g), this.threads);
   }
 
   avgpool(x: Float32Array, y: Float32Array, g: PoolGeometry): void {
     poolGeometry('avgpool', g);
-    holds('avgpool', { x: [x, g.planes * g.H * g.W], y: [y, g.planes * g.outH * g.outW] });
+    holds('avgpool', 'x', x, g.planes * g.H * g.W);
+    holds('avgpool', 'y', y, g.planes * g.outH * g.outW);
     this.c.avgpool(x, y, ...poolArgs(g), this.threads);
   }
 
   avgpoolBackward(dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
     poolGeometry('avgpoolBackward', g);
-    holds('avgpoolBackward', { dy: [dy, g.planes * g.outH * g.outW], dx: [dx, g.planes * g.H * g.W] });
+    holds('avgpoolBackward', 'dy', dy, g.planes * g.outH * g.outW);
+    holds('avgpoolBackward', 'dx', dx, g.planes * g.H * g.W);
     this.c.avgpoolBackward(dy, dx, ...poolArgs(g), this.threads);
   }
 
   batchnormStats(x: Float32Array, n: number, S: number, mean: Float64Array, m2: Float64Array): void {
     const C = mean.length;
-    whole('batchnormStats', { n, S, 'n·C·S': n * C * S });
-    holds('batchnormStats', { x: [x, n * C * S], m2: [m2, C] });
+    whole('batchnormStats', 'n', n);
+    whole('batchnormStats', 'S', S);
+    whole('batchnormStats', 'n·C·S', n * C * S);
+    holds('batchnormStats', 'x', x, n * C * S);
+    holds('batchnormStats', 'm2', m2, C);
     this.c.batchnormStats(x, n, C, S, mean, m2, this.threads);
   }
 
@@ -125,8 +143,15 @@ class Native implements NativeBackend {
     gamma: Float32Array, beta: Float32Array, n: number, S: number): void {
     const C = mean.length;
     const size = n * C * S;
-    whole('batchnormApply', { n, S, 'n·C·S': size });
-    holds('batchnormApply', { x: [x, size], y: [y, size], xhat: [xhat ?? [], xhat ? size : 0], inv: [inv, C], gamma: [gamma, C], beta: [beta, C] });
+    whole('batchnormApply', 'n', n);
+    whole('batchnormApply', 'S', S);
+    whole('batchnormApply', 'n·C·S', size);
+    holds('batchnormApply', 'x', x, size);
+    holds('batchnormApply', 'y', y, size);
+    if (xhat) holds('batchnormApply', 'xhat', xhat, size);
+    holds('batchnormApply', 'inv', inv, C);
+    holds('batchnormApply', 'gamma', gamma, C);
+    holds('batchnormApply', 'beta', beta, C);
     this.c.batchnormApply(x, y, xhat ?? null, mean, inv, gamma, beta, n, C, S, this.threads);
   }
 
@@ -134,37 +159,52 @@ class Native implements NativeBackend {
     dGamma: Float32Array, dBeta: Float32Array, n: number, S: number): void {
     const C = gamma.length;
     const size = n * C * S;
-    whole('batchnormBackward', { n, S, 'n·C·S': size });
-    holds('batchnormBackward', { dy: [dy, size], xhat: [xhat, size], dx: [dx, size], inv: [inv, C], dGamma: [dGamma, C], dBeta: [dBeta, C] });
+    whole('batchnormBackward', 'n', n);
+    whole('batchnormBackward', 'S', S);
+    whole('batchnormBackward', 'n·C·S', size);
+    holds('batchnormBackward', 'dy', dy, size);
+    holds('batchnormBackward', 'xhat', xhat, size);
+    holds('batchnormBackward', 'dx', dx, size);
+    holds('batchnormBackward', 'inv', inv, C);
+    holds('batchnormBackward', 'dGamma', dGamma, C);
+    holds('batchnormBackward', 'dBeta', dBeta, C);
     this.c.batchnormBackward(dy, xhat, dx, gamma, inv, dGamma, dBeta, n, C, S, this.threads);
   }
 
   dropout(x: Float32Array, y: Float32Array, mask: Float32Array, keep: number, rng: Rng): void {
-    holds('dropout', { y: [y, x.length], mask: [mask, x.length] });
+    holds('dropout', 'y', y, x.length);
+    holds('dropout', 'mask', mask, x.length);
     const state = rng.state;
     this.c.dropout(x, y, mask, x.length, keep, state, this.threads);
     rng.setState(state);
   }
 
   dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void {
-    holds('dropoutBackward', { mask: [mask, dy.length], dx: [dx, dy.length] });
+    holds('dropoutBackward', 'mask', mask, dy.length);
+    holds('dropoutBackward', 'dx', dx, dy.length);
     this.c.dropoutBackward(dy, mask, dx, dy.length, this.threads);
   }
 
   adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: AdamStep): void {
-    holds('adam', { g: [g, w.length], m: [m, w.length], v: [v, w.length] });
+    holds('adam', 'g', g, w.length);
+    holds('adam', 'm', m, w.length);
+    holds('adam', 'v', v, w.length);
     this.c.adam(w, g, m, v, w.length, s.stepSize, s.correction2, s.beta1, s.beta2, s.eps, this.threads);
   }
 
   penalize(w: Float32Array, g: Float32Array, l2: number, sums: Float64Array): void {
-    holds('penalize', { g: [g, w.length], sums: [sums, 2] });
+    holds('penalize', 'g', g, w.length);
+    holds('penalize', 'sums', sums, 2);
     this.c.penalize(w, g, w.length, l2, sums);
   }
 
   conv2dForward(x: Float32Array, weight: Float32Array, bias: Float32Array, y: Float32Array, cols: Float32Array, g: ConvGeometry, n: number): void {
     const F = bias.length;
     const { K, P, inSize } = convGeometry('conv2dForward', g, F, n);
-    holds('conv2dForward', { x: [x, n * inSize], weight: [weight, F * K], y: [y, n * F * P], cols: [cols, n * K * P] });
+    holds('conv2dForward', 'x', x, n * inSize);
+    holds('conv2dForward', 'weight', weight, F * K);
+    holds('conv2dForward', 'y', y, n * F * P);
+    holds('conv2dForward', 'cols', cols, n * K * P);
     this.c.conv2dForward(x, weight, bias, y, cols, ...convArgs(g), F, n, this.threads);
   }
 
@@ -172,8 +212,11 @@ class Native implements NativeBackend {
     dx: Float32Array | undefined, g: ConvGeometry, n: number): void {
     const F = dBias.length;
     const { K, P, inSize } = convGeometry('conv2dBackward', g, F, n);
-    holds('conv2dBackward', { cols: [cols, n * K * P], weight: [weight, F * K], dy: [dy, n * F * P], dWeight: [dWeight, F * K],
-      dx: [dx ?? [], dx ? n * inSize : 0] });
+    holds('conv2dBackward', 'cols', cols, n * K * P);
+    holds('conv2dBackward', 'weight', weight, F * K);
+    holds('conv2dBackward', 'dy', dy, n * F * P);
+    holds('conv2dBackward', 'dWeight', dWeight, F * K);
+    if (dx) holds('conv2dBackward', 'dx', dx, n * inSize);
     this.c.conv2dBackward(cols, weight, dy, dWeight, dBias, dx ?? null, ...convArgs(g), F, n, this.threads);
   }
 }

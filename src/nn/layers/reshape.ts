@@ -14,14 +14,21 @@ export const flatten = {
   schema: flattenSchema,
   create(_c, { inputShape }): Layer {
     const size = inputShape.reduce((a, b) => a * b, 1);
+    // the last input and its flat view: a batch's tensor comes back batch after batch, its view with it
+    let input: Tensor | undefined;
+    let flat: Tensor | undefined;
     let shape: readonly number[] = [];
     return {
       type: 'flatten',
       outputShape: [size],
       params: [],
       forward(x) {
+        if (x !== input || !flat) {
+          input = x;
+          flat = x.reshape([x.rows, size]);
+        }
         shape = x.shape;
-        return x.reshape([x.rows, size]);
+        return flat;
       },
       backward: (dy) => dy.reshape(shape),
     };

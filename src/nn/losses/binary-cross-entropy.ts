@@ -15,9 +15,8 @@ export function sigmoidOutputs(logits: Tensor): Tensor {
 }
 
 /** Mean binary cross-entropy of logits against 0/1 targets of the same size, and its gradient. */
-export function binaryCrossEntropyWithLogits(logits: Tensor, targets: ArrayLike<number>): LossValue {
+export function binaryCrossEntropyWithLogits(logits: Tensor, targets: ArrayLike<number>, grad = new Tensor(logits.shape)): LossValue {
   const n = logits.size;
-  const grad = new Tensor(logits.shape);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const x = logits.data[i];
@@ -36,6 +35,6 @@ export const binaryCrossEntropy = {
   create: () => ({
     output: 'sigmoid',
     outputs: sigmoidOutputs,
-    compute: (logits, labels) => binaryCrossEntropyWithLogits(logits, oneHot(labels, logits.cols).data),
+    compute: (logits, labels, grad?) => binaryCrossEntropyWithLogits(logits, oneHot(labels, logits.cols).data, grad),
   }),
 } satisfies LossComponent;

@@ -18,3 +18,15 @@ test('softmax output matches PyTorch and survives huge logits', () => {
   const r = crossEntropy.create().compute(Tensor.from([1, 3], [1000, 0, -1000]), Int32Array.from([0]));
   assert.ok(Number.isFinite(r.loss) && r.loss < 1e-6);
 });
+
+test('compute writes its gradient into a given tensor, overwriting every value, as into a new one', () => {
+  const logits = Tensor.from([2, 3], [0.5, -1, 2, 3, 0, -2]);
+  const labels = Int32Array.from([2, 0]);
+  const loss = crossEntropy.create();
+  const fresh = loss.compute(logits, labels);
+  const into = Tensor.from([2, 3], [9, 9, 9, 9, 9, 9]);
+  const r = loss.compute(logits, labels, into);
+  assert.equal(r.grad, into);
+  assert.equal(r.loss, fresh.loss);
+  assert.deepEqual(Array.from(into.data), Array.from(fresh.grad.data));
+});

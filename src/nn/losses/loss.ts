@@ -13,7 +13,11 @@ export interface LossValue {
 export interface Loss {
   /** The output function the model applies to its last layer (e.g. softmax). */
   readonly output: string;
-  compute(logits: Tensor, labels: Int32Array): LossValue;
+  /**
+   * The batch's loss and its gradient, written into `grad` when given (a tensor of the logits'
+   * shape that the model keeps from batch to batch; every value is overwritten), else into a new one.
+   */
+  compute(logits: Tensor, labels: Int32Array, grad?: Tensor): LossValue;
   /** The model's outputs (e.g. class probabilities) from logits. */
   outputs(logits: Tensor): Tensor;
 }

@@ -7,9 +7,8 @@ import { Tensor } from '../../engine/tensor.js';
 import type { LossComponent, LossValue } from './loss.js';
 import { oneHot } from './targets.js';
 
-export function meanSquaredError(pred: Tensor, targets: ArrayLike<number>): LossValue {
+export function meanSquaredError(pred: Tensor, targets: ArrayLike<number>, grad = new Tensor(pred.shape)): LossValue {
   const n = pred.size;
-  const grad = new Tensor(pred.shape);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const d = pred.data[i] - targets[i];
@@ -27,6 +26,6 @@ export const mse = {
   create: () => ({
     output: 'linear',
     outputs: (logits: Tensor) => logits.clone(),
-    compute: (logits, labels) => meanSquaredError(logits, oneHot(labels, logits.cols).data),
+    compute: (logits, labels, grad?) => meanSquaredError(logits, oneHot(labels, logits.cols).data, grad),
   }),
 } satisfies LossComponent;

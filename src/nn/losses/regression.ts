@@ -13,12 +13,12 @@ export function regressionLoss(config: { type: string } & Record<string, unknown
   const outputs = (logits: Tensor) => logits.clone();
   switch (config.type) {
     case 'mse':
-      return { output: 'linear', outputs, compute: (pred, labels) => meanSquaredError(pred, gather(labels)) };
+      return { output: 'linear', outputs, compute: (pred, labels, grad?) => meanSquaredError(pred, gather(labels), grad) };
     case 'mae':
-      return { output: 'linear', outputs, compute: (pred, labels) => pointwise(pred, gather(labels), absolute.f, absolute.df) };
+      return { output: 'linear', outputs, compute: (pred, labels, grad?) => pointwise(pred, gather(labels), absolute.f, absolute.df, grad) };
     case 'huber': {
       const h = huberOf(typeof config.delta === 'number' ? config.delta : 1);
-      return { output: 'linear', outputs, compute: (pred, labels) => pointwise(pred, gather(labels), h.f, h.df) };
+      return { output: 'linear', outputs, compute: (pred, labels, grad?) => pointwise(pred, gather(labels), h.f, h.df, grad) };
     }
     default:
       return undefined;

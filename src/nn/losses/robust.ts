@@ -10,9 +10,9 @@ import type { LossComponent, LossValue } from './loss.js';
 import { oneHot } from './targets.js';
 
 /** A mean over all elements of f(ŷ − y), with its derivative f′. */
-export function pointwise(pred: Tensor, targets: ArrayLike<number>, f: (d: number) => number, df: (d: number) => number): LossValue {
+export function pointwise(pred: Tensor, targets: ArrayLike<number>, f: (d: number) => number, df: (d: number) => number,
+  grad = new Tensor(pred.shape)): LossValue {
   const n = pred.size;
-  const grad = new Tensor(pred.shape);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const d = pred.data[i] - targets[i];
@@ -39,7 +39,7 @@ export const mae = {
   create: () => ({
     output: 'linear',
     outputs: (logits: Tensor) => logits.clone(),
-    compute: (logits, labels) => pointwise(logits, oneHot(labels, logits.cols).data, absolute.f, absolute.df),
+    compute: (logits, labels, grad?) => pointwise(logits, oneHot(labels, logits.cols).data, absolute.f, absolute.df, grad),
   }),
 } satisfies LossComponent;
 
@@ -54,7 +54,7 @@ export const huber = {
     return {
       output: 'linear',
       outputs: (logits: Tensor) => logits.clone(),
-      compute: (logits, labels) => pointwise(logits, oneHot(labels, logits.cols).data, h.f, h.df),
+      compute: (logits, labels, grad?) => pointwise(logits, oneHot(labels, logits.cols).data, h.f, h.df, grad),
     };
   },
 } satisfies LossComponent<typeof huberSchema>;
