@@ -30,3 +30,15 @@ test('curve.csv is read with its timing columns, and a run from before train_sec
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("curve.csv written after each epoch keeps each row's line, and writes every row again when a column appears", () => {
+  const rec = (epoch: number, extra?: Record<string, number>) => ({ epoch, lr: 0.1 / epoch, train_loss: 1 / epoch, penalty: 0, train_acc: 0.5, val_loss: 1.5 / epoch, val_acc: 0.25 + epoch / 100, train_seconds: 0.125, seconds: 0.25, ...(extra && { extra }) });
+  const line = (r: ReturnType<typeof rec>) => [r.epoch, r.lr, r.train_loss, 0, 0.5, r.val_loss, r.val_acc, 0.125, 0.25, ...(r.extra ? Object.values(r.extra) : [])].join(',') + '\n';
+  const header = 'epoch,lr,train_loss,penalty,train_acc,val_loss,val_acc,train_seconds,seconds';
+  const curve = [rec(1), rec(2), rec(3)];
+  for (let n = 1; n <= 3; n++) assert.equal(curveCsv(curve.slice(0, n)), `${header}\n` + curve.slice(0, n).map(line).join(''));
+  // a record with an extra column: the header grows and the earlier rows get an empty cell
+  const wider = [...curve, rec(4, { norm_0: 7 })];
+  assert.equal(curveCsv(wider), `${header},norm_0\n` + curve.map((r) => line(r).replace('\n', ',\n')).join('') + line(wider[3]));
+  assert.equal(curveCsv(curve), `${header}\n` + curve.map(line).join(''), 'back under the narrower header');
+});
