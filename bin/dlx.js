@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// dlx's entry point: runs the compiled CLI and sets the exit code (it never calls process.exit
-// while work is pending, so streams flush).
-import { main } from '../dist/src/cli/main.js';
+// dlx's entry point: loads the CLI (from the start-up bundle when built, src/cli/load.ts), runs it
+// and sets the exit code (it never calls process.exit while work is pending, so streams flush).
+import { loadMain } from '../dist/src/cli/load.js';
 
+const { main } = await loadMain();
 process.exitCode = await main(process.argv.slice(2));
