@@ -3,17 +3,24 @@
 // system, from bash's `times`) is steadier when other jobs share the cores. The load average is
 // printed beside the figures. Usage: node scripts/bench-startup.mjs [N [OTHER_BIN…]] (after npm
 // run build); each OTHER_BIN (another checkout's bin/dlx.js) is timed alongside, for a before/after.
-import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+// Also a sweep trial process's start: forked as the coordinator forks it, from the fork to its
+// first message (the answer to a job it fails at once); its CPU from /proc (all its threads).
+import { fork, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 20);
 const dlx = fileURLToPath(new URL('../bin/dlx.js', import.meta.url));
+const quickstart = fileURLToPath(new URL('../configs/quickstart.yaml', import.meta.url));
 const cases = {
   'node -e 0': ['-e', '0'],
   'dlx --help': [dlx, '--help'],
   'dlx train --help': [dlx, 'train', '--help'],
-  ...Object.fromEntries(process.argv.slice(3).map((bin) => [`${bin} --help`, [bin, '--help']])),
+  // a command that loads its work (zod schemas, YAML, the engine's registries)
+  'dlx validate': [dlx, 'validate', quickstart],
+  ...Object.fromEntries(process.argv.slice(3).flatMap((bin) => [[`${bin} --help`, [bin, '--help']], [`${bin} validate`, [bin, 'validate', quickstart]]])),
 };
 
 function wallMs(args) {
@@ -35,8 +42,32 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const wall = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-const cpu = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+/** A checkout's trial entry: trial-entry.js (which loads the start-up bundle), else trial-child.js. */
+const trialEntry = (bin) => [join(dirname(bin), '../dist/src/cli/trial-entry.js'), join(dirname(bin), '../dist/src/cli/trial-child.js')].find((f) => existsSync(f));
+const trials = Object.fromEntries([dlx, ...process.argv.slice(3)].map((bin) => [`trial start (${bin === dlx ? 'this checkout' : bin})`, trialEntry(bin)]));
+
+/** A process's CPU time so far, in ms: the sum over its threads (/proc/PID/task/N/schedstat, ns). */
+const procCpuMs = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, t) => sum + Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]) / 1e6, 0);
+
+/** Forks a trial entry, asks it to evaluate a missing run, and times the fork to its answer. */
+function trialStart(entry) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    child.once('message', (m) => {
+      const wall = Number(process.hrtime.bigint() - start) / 1e6;
+      const cpu = existsSync('/proc') ? procCpuMs(child.pid) : NaN;
+      if (m.type !== 'error') reject(new Error(`${entry} answered ${m.type}`));
+      child.disconnect();
+      child.once('exit', () => resolve({ wall, cpu }));
+    });
+    child.send({ type: 'evaluate', runDir: join(tmpdir(), 'dlx-bench-no-such-run'), split: 'test' });
+  });
+}
+
+const names = [...Object.keys(cases), ...Object.keys(trials)];
+const wall = Object.fromEntries(names.map((k) => [k, []]));
+const cpu = Object.fromEntries(names.map((k) => [k, []]));
 const before = loadavg();
 for (const args of Object.values(cases)) wallMs(args); // warm the file cache
 for (let i = 0; i < runs; i++) {
@@ -44,13 +75,18 @@ for (let i = 0; i < runs; i++) {
     wall[name].push(wallMs(args));
     cpu[name].push(cpuMs(args));
   }
+  for (const [name, entry] of Object.entries(trials)) {
+    const t = await trialStart(entry);
+    wall[name].push(t.wall);
+    cpu[name].push(t.cpu);
+  }
 }
 const after = loadavg();
 
 const [baseWall, baseCpu] = [median(wall['node -e 0']), median(cpu['node -e 0'])];
-for (const name of Object.keys(cases)) {
+for (const name of names) {
   const [w, c] = [median(wall[name]), median(cpu[name])];
   const over = (x, base) => (name === 'node -e 0' ? '' : ` (node + ${(x - base).toFixed(0)})`);
-  console.log(`${name.padEnd(Math.max(...Object.keys(cases).map((k) => k.length)))} wall ${w.toFixed(0)} ms${over(w, baseWall)}, CPU ${c.toFixed(0)} ms${over(c, baseCpu)}`);
+  console.log(`${name.padEnd(Math.max(...names.map((k) => k.length)))} wall ${w.toFixed(0)} ms${over(w, baseWall)}, CPU ${c.toFixed(0)} ms${over(c, baseCpu)}`);
 }
 console.log(`medians of ${runs} runs each, node ${process.version}; load average ${before.map((l) => l.toFixed(2)).join(' ')} before, ${after.map((l) => l.toFixed(2)).join(' ')} after`);

@@ -20,7 +20,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
@@ -190,7 +190,10 @@ function collect() {
 
 const modules = collect();
 const index = new Map([...modules.keys()].map((file, i) => [file, i]));
-const path = (file) => relative(root, file).replaceAll('\\', '/');
+// a package's file by its path through the root's node_modules, though Node finds the real file
+// (node_modules may be a link): a copy of the install with its own node_modules finds its own
+const nodeModules = realpathSync(join(root, 'node_modules'));
+const path = (file) => (file.startsWith(nodeModules + sep) ? `node_modules/${relative(nodeModules, file)}` : relative(root, file)).replaceAll('\\', '/');
 /** A file required for real, from the root: './…' or '../…' (a builtin's name never starts with '.'). */
 const requirePath = (file) => (path(file).startsWith('../') ? path(file) : `./${path(file)}`);
 const code = [...modules].map(([file, { cjs, commonjs }]) => `// ${path(file)}\nfunction (exports, require, module, ${commonjs ? '__filename, __dirname' : '__dlxMeta, __dlxImport'}) {${cjs}\n}`);
