@@ -3,5 +3,6 @@
 // and sets the exit code (it never calls process.exit while work is pending, so streams flush).
 import { loadMain } from '../dist/src/cli/load.js';
 
-const { main } = await loadMain();
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const { main } = await loadMain(argv);
+process.exitCode = await main(argv);

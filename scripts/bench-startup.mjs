@@ -4,9 +4,9 @@
 // printed beside the figures. Usage: node scripts/bench-startup.mjs [N [OTHER_BIN…]] (after npm
 // run build); each OTHER_BIN (another checkout's bin/dlx.js) is timed alongside, for a before/after.
 // Also a sweep trial process's start: forked as the coordinator forks it, from the fork to its
-// first message (the answer to a job it fails at once); its CPU from /proc (all its threads).
+// first message (the answer to a job it fails at once), and its CPU until it exits.
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +30,13 @@ function wallMs(args) {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** The children's user + system CPU time from bash's `times` (its last line). */
+const childrenCpuMs = (times) => times.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s/g)
+  .map((t) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(t); return (Number(m) * 60 + Number(s)) * 1000; }).reduce((a, b) => a + b, 0);
+
 /** The child's user + system CPU time: bash's `times` reports its children's. */
 function cpuMs(args) {
-  const r = spawnSync('bash', ['-c', '"$@" > /dev/null; times', 'bash', process.execPath, ...args], { encoding: 'utf8' });
-  const children = r.stdout.trim().split('\n').at(-1).match(/(\d+)m([\d.]+)s/g);
-  return children.map((t) => { const [, m, s] = /(\d+)m([\d.]+)s/.exec(t); return (Number(m) * 60 + Number(s)) * 1000; }).reduce((a, b) => a + b, 0);
+  return childrenCpuMs(spawnSync('bash', ['-c', '"$@" > /dev/null; times', 'bash', process.execPath, ...args], { encoding: 'utf8' }).stdout);
 }
 
 const median = (xs) => {
@@ -46,21 +48,21 @@ const median = (xs) => {
 const trialEntry = (bin) => [join(dirname(bin), '../dist/src/cli/trial-entry.js'), join(dirname(bin), '../dist/src/cli/trial-child.js')].find((f) => existsSync(f));
 const trials = Object.fromEntries([dlx, ...process.argv.slice(3)].map((bin) => [`trial start (${bin === dlx ? 'this checkout' : bin})`, trialEntry(bin)]));
 
-/** A process's CPU time so far, in ms: the sum over its threads (/proc/PID/task/N/schedstat, ns). */
-const procCpuMs = (pid) => readdirSync(`/proc/${pid}/task`).reduce((sum, t) => sum + Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]) / 1e6, 0);
-
-/** Forks a trial entry, asks it to evaluate a missing run, and times the fork to its answer. */
+/** Forks a trial entry as the coordinator does (through bash, whose `times` then gives its CPU),
+ * asks it to evaluate a missing run (it answers with an error and exits), and times the fork to
+ * the answer. */
 function trialStart(entry) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = fork(entry, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'json' });
+    const child = fork(entry, [], { execPath: 'bash', execArgv: ['-c', '"$@"; times >&2', 'bash', process.execPath], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    let stderr = '';
+    let wall;
+    child.stderr.on('data', (d) => (stderr += d));
     child.once('message', (m) => {
-      const wall = Number(process.hrtime.bigint() - start) / 1e6;
-      const cpu = existsSync('/proc') ? procCpuMs(child.pid) : NaN;
+      wall = Number(process.hrtime.bigint() - start) / 1e6;
       if (m.type !== 'error') reject(new Error(`${entry} answered ${m.type}`));
-      child.disconnect();
-      child.once('exit', () => resolve({ wall, cpu }));
     });
+    child.once('exit', () => resolve({ wall, cpu: childrenCpuMs(stderr) }));
     child.send({ type: 'evaluate', runDir: join(tmpdir(), 'dlx-bench-no-such-run'), split: 'test' });
   });
 }

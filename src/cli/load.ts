@@ -2,8 +2,8 @@
 // scripts/build-bundle.mjs), run with its V8 code cache, else as ES modules (dist/src). The
 // bundle holds the same modules as CommonJS functions and saves about 0.2 s of CPU per process
 // (README.md, Start-up). It is used only when it is not older than dist/src/cli/main.js and the
-// entry (a `tsc` after the build leaves it stale); DLX_NO_BUNDLE=1 forces the ES modules, and
-// DLX_DEBUG_LOAD=1 says on stderr which was loaded.
+// entry (a `tsc` after the build leaves it stale), and not for help alone; DLX_NO_BUNDLE=1 forces
+// the ES modules, and DLX_DEBUG_LOAD=1 says on stderr which was loaded.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -56,8 +56,8 @@ function fromBundle(path: string): { exports: unknown } | string {
   return { exports: bundle.load(path) };
 }
 
-async function load<T>(path: string, modules: () => Promise<T>): Promise<T> {
-  const bundled = fromBundle(path);
+async function load<T>(path: string, modules: () => Promise<T>, skip?: string): Promise<T> {
+  const bundled = skip ?? fromBundle(path);
   if (typeof bundled === 'string') loaded = { source: 'modules', cached: false, why: bundled };
   if (process.env.DLX_DEBUG_LOAD === '1') {
     process.stderr.write(loaded?.source === 'bundle' ? `dlx: loaded from the bundle (code cache ${loaded.cached ? 'accepted' : 'not used'})\n` : `dlx: loaded from the ES modules (bundle ${loaded?.why})\n`);
@@ -68,8 +68,13 @@ async function load<T>(path: string, modules: () => Promise<T>): Promise<T> {
   return typeof bundled === 'string' ? modules() : (bundled.exports as T);
 }
 
-/** The CLI's main module. */
-export const loadMain = () => load('dist/src/cli/main.js', () => import('./main.js'));
+/** Whether dlx's arguments ask only for help or the version: those need a dozen small modules,
+ * which cost less to import than the bundle costs to read and deserialize (README.md, Start-up).
+ * A guess from the words alone, which changes only where the same code is loaded from. */
+const helpOnly = (argv: string[]) => argv.length === 0 || argv[0] === 'help' || argv.some((a) => ['-h', '--help', '-V', '--version'].includes(a));
+
+/** The CLI's main module, for these arguments. */
+export const loadMain = (argv: string[]) => load('dist/src/cli/main.js', () => import('./main.js'), helpOnly(argv) ? 'not needed for help' : undefined);
 
 /** Starts a sweep trial process's work (trial-child.ts listens for jobs once loaded). */
 export const loadTrialChild = () => load('dist/src/cli/trial-child.js', () => import('./trial-child.js'));
