@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleCodeCache, bundledModule, loadMain, loadedFrom } from '../dist/src/cli/load.js';
 
-const { main } = await loadMain(['validate']);
+const { main } = await loadMain();
 if (loadedFrom()?.source !== 'bundle') throw new Error('the warm-up did not load the bundle');
 const dir = mkdtempSync(join(tmpdir(), 'dlx-bundle-'));
 try {

@@ -28,7 +28,7 @@ export async function resolve(specifier, context, next) {
   const r = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(root, 'bin/dlx.js'), ...args], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
   const hooked = readFileSync(join(dir, 'modules.log'), 'utf8').split('\n').filter(Boolean);
-  // help and the version never load the bundle (src/cli/load.ts): checked as ES modules
+  // help and the version never load the bundle (bin/dlx.js): checked as ES modules
   if (from === 'modules' || /^dlx: loaded from the ES modules \(bundle not needed for help\)$/m.test(r.stderr)) return hooked;
   const ran = /^dlx: bundled modules run: (.*)$/m.exec(r.stderr);
   assert.ok(ran, `dlx ${args.join(' ')} ran from the bundle: ${r.stderr}`);
@@ -41,7 +41,7 @@ const rootUrl = `${pathToFileURL(root).href}/`;
 const heavy = /\/dist\/src\/(cli\/commands|engine|run\/(?!version)|config|data\/(?!package-root)|nn|optim|train|sweep|plots)\/|\/node_modules\/(zod|yaml|chalk|cli-progress|csv-stringify|vega|vega-lite|bullmq|ioredis)\//;
 
 // everything of dlx that help may load: an allow-list, so that a new import at start-up is seen
-const helpModules = ['bin/dlx.js', 'dist/src/cli/load.js', 'dist/src/common/cached-script.js', 'dist/src/cli/main.js', 'dist/src/cli/command-table.js', 'dist/src/cli/io.js', 'dist/src/cli/color.js',
+const helpModules = ['bin/dlx.js', 'dist/src/cli/main.js', 'dist/src/cli/command-table.js', 'dist/src/cli/io.js', 'dist/src/cli/color.js',
   'dist/src/common/errors.js', 'dist/src/common/fs-errors.js', 'dist/src/run/version.js', 'dist/src/data/package-root.js'];
 const ours = (u: string) => u.startsWith(rootUrl) && !u.includes('/node_modules/');
 

@@ -2,7 +2,7 @@
 // scripts/build-bundle.mjs), run with its V8 code cache, else as ES modules (dist/src). The
 // bundle holds the same modules as CommonJS functions and saves about 0.2 s of CPU per process
 // (README.md, Start-up). It is used only when it is not older than dist/src/cli/main.js and the
-// entry (a `tsc` after the build leaves it stale), and not for help alone; DLX_NO_BUNDLE=1 forces
+// entry (a `tsc` after the build leaves it stale); DLX_NO_BUNDLE=1 forces
 // the ES modules, and DLX_DEBUG_LOAD=1 says on stderr which was loaded.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,14 +23,15 @@ interface Bundle {
 }
 
 /** What the bundle asks of the process: each module's `import.meta`, real requires and imports. */
-const requireReal = createRequire(import.meta.url);
+// made on first use: createRequire starts Node's CommonJS loader (some 6 ms of CPU), which help never needs
+let requireReal: NodeJS.Require | undefined;
 const host = {
   meta: (path: string) => {
     const url = new URL(path, rootUrl).href;
     return { url, get filename() { return fileURLToPath(url); }, get dirname() { return dirname(fileURLToPath(url)); } };
   },
   /** A builtin, or a file by its path from the root; else `id` as the module at `from` requires it. */
-  require: (id: string, from?: string): unknown => (from ? createRequire(join(root, from)) : requireReal)(!from && id.startsWith('.') ? join(root, id) : id),
+  require: (id: string, from?: string): unknown => (from ? createRequire(join(root, from)) : (requireReal ??= createRequire(import.meta.url)))(!from && id.startsWith('.') ? join(root, id) : id),
   /** A dynamic import the bundle left real (not a string literal, or an external package). */
   import: (specifier: string, parent: string, byPath: Map<string, number>, load: (i: number) => unknown): Promise<unknown> => {
     const url = /^\.{0,2}\//.test(specifier) ? new URL(specifier, parent).href : specifier;
@@ -56,8 +57,8 @@ function fromBundle(path: string): { exports: unknown } | string {
   return { exports: bundle.load(path) };
 }
 
-async function load<T>(path: string, modules: () => Promise<T>, skip?: string): Promise<T> {
-  const bundled = skip ?? fromBundle(path);
+async function load<T>(path: string, modules: () => Promise<T>): Promise<T> {
+  const bundled = fromBundle(path);
   if (typeof bundled === 'string') loaded = { source: 'modules', cached: false, why: bundled };
   if (process.env.DLX_DEBUG_LOAD === '1') {
     process.stderr.write(loaded?.source === 'bundle' ? `dlx: loaded from the bundle (code cache ${loaded.cached ? 'accepted' : 'not used'})\n` : `dlx: loaded from the ES modules (bundle ${loaded?.why})\n`);
@@ -68,13 +69,8 @@ async function load<T>(path: string, modules: () => Promise<T>, skip?: string): 
   return typeof bundled === 'string' ? modules() : (bundled.exports as T);
 }
 
-/** Whether dlx's arguments ask only for help or the version: those need a dozen small modules,
- * which cost less to import than the bundle costs to read and deserialize (README.md, Start-up).
- * A guess from the words alone, which changes only where the same code is loaded from. */
-const helpOnly = (argv: string[]) => argv.length === 0 || argv[0] === 'help' || argv.some((a) => ['-h', '--help', '-V', '--version'].includes(a));
-
-/** The CLI's main module, for these arguments. */
-export const loadMain = (argv: string[]) => load('dist/src/cli/main.js', () => import('./main.js'), helpOnly(argv) ? 'not needed for help' : undefined);
+/** The CLI's main module (bin/dlx.js imports it as an ES module for help alone). */
+export const loadMain = () => load('dist/src/cli/main.js', () => import('./main.js'));
 
 /** Starts a sweep trial process's work (trial-child.ts listens for jobs once loaded). */
 export const loadTrialChild = () => load('dist/src/cli/trial-child.js', () => import('./trial-child.js'));
