@@ -1,22 +1,25 @@
-// Builds dist/bundle/dlx.js: dlx's own modules and the ES-module packages they import, as one
-// script that src/cli/load.ts runs through node:vm with a V8 code cache (dist/bundle/dlx.cache).
-// Importing ~150 ES modules of dist/src plus zod (~100 files), chalk, csv-stringify… costs a dlx
-// process (the CLI and each sweep trial process) 0.25-0.4 s of CPU: Node 20 resolves, reads and
-// compiles each file, and keeps no compiled code between runs. The script holds each ES module as
-// a CommonJS function (TypeScript's transpiler keeps imports live), run on its first require, so
-// dynamic imports stay lazy (`await import('./commands/x.js')` becomes a require in a promise).
+// Builds dist/bundle/dlx.js: the modules reachable from dlx's CLI (dist/src/cli/main.js) and its
+// sweep trial process (trial-child.js), theirs and the packages' (zod, chalk, csv-stringify,
+// yaml, commander, cli-progress), as one script that src/cli/load.ts runs through node:vm with
+// a V8 code cache (dist/bundle/dlx.cache). Importing them costs a dlx process 0.25-0.4 s of CPU:
+// Node 20 resolves, reads and compiles each of some 400 files, and keeps no compiled code between
+// runs. Each ES module becomes a CommonJS function (TypeScript's transpiler, which keeps imports
+// live), each CommonJS file stays as it is; a module runs on its first require, so dynamic
+// imports stay lazy (`await import('./commands/x.js')` becomes a require in a promise).
 // `import.meta` becomes the module's own meta (its original file URL), so paths resolved from it
 // (dist/native, dist/wasm, dist/vega, the trial entry, the package root) are unchanged. Left as
-// real imports: CommonJS packages (required from their own files), the vega packages (plots.js
-// bundles them), bullmq and ioredis (the queue; their CommonJS builds), and any import whose
-// specifier is not a string literal. Worker threads' entry scripts are started by file URL and
+// real imports or requires: builtins, the vega packages (dist/vega/plots.js bundles them), bullmq
+// and ioredis (the queue; required as their CommonJS builds), JSON and addons, and any import
+// whose specifier is not a string literal. Worker threads' scripts are started by file URL and
 // are no imports, so they stay ES modules. A module with a top-level await cannot be a function:
 // the build fails on one (none has any today).
-// The code cache is made in a child process after a warm-up (the help, validating and training a
-// tiny spec, the modules of a sweep and its trials required), so it holds the bytecode of what a command and a trial run.
-// Optional like the native kernels: on any failure it prints one line, removes its output, and
-// dlx imports its ES modules. Needs dist/ (tsc) first.  node scripts/build-bundle.mjs
-// Start-up measured: see README.md (Start-up).
+// The code cache is made in a child process after a warm-up (validating and training a tiny
+// spec, the modules of a sweep and its trials required), so it holds what a command and a trial
+// run. Optional like the native kernels: on any failure it prints one line, removes its output,
+// and dlx imports its ES modules. Needs dist/ (tsc) first.  node scripts/build-bundle.mjs
+// Measured (scripts/bench-startup.mjs, medians of 20, load 1.7; README.md, Commands): `dlx
+// validate` node + 165 ms of CPU instead of + 405, a trial process's start + 131 instead of + 335.
+// Help and the version do not load it (bin/dlx.js): their dozen modules cost less than the bundle.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';

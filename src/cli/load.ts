@@ -1,9 +1,9 @@
 // How a dlx process loads its code: from the start-up bundle (dist/bundle/dlx.js, built by
 // scripts/build-bundle.mjs), run with its V8 code cache, else as ES modules (dist/src). The
-// bundle holds the same modules as CommonJS functions and saves about 0.2 s of CPU per process
-// (README.md, Start-up). It is used only when it is not older than dist/src/cli/main.js and the
-// entry (a `tsc` after the build leaves it stale); DLX_NO_BUNDLE=1 forces
-// the ES modules, and DLX_DEBUG_LOAD=1 says on stderr which was loaded.
+// bundle holds the same modules as functions and saves about 0.2 s of CPU per process (README.md,
+// Commands). It is used only when it is not older than dist/src/cli/main.js and the entry (a
+// `tsc` after the build leaves it stale); DLX_NO_BUNDLE=1 forces the ES modules, and
+// DLX_DEBUG_LOAD=1 says on stderr which were loaded.
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,7 @@ import { runCachedScript } from '../common/cached-script.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const rootUrl = pathToFileURL(join(root, '/')).href;
-export const bundleFiles = { script: join(root, 'dist/bundle/dlx.js'), cache: join(root, 'dist/bundle/dlx.cache') };
+const bundleFiles = { script: join(root, 'dist/bundle/dlx.js'), cache: join(root, 'dist/bundle/dlx.cache') };
 
 /** What scripts/build-bundle.mjs's script returns: its modules by path from the root. */
 interface Bundle {
@@ -22,9 +22,9 @@ interface Bundle {
   ran(): string[];
 }
 
-/** What the bundle asks of the process: each module's `import.meta`, real requires and imports. */
-// made on first use: createRequire starts Node's CommonJS loader (some 6 ms of CPU), which help never needs
+// made on first use: createRequire starts Node's CommonJS loader (some 6 ms of CPU)
 let requireReal: NodeJS.Require | undefined;
+/** What the bundle asks of the process: each module's `import.meta`, real requires and imports. */
 const host = {
   meta: (path: string) => {
     const url = new URL(path, rootUrl).href;
