@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { runCachedScript } from '../common/cached-script.js';
 
 export type VegaLite = typeof import('vega-lite');
 
@@ -96,12 +97,10 @@ let script: Script | undefined;
 /** The built script, run with its code cache where V8 accepts it; undefined when not built. */
 function fromBundle(): Vega | undefined {
   if (!existsSync(bundleFiles.script)) return undefined;
-  const cachedData = existsSync(bundleFiles.cache) ? readFileSync(bundleFiles.cache) : undefined;
-  // the script is ASCII (scripts/build-plots.mjs): latin1 reads it several times faster than utf8
-  const built = new Script(readFileSync(bundleFiles.script, 'latin1'), { filename: bundleFiles.script, cachedData });
-  script = built;
-  const { packages, loadVegaLite } = (built.runInThisContext() as () => { packages: Packages; loadVegaLite: () => VegaLite })();
-  return registered(packages, loadVegaLite, 'bundle', cachedData !== undefined && built.cachedDataRejected !== true);
+  const built = runCachedScript(bundleFiles.script, bundleFiles.cache);
+  script = built.script;
+  const { packages, loadVegaLite } = (built.value as () => { packages: Packages; loadVegaLite: () => VegaLite })();
+  return registered(packages, loadVegaLite, 'bundle', built.cached);
 }
 
 /** Runs a UMD file as CommonJS: its factory fills `exports`; `require` hands it its one dependency. */

@@ -9,8 +9,8 @@ import type { ProgressMode } from '../progress.js';
 import { sweepProgress } from '../sweep-progress.js';
 import { printPlots } from './train.js';
 
-/** The script each trial's process runs. */
-export const trialEntry = fileURLToPath(new URL('../trial-child.js', import.meta.url));
+/** The script each trial's process runs (trial-entry.ts: trial-child.ts, from the start-up bundle when built). */
+export const trialEntry = fileURLToPath(new URL('../trial-entry.js', import.meta.url));
 
 /** Threads per trial: the cores shared among the workers (workers × threads ≤ cores), 1 to 8. */
 export const threadsPerTrial = (workers: number) => Math.max(1, Math.min(8, Math.floor(availableParallelism() / workers)));
