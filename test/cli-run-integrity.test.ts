@@ -43,13 +43,13 @@ function assertSameRun(a: string, b: string): void {
 }
 
 /** Digits with two samples a batch: 720 batches and ~0.1–0.2 s an epoch, so the loop yields inside epochs. */
-function slowSpec(dir: string, epochs: number): string {
+function slowSpec(dir: string, epochs: number, units = 128): string {
   const path = join(dir, 'slow.yaml');
   writeFileSync(path, `name: slow
 seed: 5
 data: {dataset: digits, normalize: [zscore]}
 model:
-  layers: [{type: dense, units: 128, init: he-normal}, relu, {type: dense, units: 10}]
+  layers: [{type: dense, units: ${units}, init: he-normal}, relu, {type: dense, units: 10}]
 optimizer: {type: adam, lr: 0.001}
 train: {epochs: ${epochs}, batchSize: 2}
 `);
@@ -133,9 +133,11 @@ test('killed after its last epoch, before its end is written, a run is finished 
 
 test('Ctrl-C in the middle of an epoch: the checkpoint holds the batch reached, and the resumed run equals an uninterrupted one', async () => {
   const dir = tempDir();
-  const spec = slowSpec(dir, 3);
-  // the reference backend: slow enough that the 50 ms until the loop's next yield are a few
-  // batches, not the rest of the epoch (the native kernels finish an epoch in less)
+  // 512 units on the reference backend: an epoch of about 0.6 s, so that the 50–100 ms until
+  // the loop sees the signal are a few dozen batches, not the rest of the epoch (with 128 units
+  // an epoch took 0.15 s once the code around the kernels got faster, and a busy CI machine
+  // once let it end)
+  const spec = slowSpec(dir, 3, 512);
   const straight = dlx(['train', spec, '--runs-dir', join(dir, 'a'), '--quiet', '--threads', '1', '--backend', 'reference']);
   assert.equal(straight.code, 0, straight.stderr);
   // SIGINT raised after batch 5 of epoch 2; the loop sees it at its next yield, a few batches on
