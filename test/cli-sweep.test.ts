@@ -66,7 +66,7 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
   const journal = readFileSync(join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(journal.filter((e) => e.event === 'ended').map((e) => e.trial).sort(), [0, 1, 2, 3]);
   assert.equal(journal.filter((e) => e.event === 'epoch').length, 16);
-  // epochs are reported in bursts (at most every 100 ms): every epoch still gets its line, in order, with the curve's value
+  // epochs are reported in bursts (at most every 50 ms): every epoch still gets its line, in order, with the curve's value
   for (const row of rows.slice(1)) {
     const curve = readFileSync(join(sweep, 'trials', row[0], 'curve.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[6]));
     const epochs = journal.filter((e) => e.event === 'epoch' && e.trial === Number(row[0]));
@@ -222,8 +222,12 @@ test('bad sweep specs: exit 2 with file:line:col for each problem, before any tr
   assert.match(t.stderr, /bad2\.yaml:15:\d+: sweep: this spec describes a sweep: run it with dlx sweep/);
 });
 
-/** A sweep slow enough to be killed mid-trial; its trials write their files after every epoch unless told. */
-const slow = (name: string, writeEvery = 0, epochs = 40) => `name: ${name}
+/**
+ * A sweep slow enough to be killed mid-trial; its trials write their files after every epoch unless
+ * told. Trials report their epochs every 50 ms (trial-child.ts), so a test that acts on a trial's
+ * nth epoch acts up to 50 ms later: 150 epochs keep a trial running well beyond that.
+ */
+const slow = (name: string, writeEvery = 0, epochs = 150) => `name: ${name}
 seed: 3
 data: {dataset: breast-cancer-diagnostic, normalize: [zscore]}
 model:
