@@ -93,6 +93,8 @@ async function kind(processes, epochs) {
  */
 export async function throughputBench(kinds = ['reuse', 'fresh', 'longer', 'longest']) {
   const run = { reuse: () => kind('reuse'), fresh: () => kind('fresh'), longer: () => kind('reuse', 50), longest: () => kind('reuse', 200) };
+  const unknown = kinds.filter((k) => !(k in run));
+  if (unknown.length > 0) throw new Error(`--kinds: unknown ${unknown.join(', ')}; expected some of ${Object.keys(run).join(', ')}`);
   const out = {};
   for (const k of kinds) out[k] = await run[k]();
   return out;
@@ -107,7 +109,10 @@ export function formatThroughput(all) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // --kinds reuse,fresh,longer,longest (default all)
-  const t = await throughputBench(process.argv.includes('--kinds') ? process.argv[process.argv.indexOf('--kinds') + 1].split(',') : undefined);
+  const t = await throughputBench(process.argv.includes('--kinds') ? String(process.argv[process.argv.indexOf('--kinds') + 1]).split(',') : undefined).catch((e) => {
+    console.error(`bench-throughput: ${e.message}`);
+    process.exit(2);
+  });
   if (process.argv.includes('--json')) console.log(JSON.stringify(t));
   else for (const line of formatThroughput(t)) console.log(line);
 }

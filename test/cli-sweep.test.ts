@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { dlx, root, tempDir } from './helpers.js';
+import { dlx, gitHead, root, tempDir } from './helpers.js';
 import { mlpSpec } from './specs.js';
 
 const base = (name: string, epochs = 4) => mlpSpec({ name, seed: 42, dataset: 'iris', epochs, batchSize: 16, units: 16, bias: 0.1 });
@@ -43,6 +43,7 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
   assert.equal(r.code, 0, r.stderr);
   const sweep = onlySweep(join(dir, 'runs'), 'grid');
   const rows = summary(sweep);
+  const head = gitHead();
   assert.deepEqual(rows[0], ['trial', 'status', 'optimizer.lr', 'model.layers.0.units', 'value', 'std', 'fold_values', 'best_epoch']);
   assert.deepEqual(rows.slice(1).map((c) => c.slice(0, 4)), [
     ['0', 'finished', '0.01', '8'], ['1', 'finished', '0.01', '16'], ['2', 'finished', '0.1', '8'], ['3', 'finished', '0.1', '16'],
@@ -56,6 +57,7 @@ test('a grid sweep runs every combination in grid order; each trial is a run fol
     assert.equal(resolved.optimizer.lr, Number(row[2]));
     assert.equal(resolved.model.layers[0].units, Number(row[3]));
     assert.equal(resolved.data.split.seed, 42, 'every trial validates on the rows of the spec seed');
+    assert.equal(json(join(sweep, 'trials', row[0], 'env.json')).gitCommit, head, "the coordinator's git commit, in every trial");
   }
   const best = json(join(sweep, 'best.json'));
   const values = rows.slice(1).map((c) => Number(c[4]));

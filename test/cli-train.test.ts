@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultBackendName } from '../src/engine/backends.js';
 import { configureNative } from '../src/engine/native/addon.js';
-import { dlx, root, tempDir } from './helpers.js';
+import { dlx, gitHead, root, tempDir } from './helpers.js';
 
 configureNative({ hidden: process.env.DLX_NATIVE === '0' });
 
@@ -45,6 +45,9 @@ test('train writes the whole run folder, and eval reproduces its final validatio
   assert.equal(env.threads, Math.min(availableParallelism(), 8));
   assert.ok((env.backend === 'native' ? ['avx512', 'avx2', 'neon', 'generic'] : ['relaxed-simd', 'simd']).includes(env.kernels), env.kernels);
   assert.equal(env.node, process.version);
+  // the working folder's commit (git runs beside the build; null outside a repository)
+  const head = gitHead();
+  assert.equal(env.gitCommit, head);
 
   const ev = dlx(['eval', run, '--json']);
   assert.equal(ev.code, 0, ev.stderr);

@@ -1,5 +1,5 @@
 // Test helpers: golden values, temporary folders, running the real CLI binary.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -42,5 +42,14 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     if (!(diff <= atol + rtol * Math.abs(expected[i]))) {
       throw new Error(`${what}[${i}]: ${actual[i]} vs expected ${expected[i]} (diff ${diff})`);
     }
+  }
+}
+
+/** The commit of the checkout the tests run in (what a run's env.json records), or null outside a git repository. */
+export function gitHead(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
   }
 }

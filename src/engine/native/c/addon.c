@@ -84,20 +84,26 @@ static napi_value matmul(napi_env env, napi_callback_info info) {
   CALL(gemm(&g, threads));
 }
 
+/* Whether every row index lies in [0, srcRows); else throws a RangeError naming the kernel. */
+static int rows_inside(napi_env env, const char *kernel, const int32_t *rows, long count, long srcRows) {
+  for (long i = 0; i < count; i++) {
+    if (rows[i] < 0 || rows[i] >= srcRows) {
+      char message[128];
+      snprintf(message, sizeof message, "native %s: row %ld lies outside the %ld rows", kernel, (long)rows[i], srcRows);
+      napi_throw_range_error(env, NULL, message);
+      return 0;
+    }
+  }
+  return 1;
+}
+
 static napi_value gather_rows(napi_env env, napi_callback_info info) {
   BEGIN(7);
   const float *src = F32(0); long srcRows = LONG(1), width = LONG(2); const int32_t *rows = I32(3); long count = LONG(4);
   float *out = F32(5); int threads = INT(6);
   if (a.bad) return NULL;
   /* every index before any copy: a bad one is a caller's bug, refused with nothing written */
-  for (long i = 0; i < count; i++) {
-    if (rows[i] < 0 || rows[i] >= srcRows) {
-      char message[128];
-      snprintf(message, sizeof message, "native gatherRows: row %ld lies outside the %ld rows", (long)rows[i], srcRows);
-      napi_throw_range_error(env, NULL, message);
-      return NULL;
-    }
-  }
+  if (!rows_inside(env, "gatherRows", rows, count, srcRows)) return NULL;
   CALL(k_gather_rows(src, width, rows, count, out, threads));
 }
 
@@ -105,14 +111,7 @@ static napi_value prefetch_rows(napi_env env, napi_callback_info info) {
   BEGIN(5);
   const float *src = F32(0); long srcRows = LONG(1), width = LONG(2); const int32_t *rows = I32(3); long count = LONG(4);
   if (a.bad) return NULL;
-  for (long i = 0; i < count; i++) {
-    if (rows[i] < 0 || rows[i] >= srcRows) {
-      char message[128];
-      snprintf(message, sizeof message, "native prefetchRows: row %ld lies outside the %ld rows", (long)rows[i], srcRows);
-      napi_throw_range_error(env, NULL, message);
-      return NULL;
-    }
-  }
+  if (!rows_inside(env, "prefetchRows", rows, count, srcRows)) return NULL;
   CALL(k_prefetch_rows(src, width, rows, count));
 }
 
